@@ -3,9 +3,79 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+
+	"github.com/kmeme-factory/kmeme/internal/httpapi"
+	"github.com/kmeme-factory/kmeme/internal/postgres"
+	"github.com/kmeme-factory/kmeme/internal/webui"
 )
 
-// TODO: placeholder until this subcommand lands; replace the whole file.
-func cmdServe(_ context.Context, _ env, _ []string) error {
-	return errors.New("not implemented yet")
+func cmdServe(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	a, err := openApp(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if *migrate {
+		if _, err := postgres.Migrate(ctx, a.db.Pool); err != nil {
+			return err
+		}
+	}
+	deps := httpapi.Deps{
+		Log: a.log, Metrics: a.metrics, Version: version,
+		CORSOrigins: a.cfg.CORSOrigins, MaxBodyBytes: a.cfg.MaxBodyBytes, RequestTimeout: a.cfg.RequestTimeout,
+		Nodes: postgres.NewNodeService(a.db.Pool),
+		Ready: a.readyChecks(),
+	}
+	if files := webui.Files(); webui.Built(files) {
+		deps.Web = webui.Handler(files)
+	}
+	stopPlatform, err := a.platform(ctx, &deps, a.cfg.Platform.Workers > 0)
+	if err != nil {
+		return err
+	}
+	defer stopPlatform()
+	stopTrust, err := a.trust(ctx, &deps)
+	if err != nil {
+		return err
+	}
+	defer stopTrust()
+
+	srv := &http.Server{
+		Handler:           httpapi.NewServer(deps),
+		ReadHeaderTimeout: a.cfg.ReadHeaderTimeout,
+		ReadTimeout:       a.cfg.ReadTimeout,
+		WriteTimeout:      a.cfg.WriteTimeout,
+		IdleTimeout:       a.cfg.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (KMEME_HTTP_ADDR): %w", a.cfg.HTTPAddr, err)
+	}
+	a.log.Info("listening", "addr", ln.Addr().String(), "version", version, "web", deps.Web != nil)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down", "grace", a.cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
 }

@@ -2,10 +2,24 @@ package main
 
 import (
 	"context"
-	"errors"
+
+	"github.com/kmeme-factory/kmeme/internal/httpapi"
 )
 
-// TODO: placeholder until this subcommand lands; replace the whole file.
-func cmdWorker(_ context.Context, _ env, _ []string) error {
-	return errors.New("not implemented yet")
+// cmdWorker runs the job workers alone, for scaling out on other machines.
+func cmdWorker(ctx context.Context, e env, _ []string) error {
+	a, err := openApp(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	var deps httpapi.Deps
+	stop, err := a.platform(ctx, &deps, true)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	a.log.Info("worker running")
+	<-ctx.Done()
+	return nil
 }

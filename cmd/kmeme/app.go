@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os/exec"
+
+	"github.com/kmeme-factory/kmeme/internal/config"
+	"github.com/kmeme-factory/kmeme/internal/httpapi"
+	"github.com/kmeme-factory/kmeme/internal/observe"
+	"github.com/kmeme-factory/kmeme/internal/postgres"
+	"github.com/kmeme-factory/kmeme/internal/redis"
+)
+
+// app holds the long-lived dependencies shared by serve and worker.
+type app struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	db      *postgres.DB
+	redis   *redis.Client
+	metrics *httpapi.Metrics
+	closers []func()
+}
+
+// openApp reads the configuration and connects to PostgreSQL and Redis.
+// Redis being down is not fatal: the API serves from PostgreSQL.
+func openApp(ctx context.Context, e env) (*app, error) {
+	cfg, err := config.FromEnv(e.getenv)
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	a := &app{cfg: cfg, log: observe.Logger(e.stderr, cfg.LogLevel), metrics: httpapi.NewMetrics()}
+	stop, err := observe.Setup(ctx, observe.Config{Service: "kmeme", Version: version, Environment: cfg.Env,
+		OTLPEndpoint: cfg.OTLPEndpoint, SentryDSN: cfg.SentryDSN})
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, func() { _ = stop(context.Background()) })
+	a.db, err = postgres.Open(ctx, postgres.PoolConfig{URL: cfg.DatabaseURL, MaxConns: cfg.DBMaxConns,
+		MinConns: cfg.DBMinConns, StatementTimeout: cfg.DBStatementTimeout})
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	a.closers = append(a.closers, a.db.Close)
+	a.metrics.RegisterPool(a.db.Pool)
+	a.redis, err = redis.Open(redis.Config{URL: cfg.RedisURL, Timeout: cfg.RedisTimeout, Prefix: cfg.RedisPrefix})
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	a.closers = append(a.closers, func() { _ = a.redis.Close() })
+	return a, nil
+}
+
+func (a *app) close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+	a.closers = nil
+}
+
+// readyChecks are the parts /readyz reports.
+func (a *app) readyChecks() []httpapi.ReadyCheck {
+	ffmpegErr := func() error {
+		for _, tool := range []string{a.cfg.FFmpegPath, a.cfg.FFprobePath} {
+			if _, err := exec.LookPath(tool); err != nil {
+				return fmt.Errorf("%s not found", tool)
+			}
+		}
+		return nil
+	}()
+	return []httpapi.ReadyCheck{
+		{Name: "postgres", Check: func(ctx context.Context) (any, error) {
+			if err := a.db.Ping(ctx); err != nil {
+				return nil, err
+			}
+			s := a.db.Pool.Stat()
+			return map[string]int32{"total_conns": s.TotalConns(), "idle_conns": s.IdleConns(), "max_conns": s.MaxConns()}, nil
+		}},
+		{Name: "migrations", Check: func(ctx context.Context) (any, error) {
+			pending, err := postgres.PendingMigrations(ctx, a.db.Pool)
+			if err != nil {
+				return nil, err
+			}
+			if len(pending) > 0 {
+				return pending, fmt.Errorf("%d pending; run kmeme migrate", len(pending))
+			}
+			return nil, nil
+		}},
+		{Name: "redis", Check: func(ctx context.Context) (any, error) {
+			h := a.redis.Check(ctx)
+			if !h.OK {
+				a.metrics.RedisErrors.WithLabelValues("health").Inc()
+				return h, fmt.Errorf("%s", h.Error)
+			}
+			return h, nil
+		}},
+		{Name: "ffmpeg", Check: func(context.Context) (any, error) { return nil, ffmpegErr }},
+	}
+}

@@ -1,0 +1,41 @@
+package httpapi
+
+import "net/http"
+
+// addRoutes is the whole route table.
+func (s *Server) addRoutes() {
+	s.handle(Route{Method: "GET", Path: "/healthz", Summary: "Liveness", Tag: "ops", Result: healthBody{}, Handler: s.handleHealthz()})
+	s.handle(Route{Method: "GET", Path: "/readyz", Summary: "Readiness: PostgreSQL, Redis, migrations, ffmpeg", Tag: "ops", Result: readyBody{}, Handler: s.handleReadyz()})
+	s.handle(Route{Method: "GET", Path: "/metrics", Summary: "Prometheus metrics", Tag: "ops", ResultType: "text/plain", Handler: s.handleMetrics()})
+	s.handle(Route{Method: "GET", Path: "/openapi.json", Summary: "This API document (OpenAPI 3.1)", Tag: "ops", ResultType: "application/json", Handler: s.handleOpenAPI()})
+	s.handle(Route{Method: "GET", Path: "/docs", Summary: "Human-readable API documentation", Tag: "ops", ResultType: "text/html", Handler: s.handleDocs()})
+
+	s.handle(Route{Method: "POST", Path: "/api/remix", Summary: "Create a remix node (a child when parent_id is given)", Tag: "remix",
+		Body: createRemixRequest{}, Status: http.StatusCreated, Result: nodeBody{}, Handler: s.handleCreateRemix()})
+	s.handle(Route{Method: "GET", Path: "/api/remix/{id}", Summary: "The recipe view of a remix", Tag: "remix",
+		Result: remixView{}, Handler: s.handleGetRemix()})
+	s.handle(Route{Method: "DELETE", Path: "/api/remix/{id}", Summary: "Delete a remix with no remixes of its own (409 otherwise)", Tag: "remix",
+		Status: http.StatusNoContent, Handler: s.handleDeleteRemix()})
+	s.handle(Route{Method: "GET", Path: "/api/remix/{id}/children", Summary: "Direct remixes of a remix", Tag: "remix",
+		Query: pageParams, Result: nodeList{}, Handler: s.handleListChildren()})
+
+	s.addPlatformRoutes()
+	s.addTrustRoutes()
+
+	if s.Web != nil {
+		s.mux.Handle("GET /", s.Web)
+	} else {
+		s.mux.Handle("/", http.HandlerFunc(s.notFound))
+	}
+}
+
+var pageParams = []Param{
+	{Name: "limit", Type: "integer", Doc: "page size, 1 to 100 (default 20)"},
+	{Name: "after", Type: "string", Doc: "cursor from the previous page's next"},
+}
+
+// notFound answers unknown paths with a problem document.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	writeProblem(w, Problem{Type: "https://k-meme.com/problems/not_found", Title: "Not found", Status: 404,
+		Code: "not_found", Detail: "no such route", Instance: r.URL.Path, RequestID: RequestID(r.Context())})
+}

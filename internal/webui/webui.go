@@ -1,0 +1,125 @@
+// Package webui serves the exported Next.js front end embedded in the
+// binary. Each HTML page gets a Content-Security-Policy that allows its own
+// inline scripts by SHA-256 hash and nothing else inline, so the pages run
+// with no 'unsafe-inline' script source.
+package webui
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+)
+
+//go:embed all:dist
+var dist embed.FS
+
+// Files returns the embedded build (empty but for .gitkeep when the web
+// app was not built).
+func Files() fs.FS {
+	sub, _ := fs.Sub(dist, "dist")
+	return sub
+}
+
+// Built reports whether fsys holds an index.html.
+func Built(fsys fs.FS) bool {
+	_, err := fs.Stat(fsys, "index.html")
+	return err == nil
+}
+
+var inlineScript = regexp.MustCompile(`(?s)<script(\s[^>]*)?>(.*?)</script>`)
+
+// CSP computes the policy for one HTML page.
+func CSP(html []byte) string {
+	var hashes []string
+	for _, m := range inlineScript.FindAllSubmatch(html, -1) {
+		attrs := string(m[1])
+		if strings.Contains(attrs, "src=") || len(m[2]) == 0 {
+			continue
+		}
+		sum := sha256.Sum256(m[2])
+		hashes = append(hashes, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'")
+	}
+	script := "script-src 'self'"
+	if len(hashes) > 0 {
+		script += " " + strings.Join(hashes, " ")
+	}
+	return "default-src 'self'; " + script + "; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+		"media-src 'self' blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; " +
+		"form-action 'self'; frame-ancestors 'none'"
+}
+
+type page struct {
+	body []byte
+	csp  string
+}
+
+// Handler serves fsys: exact files, then "name.html" for clean URLs, then
+// 404.html. HTML pages carry their CSP; hashed assets under _next/static
+// are cached for a year, everything else revalidates.
+func Handler(fsys fs.FS) http.Handler {
+	pages := map[string]page{}
+	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err == nil {
+			pages[p] = page{body: b, csp: CSP(b)}
+		}
+		return nil
+	})
+	modTime := time.Now()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		if name == "" {
+			name = "index.html"
+		}
+		candidates := []string{name, name + ".html", path.Join(name, "index.html")}
+		for _, c := range candidates {
+			if pg, ok := pages[c]; ok {
+				servePage(w, r, pg, http.StatusOK, modTime)
+				return
+			}
+			if c == name && !strings.HasSuffix(c, ".html") {
+				if b, err := fs.ReadFile(fsys, c); err == nil {
+					if strings.HasPrefix(c, "_next/static/") {
+						w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+					} else {
+						w.Header().Set("Cache-Control", "no-cache")
+					}
+					if ct := mime.TypeByExtension(path.Ext(c)); ct != "" {
+						w.Header().Set("Content-Type", ct)
+					}
+					http.ServeContent(w, r, c, modTime, bytes.NewReader(b))
+					return
+				}
+			}
+		}
+		if pg, ok := pages["404.html"]; ok {
+			servePage(w, r, pg, http.StatusNotFound, modTime)
+			return
+		}
+		http.NotFound(w, r)
+	})
+}
+
+func servePage(w http.ResponseWriter, r *http.Request, pg page, status int, mod time.Time) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", pg.csp)
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	if status != http.StatusOK {
+		w.WriteHeader(status)
+		_, _ = w.Write(pg.body)
+		return
+	}
+	http.ServeContent(w, r, "page.html", mod, bytes.NewReader(pg.body))
+}
