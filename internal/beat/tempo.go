@@ -1,0 +1,166 @@
+package beat
+
+import "math"
+
+// Tempo estimates the tempo of an onset envelope in BPM with a confidence
+// in [0,1]. It returns 0 when no tempo can be measured.
+func Tempo(env *Envelope, opt Options) (bpm, confidence float64) {
+	opt = opt.withDefaults()
+	n := len(env.Values)
+	minLag := int(math.Floor(60 / opt.MaxBPM * env.Rate))
+	maxLag := int(math.Ceil(60 / opt.MinBPM * env.Rate))
+	if minLag < 1 || n < 2*maxLag+2 {
+		return 0, 0
+	}
+	acf := bandACF(env, 3*maxLag+3)
+	if acf == nil {
+		return 0, 0
+	}
+	// Enhanced score: a beat period also shows at twice and (weaker) three
+	// times its lag; adding those favours the true period over its halves.
+	best, bestScore := 0, math.Inf(-1)
+	score := make([]float64, maxLag+1)
+	for lag := minLag; lag <= maxLag; lag++ {
+		a := acf[lag]
+		s := a + 0.5*math.Min(a, acfAt(acf, 2*float64(lag))) + 0.25*math.Min(a, acfAt(acf, 3*float64(lag)))
+		b := 60 * env.Rate / float64(lag)
+		prior := math.Exp(-0.5 * math.Pow(math.Log2(b/opt.PriorBPM)/0.9, 2))
+		score[lag] = s * prior
+		if score[lag] > bestScore && isPeak(acf, lag) {
+			best, bestScore = lag, score[lag]
+		}
+	}
+	if best == 0 {
+		return 0, 0
+	}
+	lag := parabolic(acf, best)
+	bpm = 60 * env.Rate / lag
+	// Confidence: the height of the periodicity against the scatter of the
+	// autocorrelation elsewhere, squashed to [0,1].
+	conf := acf[best]
+	var base float64
+	cnt := 0
+	for l := minLag; l <= maxLag; l++ {
+		base += math.Abs(acf[l])
+		cnt++
+	}
+	base /= float64(cnt)
+	confidence = clamp01((conf - base) / 0.35)
+	return bpm, confidence
+}
+
+func isPeak(a []float64, i int) bool {
+	return i > 0 && i < len(a)-1 && a[i] >= a[i-1] && a[i] >= a[i+1]
+}
+
+func acfAt(a []float64, x float64) float64 {
+	i := int(x)
+	if i+1 >= len(a) || i < 0 {
+		return 0
+	}
+	// the local maximum near x, because multiples of a fractional lag drift
+	m := a[i]
+	for j := max(0, i-1); j <= min(len(a)-1, i+2); j++ {
+		m = math.Max(m, a[j])
+	}
+	return m
+}
+
+func parabolic(a []float64, i int) float64 {
+	if i <= 0 || i >= len(a)-1 {
+		return float64(i)
+	}
+	l, c, r := a[i-1], a[i], a[i+1]
+	d := l - 2*c + r
+	if d >= 0 {
+		return float64(i)
+	}
+	off := 0.5 * (l - r) / d
+	if off > 0.5 || off < -0.5 {
+		return float64(i)
+	}
+	return float64(i) + off
+}
+
+// bandACF is the mean of the normalised autocorrelations of the band
+// envelopes: a kick every bar and a snare every beat each keep their own
+// period instead of blurring into an eighth-note grid.
+func bandACF(env *Envelope, lags int) []float64 {
+	var sum []float64
+	used := 0
+	for _, b := range env.Bands {
+		if len(b) == 0 {
+			continue
+		}
+		a := autocorr(highpass(b, int(env.Rate)), lags)
+		if a[0] <= 1e-12 {
+			continue
+		}
+		if sum == nil {
+			sum = make([]float64, lags)
+		}
+		for i := range a {
+			sum[i] += a[i] / a[0]
+		}
+		used++
+	}
+	if used == 0 {
+		return nil
+	}
+	for i := range sum {
+		sum[i] /= float64(used)
+	}
+	return sum
+}
+
+// highpass removes the slow trend (a moving mean over about one second)
+// and half-wave rectifies, so loudness swells do not look like periodicity.
+func highpass(v []float64, win int) []float64 {
+	if win < 1 {
+		win = 1
+	}
+	out := make([]float64, len(v))
+	var sum float64
+	half := win / 2
+	// prefix sums make the moving mean O(n)
+	pre := make([]float64, len(v)+1)
+	for i, x := range v {
+		pre[i+1] = pre[i] + x
+	}
+	for i := range v {
+		lo, hi := max(0, i-half), min(len(v), i+half+1)
+		sum = (pre[hi] - pre[lo]) / float64(hi-lo)
+		if d := v[i] - sum; d > 0 {
+			out[i] = d
+		}
+	}
+	return out
+}
+
+// autocorr returns the autocorrelation of v for lags [0, n).
+func autocorr(v []float64, n int) []float64 {
+	mean, _ := meanStd(v)
+	x := make([]float64, len(v))
+	for i := range v {
+		x[i] = v[i] - mean
+	}
+	out := make([]float64, n)
+	for lag := 0; lag < n && lag < len(x); lag++ {
+		var s float64
+		for i := lag; i < len(x); i++ {
+			s += x[i] * x[i-lag]
+		}
+		out[lag] = s / float64(len(x)-lag) * float64(len(x)) / float64(len(x))
+	}
+	return out
+}
+
+func clamp01(x float64) float64 {
+	if x < 0 || x != x {
+		return 0
+	}
+	if x > 1 {
+		return 1
+	}
+	return x
+}

@@ -1,0 +1,367 @@
+// Package shot finds shot transitions in a stream of small RGB frames:
+// hard cuts from a motion-compensated block difference (so pans and zooms
+// do not count), with a look-ahead that rejects camera flashes; gradual
+// transitions (dissolves and wipes) by fitting the frames of a window as a
+// blend of its two ends, and fades by their dip to black. Captions change
+// too few blocks to count. It picks one sharp keyframe per shot. It
+// imports nothing of ours and does no I/O.
+package shot
+
+import (
+	"math"
+	"sort"
+)
+
+// Kind is the kind of a transition.
+type Kind string
+
+// Transition kinds.
+const (
+	Hard     Kind = "cut"
+	Dissolve Kind = "dissolve"
+	Fade     Kind = "fade"
+	Wipe     Kind = "wipe"
+)
+
+// Cut is one transition. T is the time of the first frame of the new shot
+// for a hard cut (T == Start == End); a gradual one has Start < T < End.
+type Cut struct {
+	T, Start, End float64
+	Kind          Kind
+	Confidence    float64
+}
+
+// Shot is the stretch between two transitions.
+type Shot struct {
+	Start, End float64
+	KeyframeT  float64
+	Motion     float64 // mean motion-compensated change per frame, [0,1]
+	Brightness float64 // mean luma of the keyframe, [0,1]
+}
+
+// Options tune Detect. Zero fields take the documented defaults.
+type Options struct {
+	// CutThreshold is the motion-compensated difference (0..1) a hard cut
+	// must exceed. Default 0.09.
+	CutThreshold float64
+	// ChangedFraction is the share of blocks that must change for a cut;
+	// captions change fewer. Default 0.55.
+	ChangedFraction float64
+	// FlashWindowS is how far ahead a flash may return to the old picture.
+	// Default 0.3 s.
+	FlashWindowS float64
+	// GradualWindowS is half the window fitted for gradual transitions.
+	// Default 0.5 s.
+	GradualWindowS float64
+}
+
+func (o Options) withDefaults() Options {
+	if o.CutThreshold <= 0 {
+		o.CutThreshold = 0.09
+	}
+	if o.ChangedFraction <= 0 {
+		o.ChangedFraction = 0.55
+	}
+	if o.FlashWindowS <= 0 {
+		o.FlashWindowS = 0.3
+	}
+	if o.GradualWindowS <= 0 {
+		o.GradualWindowS = 0.5
+	}
+	return o
+}
+
+// Side is the thumbnail edge in pixels; frames are resampled to Side×Side
+// luma before comparison.
+const Side = 64
+
+const (
+	block  = 8
+	blocks = (Side / block) * (Side / block)
+	search = 2
+)
+
+// thumb is one frame reduced to what detection needs.
+type thumb struct {
+	luma [Side * Side]float32 // 0..1
+	mean float32
+	std  float32
+}
+
+// series holds the per-frame scalars; a few bytes a frame, so memory stays
+// flat where frames would not.
+type series struct {
+	luma, sharp, mce, cf []float32
+}
+
+// Detector consumes frames one at a time. Create it with NewDetector, Push
+// every frame in order, then call Finish.
+type Detector struct {
+	opt   Options
+	fps   float64
+	ring  []*thumb
+	n     int // frames pushed
+	s     series
+	cuts  []Cut
+	grad  []Cut
+	flash int
+	// look-ahead and window lengths in frames
+	look, w int
+}
+
+// NewDetector returns a detector for frames at fps.
+func NewDetector(fps float64, opt Options) *Detector {
+	opt = opt.withDefaults()
+	if fps <= 0 || math.IsNaN(fps) {
+		fps = 30
+	}
+	d := &Detector{opt: opt, fps: fps}
+	d.look = max(2, int(math.Round(opt.FlashWindowS*fps)))
+	d.w = max(3, int(math.Round(opt.GradualWindowS*fps)))
+	d.ring = make([]*thumb, 2*d.w+d.look+4)
+	return d
+}
+
+func (d *Detector) at(i int) *thumb {
+	if i < 0 || i >= d.n || d.n-i > len(d.ring) {
+		return nil
+	}
+	return d.ring[i%len(d.ring)]
+}
+
+// Push adds the next frame: packed RGB24, width*height*3 bytes.
+func (d *Detector) Push(pix []byte, width, height int) {
+	t := makeThumb(pix, width, height)
+	i := d.n
+	d.ring[i%len(d.ring)] = t
+	d.n++
+	d.s.luma = append(d.s.luma, t.mean)
+	d.s.sharp = append(d.s.sharp, float32(sharpness(t)))
+	if prev := d.at(i - 1); prev != nil {
+		m, c := compare(prev, t)
+		d.s.mce = append(d.s.mce, float32(m))
+		d.s.cf = append(d.s.cf, float32(c))
+	} else {
+		d.s.mce = append(d.s.mce, 0)
+		d.s.cf = append(d.s.cf, 0)
+	}
+	if j := i - d.look; j >= 1 {
+		d.judgeHard(j)
+	}
+	if c := i - d.w; c-d.w >= 0 {
+		d.judgeGradual(c)
+	}
+}
+
+// judgeHard decides whether frame j starts a new shot, once the frames
+// after it are known.
+func (d *Detector) judgeHard(j int) {
+	m, cf := float64(d.s.mce[j]), float64(d.s.cf[j])
+	if m < d.opt.CutThreshold || cf < d.opt.ChangedFraction {
+		return
+	}
+	// it must stand out from its neighbours (fast motion raises them all)
+	var neigh []float64
+	for k := j - d.look; k <= j+d.look; k++ {
+		if k != j && k >= 1 && k < d.n {
+			neigh = append(neigh, float64(d.s.mce[k]))
+		}
+	}
+	sort.Float64s(neigh)
+	if len(neigh) > 0 {
+		ref := neigh[len(neigh)*3/4]
+		if m < 2*ref {
+			return
+		}
+	}
+	before := d.at(j - 1)
+	if before == nil {
+		return
+	}
+	// a flash: the old picture comes back within the look-ahead
+	for k := j + 1; k <= j+d.look && k < d.n; k++ {
+		if f := d.at(k); f != nil {
+			if mm, cc := compare(before, f); cc < d.opt.ChangedFraction*0.7 || mm < d.opt.CutThreshold*0.6 {
+				d.flash++
+				return
+			}
+		}
+	}
+	t := float64(j) / d.fps
+	d.cuts = append(d.cuts, Cut{T: t, Start: t, End: t, Kind: Hard, Confidence: clamp01(m / (3 * d.opt.CutThreshold))})
+}
+
+// judgeGradual tests the window [c-w, c+w] for a transition centred near c.
+func (d *Detector) judgeGradual(c int) {
+	a, b := c-d.w, c+d.w
+	A, B := d.at(a), d.at(b)
+	if A == nil || B == nil {
+		return
+	}
+	// skip windows holding a hard cut: the hard detector owns them
+	for k := a + 1; k <= b; k++ {
+		if d.s.mce[k] >= float32(d.opt.CutThreshold) && d.s.cf[k] >= float32(d.opt.ChangedFraction) {
+			return
+		}
+	}
+	if fade, ok := d.fadeAt(c, a, b); ok {
+		d.addGradual(fade)
+		return
+	}
+	m, cf := compare(A, B)
+	if m < d.opt.CutThreshold || cf < d.opt.ChangedFraction {
+		return
+	}
+	fit := fitBlend(d, a, b)
+	if !fit.ok {
+		return
+	}
+	kind := Dissolve
+	if fit.spread > 0.25 {
+		kind = Wipe
+	}
+	start := float64(fit.start) / d.fps
+	end := float64(fit.end) / d.fps
+	t := fit.mid / d.fps
+	if !(start < t && t < end) {
+		return
+	}
+	d.addGradual(Cut{T: t, Start: start, End: end, Kind: kind, Confidence: clamp01(1 - fit.resid)})
+}
+
+// fadeAt finds a dip to black centred in the window.
+func (d *Detector) fadeAt(c, a, b int) (Cut, bool) {
+	const dark = 0.07
+	if d.s.luma[c] > dark {
+		return Cut{}, false
+	}
+	if d.s.luma[a] < 2*dark && d.s.luma[b] < 2*dark {
+		return Cut{}, false
+	}
+	// the dark run around c
+	s, e := c, c
+	for s > a && d.s.luma[s-1] <= dark {
+		s--
+	}
+	for e < b && d.s.luma[e+1] <= dark {
+		e++
+	}
+	// extend while the picture is still darkening / brightening
+	for s > a && d.s.luma[s-1] > d.s.luma[s]+0.003 {
+		s--
+	}
+	for e < b && d.s.luma[e+1] > d.s.luma[e]+0.003 {
+		e++
+	}
+	if s == a || e == b {
+		return Cut{}, false
+	}
+	mid := 0.5 * float64(s+e)
+	return Cut{T: mid / d.fps, Start: float64(s) / d.fps, End: float64(e) / d.fps, Kind: Fade, Confidence: 0.9}, true
+}
+
+// addGradual keeps one detection per transition: overlapping ones merge
+// into the most confident.
+func (d *Detector) addGradual(c Cut) {
+	if n := len(d.grad); n > 0 {
+		last := &d.grad[n-1]
+		if c.Start <= last.End+1/d.fps {
+			if c.Confidence > last.Confidence || (c.Kind == Fade && last.Kind != Fade) {
+				if last.Kind == Fade && c.Kind != Fade {
+					return
+				}
+				*last = c
+			}
+			return
+		}
+	}
+	d.grad = append(d.grad, c)
+}
+
+// Finish returns the transitions and shots of everything pushed.
+// duration is the length of the video in seconds (0: from the frames).
+func (d *Detector) Finish(duration float64) ([]Cut, []Shot) {
+	// judge the frames still waiting for look-ahead
+	for j := max(1, d.n-d.look); j < d.n; j++ {
+		d.judgeHard(j)
+	}
+	if duration <= 0 {
+		duration = float64(d.n) / d.fps
+	}
+	cuts := append([]Cut(nil), d.cuts...)
+	for _, g := range d.grad {
+		overlap := false
+		for _, h := range d.cuts {
+			if h.T >= g.Start-2/d.fps && h.T <= g.End+2/d.fps {
+				overlap = true
+				break
+			}
+		}
+		if !overlap {
+			cuts = append(cuts, g)
+		}
+	}
+	sort.Slice(cuts, func(i, j int) bool { return cuts[i].T < cuts[j].T })
+	return cuts, d.shots(cuts, duration)
+}
+
+// Flashes is how many flash-like spikes were rejected.
+func (d *Detector) Flashes() int { return d.flash }
+
+// shots builds the shots between transitions with their keyframes.
+func (d *Detector) shots(cuts []Cut, duration float64) []Shot {
+	var out []Shot
+	start, startF := 0.0, 0
+	emit := func(end float64, endF int) {
+		if endF <= startF {
+			endF = startF + 1
+		}
+		sh := Shot{Start: start, End: end}
+		// the keyframe: the sharpest, stillest frame of the shot's middle
+		lo := startF + (endF-startF)/8
+		hi := endF - (endF-startF)/8
+		best, bestScore := -1, math.Inf(-1)
+		var motion float64
+		cnt := 0
+		for k := max(0, lo); k < min(hi, d.n); k++ {
+			score := float64(d.s.sharp[k]) * (1 - 4*float64(d.s.mce[k]))
+			center := float64(k-startF)/float64(endF-startF) - 0.5
+			score *= 1 - 0.5*center*center
+			if score > bestScore {
+				best, bestScore = k, score
+			}
+			motion += float64(d.s.mce[k])
+			cnt++
+		}
+		if best < 0 {
+			best = min(max(0, (startF+endF)/2), max(0, d.n-1))
+		}
+		sh.KeyframeT = float64(best) / d.fps
+		if cnt > 0 {
+			sh.Motion = clamp01(motion / float64(cnt) * 4)
+		}
+		if best < len(d.s.luma) {
+			sh.Brightness = float64(d.s.luma[best])
+		}
+		out = append(out, sh)
+	}
+	for _, c := range cuts {
+		emit(c.Start, int(math.Round(c.Start*d.fps)))
+		start, startF = c.End, int(math.Round(c.End*d.fps))
+	}
+	emit(duration, max(int(math.Round(duration*d.fps)), startF+1))
+	return out
+}
+
+// Motion returns the per-frame motion-compensated change in [0,1].
+func (d *Detector) Motion() []float32 { return d.s.mce }
+
+func clamp01(x float64) float64 {
+	if x < 0 || x != x {
+		return 0
+	}
+	if x > 1 {
+		return 1
+	}
+	return x
+}

@@ -1,0 +1,316 @@
+// Package structure describes the shape of a clip: its loudness curve,
+// sections aligned to bars (intro, build, drop, break, outro), the hook of
+// the first seconds, pauses, and how many cuts land on beats. It takes
+// times and curves and returns times; it imports nothing of ours.
+package structure
+
+import (
+	"math"
+	"sort"
+)
+
+// Energy is a loudness curve normalised to [0,1].
+type Energy struct {
+	HopS           float64
+	Values         []float64
+	MeanDB, PeakDB float64
+	PeakT          float64
+}
+
+// EnergyCurve resamples frame loudness (dBFS at rate frames per second) to
+// one value every hopS seconds, normalised so the loudest is 1 and 50 dB
+// below it is 0.
+func EnergyCurve(rmsDB []float64, rate, hopS float64) Energy {
+	e := Energy{HopS: hopS}
+	if len(rmsDB) == 0 || rate <= 0 || hopS <= 0 {
+		return e
+	}
+	per := max(1, int(math.Round(hopS*rate)))
+	var sumPow float64
+	peak := math.Inf(-1)
+	for i := 0; i < len(rmsDB); i += per {
+		var p float64
+		n := 0
+		for j := i; j < min(len(rmsDB), i+per); j++ {
+			p += math.Pow(10, rmsDB[j]/10)
+			n++
+		}
+		db := 10 * math.Log10(p/float64(n)+1e-12)
+		e.Values = append(e.Values, db)
+		sumPow += p
+		if db > peak {
+			peak = db
+			e.PeakT = float64(i) / rate
+		}
+	}
+	e.MeanDB = round2(10 * math.Log10(sumPow/float64(len(rmsDB))+1e-12))
+	e.PeakDB = round2(peak)
+	// the loudest stretch: the best two-second mean
+	win := max(1, int(2/hopS))
+	best := math.Inf(-1)
+	for i := 0; i+win <= len(e.Values); i++ {
+		var s float64
+		for _, v := range e.Values[i : i+win] {
+			s += v
+		}
+		if s > best {
+			best = s
+			e.PeakT = round2(float64(i) * hopS)
+		}
+	}
+	for i, v := range e.Values {
+		e.Values[i] = round2(clamp01((v - (peak - 50)) / 50))
+	}
+	return e
+}
+
+// Section is a labelled stretch.
+type Section struct {
+	Label            string
+	Start, End       float64
+	StartBar, EndBar int // 1-based, 0 without bars
+	Energy           float64
+}
+
+// Sections splits the clip at bar lines (downbeats) into stretches of
+// similar loudness and names them. Without downbeats it uses two-second
+// blocks and, when speech is true, labels everything "speech".
+func Sections(e Energy, downbeats []float64, duration float64, speech bool) []Section {
+	if duration <= 0 || len(e.Values) == 0 {
+		return nil
+	}
+	if speech && len(downbeats) < 2 {
+		return []Section{{Label: "speech", Start: 0, End: round2(duration), Energy: round2(mean(e.Values))}}
+	}
+	bounds := downbeats
+	withBars := len(downbeats) >= 2
+	if !withBars {
+		bounds = nil
+		for t := 0.0; t < duration; t += 2 {
+			bounds = append(bounds, t)
+		}
+	}
+	// units: [bounds[i], bounds[i+1]); the first starts at 0, the last ends at duration
+	type unit struct {
+		start, end, energy float64
+		bar            int
+	}
+	var units []unit
+	for i := range bounds {
+		s := bounds[i]
+		if i == 0 {
+			s = 0
+		}
+		en := duration
+		if i+1 < len(bounds) {
+			en = bounds[i+1]
+		}
+		if en-s <= 0 {
+			continue
+		}
+		units = append(units, unit{s, en, meanRange(e, s, en), i + 1})
+	}
+	if len(units) == 0 {
+		return nil
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, u := range units {
+		lo, hi = math.Min(lo, u.energy), math.Max(hi, u.energy)
+	}
+	level := func(x float64) int {
+		if hi-lo < 0.08 {
+			return 2
+		}
+		r := (x - lo) / (hi - lo)
+		switch {
+		case r >= 0.7:
+			return 2
+		case r >= 0.35:
+			return 1
+		}
+		return 0
+	}
+	// group runs of the same level, then merge runs shorter than two units
+	type run struct{ a, b, lvl int }
+	var runs []run
+	for i, u := range units {
+		l := level(u.energy)
+		if n := len(runs); n > 0 && runs[n-1].lvl == l {
+			runs[n-1].b = i
+			continue
+		}
+		runs = append(runs, run{i, i, l})
+	}
+	for changed := true; changed && len(runs) > 1; {
+		changed = false
+		for i, r := range runs {
+			if r.b-r.a+1 >= 2 {
+				continue
+			}
+			j := i - 1
+			if j < 0 || (i+1 < len(runs) && runs[i+1].b-runs[i+1].a > runs[j].b-runs[j].a) {
+				j = i + 1
+			}
+			if j < i {
+				runs[j].b = r.b
+			} else {
+				runs[j].a = r.a
+			}
+			runs = append(runs[:i], runs[i+1:]...)
+			changed = true
+			break
+		}
+	}
+	out := make([]Section, 0, len(runs))
+	for i, r := range runs {
+		var en float64
+		for _, u := range units[r.a : r.b+1] {
+			en += u.energy
+		}
+		en /= float64(r.b - r.a + 1)
+		lbl := "drop"
+		switch {
+		case r.lvl == 2:
+			lbl = "drop"
+		case i == 0:
+			lbl = "intro"
+		case i == len(runs)-1:
+			lbl = "outro"
+		case i+1 < len(runs) && runs[i+1].lvl > r.lvl:
+			lbl = "build"
+		default:
+			lbl = "break"
+		}
+		s := Section{Label: lbl, Start: round2(units[r.a].start), End: round2(units[r.b].end), Energy: round2(en)}
+		if withBars {
+			s.StartBar, s.EndBar = units[r.a].bar, units[r.b].bar
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// Hook measures the first window seconds.
+type Hook struct {
+	WindowS, CutDensity, OnsetDensity, Motion, Score float64
+	Cuts                                             int
+}
+
+// MeasureHook counts cuts and onsets in the first window seconds and the
+// mean motion there (motion sampled at fps), and combines them into a
+// score in [0,1]: about two cuts a second, five onsets a second or strong
+// motion each saturate their share.
+func MeasureHook(window, duration float64, cuts, onsets []float64, motion []float32, fps float64) Hook {
+	if duration > 0 && duration < window {
+		window = duration
+	}
+	h := Hook{WindowS: window}
+	if window <= 0 {
+		return h
+	}
+	for _, c := range cuts {
+		if c < window {
+			h.Cuts++
+		}
+	}
+	no := 0
+	for _, o := range onsets {
+		if o < window {
+			no++
+		}
+	}
+	h.CutDensity = round2(float64(h.Cuts) / window)
+	h.OnsetDensity = round2(float64(no) / window)
+	if fps > 0 && len(motion) > 0 {
+		n := min(len(motion), int(window*fps))
+		var s float64
+		for _, m := range motion[:n] {
+			s += float64(m)
+		}
+		if n > 0 {
+			h.Motion = round2(clamp01(s / float64(n) * 4))
+		}
+	}
+	h.Score = round2(clamp01(0.4*math.Min(1, h.CutDensity/2) + 0.3*math.Min(1, h.OnsetDensity/5) + 0.3*h.Motion))
+	return h
+}
+
+// Interval is a time range.
+type Interval struct{ Start, End float64 }
+
+// Pauses returns stretches of at least minS seconds quieter than 35 dB
+// under the clip's loud level (95th percentile), from frame loudness in
+// dBFS at rate frames per second.
+func Pauses(rmsDB []float64, rate, minS float64) []Interval {
+	if len(rmsDB) == 0 || rate <= 0 {
+		return nil
+	}
+	s := append([]float64(nil), rmsDB...)
+	sort.Float64s(s)
+	loud := s[int(0.95*float64(len(s)-1))]
+	thr := math.Max(loud-35, -70)
+	var out []Interval
+	start := -1
+	flush := func(end int) {
+		if start >= 0 && float64(end-start)/rate >= minS {
+			out = append(out, Interval{round2(float64(start) / rate), round2(float64(end) / rate)})
+		}
+		start = -1
+	}
+	for i, v := range rmsDB {
+		if v < thr {
+			if start < 0 {
+				start = i
+			}
+		} else {
+			flush(i)
+		}
+	}
+	flush(len(rmsDB))
+	return out
+}
+
+// CutsOnBeats counts cuts within tol seconds of some beat.
+func CutsOnBeats(cuts, beats []float64, tol float64) int {
+	n := 0
+	for _, c := range cuts {
+		i := sort.SearchFloat64s(beats, c)
+		for _, j := range []int{i - 1, i} {
+			if j >= 0 && j < len(beats) && math.Abs(beats[j]-c) <= tol {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+func meanRange(e Energy, a, b float64) float64 {
+	i, j := int(a/e.HopS), int(math.Ceil(b/e.HopS))
+	i = max(0, min(i, len(e.Values)-1))
+	j = max(i+1, min(j, len(e.Values)))
+	return mean(e.Values[i:j])
+}
+
+func mean(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	var s float64
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+func round2(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+func clamp01(x float64) float64 {
+	if x < 0 || x != x {
+		return 0
+	}
+	if x > 1 {
+		return 1
+	}
+	return x
+}
