@@ -13,7 +13,7 @@ type Envelope struct {
 	Low    []float64
 	// Bands are the flux in low, middle and high bands, for tempo.
 	Bands [3][]float64
-	Mel    [][]float32
+	Mel   [][]float32
 	// Rate is frames per second.
 	Rate float64
 	// RMS is the frame loudness in dBFS.

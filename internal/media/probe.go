@@ -23,7 +23,7 @@ type Info struct {
 	Format    string // ffprobe's demuxer name, e.g. "mov,mp4,m4a,3gp,3g2,mj2"
 	DurationS float64
 	SizeBytes int64
-	Streams   int // how many streams the container declares
+	Streams   int          // how many streams the container declares
 	Video     *VideoStream // nil when there is no video stream
 	Audio     *AudioStream // nil when there is no audio stream
 }

@@ -93,7 +93,7 @@ func Sections(e Energy, downbeats []float64, duration float64, speech bool) []Se
 	// units: [bounds[i], bounds[i+1]); the first starts at 0, the last ends at duration
 	type unit struct {
 		start, end, energy float64
-		bar            int
+		bar                int
 	}
 	var units []unit
 	for i := range bounds {
