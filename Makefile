@@ -1,0 +1,56 @@
+# K-MEME Factory. `make run` and `make test` do all set-up on a fresh Debian machine.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/kmeme
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: all setup build web go-build run test test-go test-web test-e2e lint fuzz \
+	bench-api bench-analyze bench-platform bench-cache bench-web clean
+
+all: build
+
+## setup: install and start everything the project needs (idempotent)
+setup:
+	@scripts/setup.sh
+
+## web: build the Next.js app into internal/webui/dist (embedded by the binary)
+web:
+	@if [ -x scripts/web-build.sh ]; then scripts/web-build.sh; fi
+
+go-build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/kmeme
+
+## build: the web app, then one kmeme binary that embeds it
+build: web go-build
+
+## run: set up, migrate and serve on 127.0.0.1:8080 with local defaults
+run: setup build
+	$(BIN) migrate
+	$(BIN) serve
+
+## test: set up, then vet, gofmt, race-enabled tests against real services, coverage, web tests
+test: setup
+	@scripts/test.sh
+
+## lint: vet and gofmt only
+lint:
+	@scripts/test.sh lint
+
+bench-api: setup go-build
+	@scripts/bench-api.sh
+
+bench-analyze: setup go-build
+	@scripts/bench-analyze.sh
+
+bench-platform: setup go-build
+	@scripts/bench-platform.sh
+
+bench-cache: setup go-build
+	@scripts/bench-cache.sh
+
+bench-web: setup build
+	@scripts/bench-web.sh
+
+clean:
+	rm -rf bin coverage.out bench-output

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The project's test run: static checks, then every Go package under the race
+# detector against the real PostgreSQL and Redis, a coverage figure, short
+# fuzz runs, then the web app's tests. `scripts/test.sh lint` stops after the
+# static checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
+step() { printf '\n== %s\n' "$*"; }
+
+step "go vet"
+go vet ./...
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go'; git ls-files --others --exclude-standard '*.go') 2>/dev/null || true)
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+echo "clean"
+[ "${1:-}" = "lint" ] && exit 0
+
+step "go test -race"
+mkdir -p bench-output
+# -p 2: the machine has two cores; packages that need PostgreSQL create their own databases.
+go test -race -p 2 -timeout 30m -covermode=atomic -coverprofile=coverage.out ./... 2>&1 | tee bench-output/go-test.log
+status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+  echo "go test failed"; exit "$status"
+fi
+
+step "coverage (statements in non-generated code)"
+grep -v -E '_gen\.go|\.pb\.go|/cmd/kmeme-bench/' coverage.out > coverage.filtered.out || true
+go tool cover -func=coverage.filtered.out | tail -n 1 | awk '{print "total coverage: " $NF}'
+
+step "fuzz (short runs)"
+fuzz_secs=${KMEME_FUZZ_SECONDS:-5}
+while read -r pkg name; do
+  [ -z "$pkg" ] && continue
+  go test -run='^$' -fuzz="^${name}\$" -fuzztime="${fuzz_secs}s" "$pkg" >/dev/null 2>bench-output/fuzz.err || { cat bench-output/fuzz.err; echo "fuzz $name failed"; exit 1; }
+  echo "fuzzed $pkg $name for ${fuzz_secs}s"
+done < <(grep -rl --include='*_test.go' '^func Fuzz' . | while read -r f; do
+  d=$(dirname "$f"); for n in $(grep -oE '^func (Fuzz[A-Za-z0-9_]+)' "$f" | awk '{print $2}'); do echo "./${d#./} $n"; done; done)
+
+if [ -x scripts/test-web.sh ]; then
+  step "web unit tests"
+  scripts/test-web.sh
+fi
+if [ -x scripts/test-web-e2e.sh ] && [ "${KMEME_SKIP_E2E:-}" != "1" ]; then
+  step "web end-to-end tests"
+  scripts/test-web-e2e.sh
+fi
+
+step "summary"
+passed=$(grep -c '^ok ' bench-output/go-test.log || true)
+failed=$(grep -c '^FAIL' bench-output/go-test.log || true)
+echo "go packages: ${passed} passed, ${failed} failed"
