@@ -74,7 +74,7 @@ func newServer(d Deps) *Server {
 
 // handle registers a route in the mux and in the API document.
 func (s *Server) handle(rt Route) {
-	h := rt.Handler
+	h := s.guard(rt, rt.Handler)
 	if !rt.Long {
 		h = withTimeout(s.RequestTimeout, h)
 	}
@@ -95,6 +95,14 @@ type Route struct {
 	// ResultType overrides the answer's media type (files, streams).
 	ResultType string
 	Auth       bool // needs a signed-in caller
+	// Limit names the rate-limit budget the route spends from: "read",
+	// "upload", "remix" or "auth" ("" = read for GET, remix otherwise).
+	Limit string
+	// Quota is how many units of the caller's daily quota a success costs.
+	Quota int
+	// PaidAI marks routes that may cause paid AI calls: when the limiter's
+	// store is down they fail closed instead of open.
+	PaidAI bool
 	Long       bool // streams or uploads: no request timeout
 	Handler    http.Handler
 }
