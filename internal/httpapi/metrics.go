@@ -47,7 +47,7 @@ func (m *Metrics) observe(method, route string, status int, d time.Duration) {
 
 // poolCollector exports pgxpool statistics.
 type poolCollector struct {
-	pool                                              *pgxpool.Pool
+	pool                                             *pgxpool.Pool
 	total, idle, acquired, maxConns, waits, waitSecs *prometheus.Desc
 }
 

@@ -102,9 +102,9 @@ type Route struct {
 	Quota int
 	// PaidAI marks routes that may cause paid AI calls: when the limiter's
 	// store is down they fail closed instead of open.
-	PaidAI bool
-	Long       bool // streams or uploads: no request timeout
-	Handler    http.Handler
+	PaidAI  bool
+	Long    bool // streams or uploads: no request timeout
+	Handler http.Handler
 }
 
 // Param is a documented query parameter.
