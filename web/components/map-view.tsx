@@ -1,0 +1,150 @@
+"use client";
+// Remix counts per 시/도 on an SVG map drawn from the GeoJSON shipped in
+// lib/korea.ts (no tile server). Counts come from /api/geo/trends cells;
+// clicking a region lists remixes near its centre via /api/geo/nearby.
+import { useEffect, useMemo, useState } from "react";
+import { api } from "@/lib/api";
+import { KOREA_BBOX, KOREA_SIDO, centroid, countByRegion, project, radiusKm, regionAt, ringPath } from "@/lib/korea";
+import type { RemixNode } from "@/lib/types";
+import { useI18n } from "./providers";
+import { NodeList } from "./ui/node-list";
+
+const SCALE = 100;
+const COLORS = ["#e5e7eb", "#fcd5e1", "#f9a8c2", "#f0709c", "#d6245f", "#9d1245"];
+
+function colorFor(n: number, max: number): string {
+  if (n <= 0 || max <= 0) return COLORS[0];
+  return COLORS[Math.min(COLORS.length - 1, 1 + Math.floor((n / max) * (COLORS.length - 2) + 0.0001))];
+}
+
+/** MapView is the map page. */
+export function MapView() {
+  const { t, lang, errorText } = useI18n();
+  const [counts, setCounts] = useState<Map<string, number>>(new Map());
+  const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [items, setItems] = useState<RemixNode[] | null>(null);
+
+  useEffect(() => {
+    api
+      .geoTrends(KOREA_BBOX)
+      .then((r) => setCounts(countByRegion(r.cells)))
+      .catch((e) => setError(errorText(e)));
+  }, [errorText]);
+
+  const box = useMemo(() => {
+    const [x0, y0] = project(KOREA_BBOX[0] + 1.3, KOREA_BBOX[3], SCALE);
+    const [x1, y1] = project(KOREA_BBOX[2] - 2.3, KOREA_BBOX[1], SCALE);
+    return `${x0.toFixed(0)} ${y0.toFixed(0)} ${(x1 - x0).toFixed(0)} ${(y1 - y0).toFixed(0)}`;
+  }, []);
+  const max = Math.max(0, ...counts.values());
+  const name = (code: string) => {
+    const f = KOREA_SIDO.features.find((x) => x.properties.code === code);
+    return f ? (lang === "ko" ? f.properties.name_ko : f.properties.name_en) : code;
+  };
+
+  async function pick(code: string) {
+    setSelected(code);
+    setItems(null);
+    const f = KOREA_SIDO.features.find((x) => x.properties.code === code)!;
+    const ring = f.geometry.coordinates[0];
+    const [lon, lat] = centroid(ring);
+    try {
+      const r = await api.nearby(lat, lon, Math.ceil(radiusKm(ring)));
+      // The nearby circle spills over the border; keep remixes inside the region.
+      setItems(r.items.map((x) => x.node).filter((n) => !n.location || regionAt(n.location.lon, n.location.lat) === code));
+    } catch (e) {
+      setError(errorText(e));
+      setItems([]);
+    }
+  }
+
+  return (
+    <section className="stack">
+      <h1>{t("map_title")}</h1>
+      <p className="muted">{t("map_hint")}</p>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="map-wrap">
+        <div className="card">
+          <svg className="korea-map" viewBox={box} role="group" aria-label={t("map_alt")} data-testid="korea-map">
+            <title>{t("map_alt")}</title>
+            {KOREA_SIDO.features.map((f) => {
+              const code = f.properties.code;
+              const n = counts.get(code) ?? 0;
+              return (
+                <path
+                  key={code}
+                  d={ringPath(f.geometry.coordinates[0], SCALE)}
+                  fill={colorFor(n, max)}
+                  role="button"
+                  tabIndex={0}
+                  aria-pressed={selected === code}
+                  aria-label={`${name(code)}: ${t("remix_count", { n })}`}
+                  data-region={code}
+                  data-count={n}
+                  onClick={() => void pick(code)}
+                  onKeyDown={(e) => {
+                    if (e.key === "Enter" || e.key === " ") {
+                      e.preventDefault();
+                      void pick(code);
+                    }
+                  }}
+                />
+              );
+            })}
+            {KOREA_SIDO.features
+              .filter((f) => !f.properties.city || (counts.get(f.properties.code) ?? 0) > 0)
+              .map((f) => {
+                const [lon, lat] = centroid(f.geometry.coordinates[0]);
+                const [x, y] = project(lon, lat, SCALE);
+                const n = counts.get(f.properties.code) ?? 0;
+                return (
+                  <text key={f.properties.code} x={x} y={y} textAnchor="middle" aria-hidden="true">
+                    {n > 0 ? n : ""}
+                  </text>
+                );
+              })}
+          </svg>
+          <div className="scale" aria-hidden="true">
+            0 {COLORS.map((c) => <i key={c} style={{ background: c }} />)} {max}
+          </div>
+          <p className="muted small-text">{t("map_data_note")}</p>
+        </div>
+        <div aria-live="polite">
+          {selected ? (
+            <>
+              <h2>{t("region_remixes", { region: name(selected) })}</h2>
+              {items === null ? <p className="muted">{t("loading")}</p> : <NodeList items={items.map((node) => ({ node }))} empty={t("no_results")} />}
+            </>
+          ) : (
+            <table>
+              <caption className="visually-hidden">{t("map_title")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("place_label")}</th>
+                  <th scope="col">{t("remix_count", { n: "" }).trim()}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {KOREA_SIDO.features.map((f) => (
+                  <tr key={f.properties.code}>
+                    <td>
+                      <button type="button" className="btn ghost small" onClick={() => void pick(f.properties.code)}>
+                        {name(f.properties.code)}
+                      </button>
+                    </td>
+                    <td>{counts.get(f.properties.code) ?? 0}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
