@@ -1,0 +1,383 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+)
+
+type scoreConfig struct {
+	corpus, kmeme, split string
+	peers, verbose       bool
+}
+
+// tally accumulates one system's results over a set of items.
+type tally struct {
+	tempoN, acc1, acc2     int
+	nullN, nullOK          int
+	beatF, downF           []float64
+	tp, fp, fn             int
+	hardN, hardHit         int
+	gradN, gradHit         int
+	distN, distHit         int
+	wall, decode           float64
+	speedWall, speedDecode float64
+}
+
+func (t *tally) tempo(truth *float64, est float64, hasEst bool) {
+	if truth == nil {
+		t.nullN++
+		if !hasEst {
+			t.nullOK++
+		}
+		return
+	}
+	t.tempoN++
+	if !hasEst {
+		return
+	}
+	if math.Abs(est-*truth) <= 0.04**truth {
+		t.acc1++
+	}
+	for _, f := range []float64{1, 2, 0.5, 3, 1.0 / 3} {
+		if math.Abs(est-*truth*f) <= 0.04**truth*f {
+			t.acc2++
+			break
+		}
+	}
+}
+
+// fMeasure matches estimates to references one-to-one within tol.
+func fMeasure(est, ref []float64, tol float64) float64 {
+	if len(ref) == 0 && len(est) == 0 {
+		return 1
+	}
+	if len(ref) == 0 || len(est) == 0 {
+		return 0
+	}
+	used := make([]bool, len(est))
+	hit := 0
+	for _, r := range ref {
+		best, bi := tol+1e-9, -1
+		for i, e := range est {
+			if d := math.Abs(e - r); !used[i] && d <= best {
+				best, bi = d, i
+			}
+		}
+		if bi >= 0 {
+			used[bi] = true
+			hit++
+		}
+	}
+	p, rc := float64(hit)/float64(len(est)), float64(hit)/float64(len(ref))
+	if p+rc == 0 {
+		return 0
+	}
+	return 2 * p * rc / (p + rc)
+}
+
+// cuts scores detections against the constructed transitions and distractors.
+func (t *tally) cuts(tr Truth, det []float64) {
+	slack := 2 / tr.FPS
+	used := make([]bool, len(det))
+	for _, c := range tr.Cuts {
+		lo, hi := c.Start-slack, c.End+slack
+		bi, best := -1, math.Inf(1)
+		for i, d := range det {
+			if !used[i] && d >= lo && d <= hi && math.Abs(d-c.T) < best {
+				bi, best = i, math.Abs(d-c.T)
+			}
+		}
+		hit := bi >= 0
+		if hit {
+			used[bi] = true
+			t.tp++
+		} else {
+			t.fn++
+		}
+		if c.Kind == "cut" {
+			t.hardN++
+			if hit {
+				t.hardHit++
+			}
+		} else {
+			t.gradN++
+			if hit {
+				t.gradHit++
+			}
+		}
+	}
+	for _, u := range used {
+		if !u {
+			t.fp++
+		}
+	}
+	check := func(lo, hi float64) {
+		t.distN++
+		for _, d := range det {
+			if d >= lo && d <= hi {
+				t.distHit++
+				return
+			}
+		}
+	}
+	for _, f := range tr.Flashes {
+		check(f-slack, f+5/tr.FPS)
+	}
+	for _, c := range tr.Captions {
+		check(c-slack, c+slack)
+	}
+}
+
+func ratio(a, b int) string {
+	if b == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.3f", float64(a)/float64(b))
+}
+
+func mean(v []float64) string {
+	if len(v) == 0 {
+		return "n/a"
+	}
+	var s float64
+	for _, x := range v {
+		s += x
+	}
+	return fmt.Sprintf("%.3f", s/float64(len(v)))
+}
+
+func timed(ctx context.Context, name string, args ...string) ([]byte, []byte, float64, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	t0 := time.Now()
+	err := cmd.Run()
+	return out.Bytes(), errb.Bytes(), time.Since(t0).Seconds(), err
+}
+
+var (
+	ptsRe  = regexp.MustCompile(`pts_time:([0-9.]+)`)
+	bpmRe  = regexp.MustCompile(`([0-9.]+) bpm`)
+	wsRe   = regexp.MustCompile(`\s+`)
+	metric = []string{}
+)
+
+func score(ctx context.Context, cfg scoreConfig) error {
+	b, err := os.ReadFile(filepath.Join(cfg.corpus, "truth.json"))
+	if err != nil {
+		return fmt.Errorf("read truth (run gen first): %w", err)
+	}
+	var truths []Truth
+	if err := json.Unmarshal(b, &truths); err != nil {
+		return err
+	}
+	splits := map[string]*[3]tally{} // ours, aubio, scene
+	get := func(s string) *[3]tally {
+		if splits[s] == nil {
+			splits[s] = &[3]tally{}
+		}
+		return splits[s]
+	}
+	for _, tr := range truths {
+		if cfg.split != "" && tr.Split != cfg.split && tr.Split != "speed" {
+			continue
+		}
+		file := filepath.Join(cfg.corpus, tr.File)
+		_, _, bare, err := timed(ctx, "ffmpeg", "-nostdin", "-loglevel", "error", "-i", file, "-f", "null", "-")
+		if err != nil {
+			return fmt.Errorf("bare decode %s: %w", tr.File, err)
+		}
+		out, errb, wall, err := timed(ctx, cfg.kmeme, "analyze", "--json", file)
+		if err != nil {
+			return fmt.Errorf("kmeme analyze %s: %v: %s", tr.File, err, errb)
+		}
+		var a kmeme.Analysis
+		if err := json.Unmarshal(out, &a); err != nil {
+			return fmt.Errorf("parse analysis of %s: %w", tr.File, err)
+		}
+		var ourCuts []float64
+		for _, c := range a.Cuts {
+			ourCuts = append(ourCuts, c.T)
+		}
+		ts := get(tr.Split)
+		all := get("all")
+		for _, t := range []*[3]tally{ts, all} {
+			o := &t[0]
+			est := 0.0
+			if a.Tempo.BPM != nil {
+				est = *a.Tempo.BPM
+			}
+			if tr.Split == "speed" {
+				o.speedWall, o.speedDecode = wall, bare
+				continue
+			}
+			o.tempo(tr.BPM, est, a.Tempo.BPM != nil)
+			if tr.BPM != nil {
+				o.beatF = append(o.beatF, fMeasure(a.Beats, tr.Beats, 0.07))
+				o.downF = append(o.downF, fMeasure(a.Downbeats, tr.Downbeats, 0.07))
+			}
+			o.cuts(tr, ourCuts)
+			o.wall += wall
+			o.decode += bare
+		}
+		if cfg.verbose {
+			bpm := "null"
+			if a.Tempo.BPM != nil {
+				bpm = fmt.Sprintf("%.2f", *a.Tempo.BPM)
+			}
+			tb := "null"
+			if tr.BPM != nil {
+				tb = fmt.Sprintf("%.1f", *tr.BPM)
+			}
+			var tc []string
+			for _, c := range tr.Cuts {
+				tc = append(tc, fmt.Sprintf("%s@%.2f", c.Kind[:1], c.T))
+			}
+			var oc []string
+			for _, c := range a.Cuts {
+				oc = append(oc, fmt.Sprintf("%s@%.2f", string(c.Kind)[:1], c.T))
+			}
+			fmt.Fprintf(os.Stderr, "%-30s bpm %s/%s beatF %.2f downF %.2f meter %d/%d wall %.2fs bare %.2fs\n   truth %v\n   ours  %v\n",
+				tr.Name, bpm, tb, fMeasure(a.Beats, tr.Beats, 0.07), fMeasure(a.Downbeats, tr.Downbeats, 0.07), a.Meter, tr.Meter, wall, bare, tc, oc)
+		}
+		if !cfg.peers {
+			continue
+		}
+		// peers: aubio tempo, aubio beat, ffmpeg scene score
+		tout, _, tw, err := timed(ctx, "aubio", "tempo", "-i", file)
+		if err != nil {
+			return fmt.Errorf("aubio tempo %s: %w", tr.File, err)
+		}
+		bout, _, bw, err := timed(ctx, "aubio", "beat", "-i", file)
+		if err != nil {
+			return fmt.Errorf("aubio beat %s: %w", tr.File, err)
+		}
+		_, serr, sw, err := timed(ctx, "ffmpeg", "-nostdin", "-i", file, "-vf", "select='gt(scene,0.3)',metadata=print", "-an", "-f", "null", "-")
+		if err != nil {
+			return fmt.Errorf("ffmpeg scene %s: %w", tr.File, err)
+		}
+		aubioBPM, hasBPM := 0.0, false
+		if m := bpmRe.FindSubmatch(tout); m != nil {
+			aubioBPM, _ = strconv.ParseFloat(string(m[1]), 64)
+			hasBPM = aubioBPM > 0
+		}
+		var aubioBeats []float64
+		sc := bufio.NewScanner(bytes.NewReader(bout))
+		for sc.Scan() {
+			if f, err := strconv.ParseFloat(strings.TrimSpace(sc.Text()), 64); err == nil {
+				aubioBeats = append(aubioBeats, f)
+			}
+		}
+		var scene []float64
+		for _, m := range ptsRe.FindAllSubmatch(serr, -1) {
+			if f, err := strconv.ParseFloat(string(m[1]), 64); err == nil {
+				scene = append(scene, f)
+			}
+		}
+		for _, t := range []*[3]tally{ts, all} {
+			au, sc := &t[1], &t[2]
+			if tr.Split == "speed" {
+				au.speedWall, sc.speedWall = tw+bw, sw
+				au.speedDecode, sc.speedDecode = bare, bare
+				continue
+			}
+			au.tempo(tr.BPM, aubioBPM, hasBPM)
+			if tr.BPM != nil {
+				au.beatF = append(au.beatF, fMeasure(aubioBeats, tr.Beats, 0.07))
+			}
+			sc.cuts(tr, scene)
+			au.wall += tw + bw
+			sc.wall += sw
+			au.decode, sc.decode = au.decode+bare, sc.decode+bare
+		}
+	}
+	names := make([]string, 0, len(splits))
+	for s := range splits {
+		if s != "speed" {
+			names = append(names, s)
+		}
+	}
+	sort.Slice(names, func(i, j int) bool { return order(names[i]) < order(names[j]) })
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	for _, s := range names {
+		t := splits[s]
+		fmt.Fprintf(tw, "\n%s\t\t\t\t\n", strings.ToUpper(s)+" ("+splitNote(s)+")")
+		fmt.Fprintf(tw, "metric\tkmeme\taubio\tffmpeg scene\ttarget\t\n")
+		row := func(name, a, b, c, target string) { fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", name, a, b, c, target) }
+		row("tempo Acc1 (±4%)", ratio(t[0].acc1, t[0].tempoN), ratio(t[1].acc1, t[1].tempoN), "-", "≥0.95")
+		row("tempo Acc2 (octaves ok)", ratio(t[0].acc2, t[0].tempoN), ratio(t[1].acc2, t[1].tempoN), "-", "≥0.99")
+		row("no-beat items → bpm null", ratio(t[0].nullOK, t[0].nullN), ratio(t[1].nullOK, t[1].nullN), "-", "")
+		row("beat F (±70 ms)", mean(t[0].beatF), mean(t[1].beatF), "-", "≥0.90")
+		row("downbeat F (±70 ms)", mean(t[0].downF), "n/a", "-", "≥0.70")
+		for k, name := range []string{"kmeme", "", "ffmpeg scene"} {
+			_ = name
+			if k == 1 {
+				continue
+			}
+		}
+		o, sc := &t[0], &t[2]
+		p := func(x *tally) string { return ratio(x.tp, x.tp+x.fp) }
+		r := func(x *tally) string { return ratio(x.tp, x.tp+x.fn) }
+		f1 := func(x *tally) string {
+			if x.tp == 0 {
+				return "0.000"
+			}
+			pp, rr := float64(x.tp)/float64(x.tp+x.fp), float64(x.tp)/float64(x.tp+x.fn)
+			return fmt.Sprintf("%.3f", 2*pp*rr/(pp+rr))
+		}
+		row("cut precision", p(o), "-", p(sc), "≥0.95")
+		row("cut recall", r(o), "-", r(sc), "")
+		row("cut F1", f1(o), "-", f1(sc), "")
+		row("hard-cut recall", ratio(o.hardHit, o.hardN), "-", ratio(sc.hardHit, sc.hardN), "≥0.98")
+		row("gradual recall", ratio(o.gradHit, o.gradN), "-", ratio(sc.gradHit, sc.gradN), "≥0.85")
+		row("false cuts on distractors", ratio(o.distHit, o.distN), "-", ratio(sc.distHit, sc.distN), "≤0.02")
+		row("wall / bare decode (corpus)", fmt.Sprintf("%.2f", o.wall/o.decode), fmt.Sprintf("%.2f", t[1].wall/t[1].decode), fmt.Sprintf("%.2f", sc.wall/sc.decode), "")
+		fmt.Fprintf(tw, "items: %d tempo, %d no-beat, %d transitions, %d distractors\t\t\t\t\t\n", o.tempoN, o.nullN, o.hardN+o.gradN, o.distN)
+	}
+	if sp := splits["speed"]; sp != nil {
+		o, au, sc := &sp[0], &sp[1], &sp[2]
+		fmt.Fprintf(tw, "\nSPEED (60 s 1080x1920 30 fps H.264)\t\t\t\t\n")
+		fmt.Fprintf(tw, "bare decode\t%.2f s\t\t\t\t\n", o.speedDecode)
+		fmt.Fprintf(tw, "kmeme analyze\t%.2f s\t%.2f×\t\t≤1.25×\t\n", o.speedWall, o.speedWall/o.speedDecode)
+		if cfg.peers {
+			peers := au.speedWall + sc.speedWall
+			fmt.Fprintf(tw, "peers (scene + aubio beat + tempo)\t%.2f s\t%.2f×\t\t\t\n", peers, peers/o.speedDecode)
+		}
+	}
+	return tw.Flush()
+}
+
+func order(s string) int {
+	switch s {
+	case "test":
+		return 0
+	case "dev":
+		return 1
+	}
+	return 2
+}
+
+func splitNote(s string) string {
+	switch s {
+	case "test":
+		return "held out, never tuned on"
+	case "dev":
+		return "tuned on"
+	}
+	return "everything"
+}
