@@ -1,0 +1,146 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+)
+
+// Markdown writes the recipe for a person to read, in Korean.
+func Markdown(r *kmeme.Recipe) []byte {
+	var b bytes.Buffer
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	c := r.Concept
+	p("# %s\n\n", c.Title)
+	p("> %s\n\n", c.Hook)
+	p("- **밈 포맷**: %s\n", c.Format)
+	p("- **왜 웃긴가**: %s\n", c.Mechanism)
+	p("- **플랫폼**: %s · %s · %s\n", platformName(c.Platform), c.Aspect, clock(c.DurationS))
+	p("- **난이도**: %s · 촬영 약 %d분 · 편집 약 %d분\n\n", difficultyName(r.Difficulty), r.ShootMin, r.EditMin)
+
+	p("## 사운드\n\n")
+	if r.Audio.BPM != nil {
+		p("- **템포**: %.1f BPM, %d/4박\n", *r.Audio.BPM, r.Audio.Meter)
+	} else {
+		p("- **템포**: 일정한 박자 없음 (말 중심)\n")
+	}
+	if r.Audio.DropS != nil {
+		p("- **드롭**: %s (%s마디)\n", clock(*r.Audio.DropS), r.Audio.DropBar)
+	}
+	p("- **음원 종류**: %s (%s 분위기)\n", r.Audio.SoundKind, r.Audio.Mood)
+	for _, n := range r.Audio.Notes {
+		p("- %s\n", n)
+	}
+
+	p("\n## 샷 리스트\n\n")
+	p("| # | 시간 | 박자 | 구간 | 촬영 | 구도 | 액션 | 예능 자막 | 자막(반말) | 자막(존댓말) | 원본 컷 |\n")
+	p("|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, s := range r.Shots {
+		beats := ""
+		if s.StartBeat != "" {
+			beats = s.StartBeat + "–" + s.EndBeat
+		}
+		p("| %d | %s–%s | %s | %s | %s | %s | %s | %s | %s | %s | %d |\n", s.N, clock(s.Start), clock(s.End), beats,
+			sectionName(s.Section), cell(s.Film), cell(s.Framing), cell(s.Action), cell(s.Overtitle),
+			cell(s.Caption.Casual), cell(s.Caption.Polite), s.SourceShot)
+	}
+
+	p("\n## 현지화\n\n")
+	for _, a := range r.Adaptations {
+		p("- %s → **%s**: %s\n", a.Source, a.Korean, a.Reason)
+	}
+	p("\n## 해시태그\n\n")
+	p("- 틱톡: %s\n- 유튜브 쇼츠: %s\n- 인스타그램 릴스: %s\n",
+		strings.Join(r.Hashtags.TikTok, " "), strings.Join(r.Hashtags.Shorts, " "), strings.Join(r.Hashtags.Reels, " "))
+	p("\n## 준비물\n\n")
+	for _, x := range r.Props {
+		p("- %s\n", x)
+	}
+	p("\n## 촬영 체크리스트\n\n")
+	for _, x := range r.Checklist {
+		p("- [ ] %s\n", x)
+	}
+	p("\n---\n%s\n", provenanceLine(r.Provenance))
+	return b.Bytes()
+}
+
+// cell makes text safe inside a Markdown table cell.
+func cell(s string) string {
+	s = strings.ReplaceAll(s, "|", "\\|")
+	return strings.ReplaceAll(s, "\n", "<br>")
+}
+
+// clock formats seconds as m:ss.s.
+func clock(t float64) string {
+	if t < 0 {
+		t = 0
+	}
+	m := int(t) / 60
+	return fmt.Sprintf("%d:%04.1f", m, t-float64(m*60))
+}
+
+func platformName(p kmeme.Platform) string {
+	switch p {
+	case kmeme.PlatformShorts:
+		return "유튜브 쇼츠"
+	case kmeme.PlatformReels:
+		return "인스타그램 릴스"
+	}
+	return "틱톡"
+}
+
+func difficultyName(d kmeme.Difficulty) string {
+	switch d {
+	case kmeme.DifficultyEasy:
+		return "쉬움"
+	case kmeme.DifficultyHard:
+		return "어려움"
+	}
+	return "보통"
+}
+
+func sectionName(l kmeme.SectionLabel) string {
+	switch l {
+	case kmeme.SectionIntro:
+		return "인트로"
+	case kmeme.SectionBuild:
+		return "빌드업"
+	case kmeme.SectionDrop:
+		return "드롭"
+	case kmeme.SectionBreak:
+		return "브레이크"
+	case kmeme.SectionOutro:
+		return "아웃트로"
+	case kmeme.SectionSpeech:
+		return "말"
+	}
+	return string(l)
+}
+
+// provenanceLine says who wrote what, for the footer of every file.
+func provenanceLine(p kmeme.Provenance) string {
+	engines := map[string][]string{}
+	for _, part := range []string{"timing", "concept", "shots", "captions", "adaptations", "hashtags", "semantics"} {
+		if e, ok := p.Parts[part]; ok {
+			engines[e] = append(engines[e], part)
+		}
+	}
+	var xs []string
+	for _, e := range []string{kmeme.ProviderLocal, kmeme.ProviderGemini, kmeme.ProviderClaude} {
+		if len(engines[e]) == 0 {
+			continue
+		}
+		name := e
+		if m := p.Models[e]; m != "" {
+			name += " (" + m + ")"
+		}
+		xs = append(xs, name+": "+strings.Join(engines[e], ", "))
+	}
+	s := "작성 엔진 — " + strings.Join(xs, " · ") + fmt.Sprintf(" · AI 비용 $%.4f", p.CostUSD)
+	for _, f := range p.Fallbacks {
+		s += "\n\n대체: " + f
+	}
+	return s
+}

@@ -1,0 +1,136 @@
+// Package render writes the creator's files for a recipe: guide.pdf,
+// storyboard.png, captions.srt, timeline.otio, timeline.fcpxml, recipe.md,
+// recipe.json and analysis.json. It needs no database and no network; the
+// Hangul font comes from the Debian package fonts-nanum.
+package render
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+)
+
+// File names written into the output directory.
+const (
+	FileAnalysis   = "analysis.json"
+	FileRecipe     = "recipe.json"
+	FileMarkdown   = "recipe.md"
+	FileGuide      = "guide.pdf"
+	FileStoryboard = "storyboard.png"
+	FileSRT        = "captions.srt"
+	FileOTIO       = "timeline.otio"
+	FileFCPXML     = "timeline.fcpxml"
+)
+
+// Options tune WriteAllWith. The zero value is usable.
+type Options struct {
+	// KeyframeDir holds the keyframe JPEGs named in Analysis.Shots.
+	KeyframeDir string
+	// SourcePath is the source video; the timelines link to it. Empty
+	// means the timelines carry a placeholder reference.
+	SourcePath string
+	// FontDir is searched first for NanumGothic.ttf.
+	FontDir string
+	// Register picks the caption register of captions.srt and the
+	// storyboard (default casual).
+	Register kmeme.Register
+	// Progress, when set, is told the name of each file as it is written.
+	Progress func(file string, frac float64)
+}
+
+// WriteAll writes every file for a and r into dir (created if needed) and
+// returns their paths in the order written. It is what `kmeme remix` and the
+// job worker call.
+func WriteAll(ctx context.Context, dir string, a *kmeme.Analysis, r *kmeme.Recipe, keyframeDir string) ([]string, error) {
+	return WriteAllWith(ctx, dir, a, r, Options{KeyframeDir: keyframeDir})
+}
+
+// WriteAllWith is WriteAll with options.
+func WriteAllWith(ctx context.Context, dir string, a *kmeme.Analysis, r *kmeme.Recipe, o Options) ([]string, error) {
+	if a == nil || r == nil || len(r.Shots) == 0 {
+		return nil, kmeme.Errorf(kmeme.EINVALID, "render needs an analysis and a recipe with shots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create output directory %s: %w", dir, err)
+	}
+	src := ""
+	if o.SourcePath != "" {
+		if abs, err := filepath.Abs(o.SourcePath); err == nil {
+			src = (&url.URL{Scheme: "file", Path: abs}).String()
+		}
+	}
+	steps := []struct {
+		name string
+		make func() ([]byte, error)
+	}{
+		{FileAnalysis, func() ([]byte, error) { return jsonBytes(a) }},
+		{FileRecipe, func() ([]byte, error) { return jsonBytes(r) }},
+		{FileMarkdown, func() ([]byte, error) { return Markdown(r), nil }},
+		{FileSRT, func() ([]byte, error) { return SRT(r, o.Register), nil }},
+		{FileOTIO, func() ([]byte, error) { return OTIO(a, r, src) }},
+		{FileFCPXML, func() ([]byte, error) { return FCPXML(a, r, src) }},
+		{FileStoryboard, func() ([]byte, error) { return StoryboardPNG(a, r, o.KeyframeDir, o.FontDir, o.Register) }},
+		{FileGuide, func() ([]byte, error) { return GuidePDF(a, r, o.KeyframeDir, o.FontDir) }},
+	}
+	var out []string
+	for i, st := range steps {
+		if err := ctx.Err(); err != nil {
+			return out, fmt.Errorf("render: %w", err)
+		}
+		if o.Progress != nil {
+			o.Progress(st.name, float64(i)/float64(len(steps)))
+		}
+		b, err := st.make()
+		if err != nil {
+			return out, fmt.Errorf("render %s: %w", st.name, err)
+		}
+		p := filepath.Join(dir, st.name)
+		if err := writeFileAtomic(p, b); err != nil {
+			return out, err
+		}
+		out = append(out, p)
+	}
+	if o.Progress != nil {
+		o.Progress("done", 1)
+	}
+	return out, nil
+}
+
+func jsonBytes(v any) ([]byte, error) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode json: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// writeFileAtomic writes through a temporary file and a rename, so a
+// reader never sees half a file.
+func writeFileAtomic(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	_, werr := f.Write(b)
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp, 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, path)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, werr)
+	}
+	return nil
+}
