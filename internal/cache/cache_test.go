@@ -1,0 +1,262 @@
+package cache
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"net"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/kmeme-factory/kmeme/internal/redis"
+)
+
+// testRedis opens the shared Redis with a unique prefix and deletes the
+// test's keys at the end.
+func testRedis(t *testing.T) *redis.Client {
+	t.Helper()
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	prefix := "test:" + t.Name() + ":" + hex.EncodeToString(b[:]) + ":"
+	c, err := redis.Open(redis.Config{URL: "redis://127.0.0.1:6379/0", Timeout: time.Second, Prefix: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		keys, _ := c.R.Keys(ctx, prefix+"*").Result()
+		if len(keys) > 0 {
+			c.R.Del(ctx, keys...)
+		}
+		c.Close()
+	})
+	return c
+}
+
+func counter(t *testing.T, m *metrics, name string) float64 {
+	t.Helper()
+	switch name {
+	case "hits":
+		return testutil.ToFloat64(m.hits.WithLabelValues("t"))
+	case "misses":
+		return testutil.ToFloat64(m.misses.WithLabelValues("t"))
+	case "loads":
+		return testutil.ToFloat64(m.loads.WithLabelValues("t"))
+	}
+	t.Fatalf("no counter %s", name)
+	return 0
+}
+
+func TestGetOrLoadHitsAfterFirstLoad(t *testing.T) {
+	t.Parallel()
+	reg := prometheus.NewRegistry()
+	c := New(testRedis(t), Options{Name: "t", Registerer: reg})
+	ctx := context.Background()
+	var loads atomic.Int32
+	load := func(context.Context) ([]byte, error) { loads.Add(1); return []byte("v1"), nil }
+	for i := 0; i < 3; i++ {
+		v, err := c.GetOrLoad(ctx, "k", time.Minute, load)
+		if err != nil || string(v) != "v1" {
+			t.Fatalf("call %d = %q, %v", i, v, err)
+		}
+	}
+	if loads.Load() != 1 {
+		t.Errorf("loads = %d, want 1", loads.Load())
+	}
+	if h, m := counter(t, c.m, "hits"), counter(t, c.m, "misses"); h != 2 || m != 1 {
+		t.Errorf("hits %v misses %v, want 2 and 1", h, m)
+	}
+	// The families are on the registry.
+	n, err := testutil.GatherAndCount(reg, "kmeme_cache_hits_total", "kmeme_cache_get_seconds")
+	if err != nil || n != 2 {
+		t.Errorf("gathered %d families, %v", n, err)
+	}
+	// TTL is applied.
+	ttl := c.rdb.R.PTTL(ctx, c.key("k")).Val()
+	if ttl <= 0 || ttl > time.Minute {
+		t.Errorf("ttl = %v", ttl)
+	}
+}
+
+func TestInvalidateForcesReload(t *testing.T) {
+	t.Parallel()
+	c := New(testRedis(t), Options{Name: "t", Registerer: prometheus.NewRegistry()})
+	ctx := context.Background()
+	n := 0
+	load := func(context.Context) ([]byte, error) { n++; return []byte{byte('0' + n)}, nil }
+	v1, _ := c.GetOrLoad(ctx, "recipe:1", time.Minute, load)
+	if err := c.Invalidate(ctx, "recipe:1", "recipe:other"); err != nil {
+		t.Fatal(err)
+	}
+	v2, _ := c.GetOrLoad(ctx, "recipe:1", time.Minute, load)
+	if string(v1) != "1" || string(v2) != "2" {
+		t.Fatalf("values %q %q, want 1 then 2", v1, v2)
+	}
+}
+
+func TestLoaderErrorIsReturnedAndNotCached(t *testing.T) {
+	t.Parallel()
+	c := New(testRedis(t), Options{Name: "t", Registerer: prometheus.NewRegistry()})
+	ctx := context.Background()
+	boom := errors.New("boom")
+	if _, err := c.GetOrLoad(ctx, "k", time.Minute, func(context.Context) ([]byte, error) { return nil, boom }); !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want boom", err)
+	}
+	v, err := c.GetOrLoad(ctx, "k", time.Minute, func(context.Context) ([]byte, error) { return []byte("ok"), nil })
+	if err != nil || string(v) != "ok" {
+		t.Fatalf("after error: %q, %v", v, err)
+	}
+	// The lock was released on error: nothing left but the value.
+	if c.rdb.R.Exists(ctx, c.key("k")+":lock").Val() != 0 {
+		t.Error("lock left behind")
+	}
+}
+
+// TestStampedeOneLoadAcrossInstances: two instances (two Cache values, as
+// two processes would have) and 40 concurrent callers on a cold key → the
+// loader runs exactly once.
+func TestStampedeOneLoadAcrossInstances(t *testing.T) {
+	t.Parallel()
+	rdb := testRedis(t)
+	a := New(rdb, Options{Name: "t", Registerer: prometheus.NewRegistry(), PollEvery: 5 * time.Millisecond})
+	b := New(rdb, Options{Name: "t", Registerer: prometheus.NewRegistry(), PollEvery: 5 * time.Millisecond})
+	ctx := context.Background()
+	var loads atomic.Int32
+	started := make(chan struct{})
+	release := make(chan struct{})
+	load := func(context.Context) ([]byte, error) {
+		if loads.Add(1) == 1 {
+			close(started)
+		}
+		<-release
+		return []byte("hot"), nil
+	}
+	var wg sync.WaitGroup
+	results := make(chan string, 40)
+	call := func(c *Cache) {
+		defer wg.Done()
+		v, err := c.GetOrLoad(ctx, "cold", time.Minute, load)
+		if err != nil {
+			t.Error(err)
+		}
+		results <- string(v)
+	}
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go call(a)
+	}
+	<-started
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go call(b)
+	}
+	// Wait until every caller of b has missed (so they really wait on a's lock).
+	deadline := time.Now().Add(5 * time.Second)
+	for counter(t, b.m, "misses") < 20 && time.Now().Before(deadline) {
+		runtime.Gosched()
+	}
+	close(release)
+	wg.Wait()
+	close(results)
+	for v := range results {
+		if v != "hot" {
+			t.Fatalf("value %q", v)
+		}
+	}
+	if loads.Load() != 1 {
+		t.Fatalf("loads = %d, want exactly 1", loads.Load())
+	}
+}
+
+func TestRedisDownServesLoaderAndCountsOutage(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens: connection refused
+	rdb, err := redis.Open(redis.Config{URL: "redis://" + addr, Timeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	c := New(rdb, Options{Name: "t", Registerer: prometheus.NewRegistry(), Backoff: time.Hour})
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		v, err := c.GetOrLoad(ctx, "k", time.Minute, func(context.Context) ([]byte, error) { return []byte("pg"), nil })
+		if err != nil || string(v) != "pg" {
+			t.Fatalf("call %d = %q, %v", i, v, err)
+		}
+	}
+	if e := testutil.ToFloat64(c.m.errors.WithLabelValues("t", "get")); e != 1 {
+		t.Errorf("get errors = %v, want 1 (then back-off)", e)
+	}
+	if s := testutil.ToFloat64(c.m.skipped.WithLabelValues("t")); s != 4 {
+		t.Errorf("skipped = %v, want 4", s)
+	}
+	if c.Up() {
+		t.Error("Up() during back-off")
+	}
+}
+
+func TestSlowRedisIsBoundedByTimeout(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var conns sync.WaitGroup
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			go func() {
+				defer conns.Done()
+				buf := make([]byte, 1024)
+				for {
+					if _, err := conn.Read(buf); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	rdb, err := redis.Open(redis.Config{URL: "redis://" + ln.Addr().String(), Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	c := New(rdb, Options{Name: "t", Timeout: 50 * time.Millisecond, Registerer: prometheus.NewRegistry()})
+	start := time.Now()
+	v, err := c.GetOrLoad(context.Background(), "k", time.Minute, func(context.Context) ([]byte, error) { return []byte("pg"), nil })
+	if err != nil || string(v) != "pg" {
+		t.Fatalf("= %q, %v", v, err)
+	}
+	if el := time.Since(start); el > time.Second {
+		t.Errorf("took %v with a 50ms bound", el)
+	}
+}
+
+func TestNilRedisLoadsDirectly(t *testing.T) {
+	t.Parallel()
+	c := New(nil, Options{Name: "t"})
+	v, err := c.GetOrLoad(context.Background(), "k", time.Minute, func(context.Context) ([]byte, error) { return []byte("x"), nil })
+	if err != nil || string(v) != "x" {
+		t.Fatalf("= %q, %v", v, err)
+	}
+	if err := c.Invalidate(context.Background(), "k"); err != nil {
+		t.Fatal(err)
+	}
+}
