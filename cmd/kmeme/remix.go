@@ -2,10 +2,283 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/kmeme-factory/kmeme/internal/analysis"
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/progress"
+	"github.com/kmeme-factory/kmeme/internal/recipe"
+	"github.com/kmeme-factory/kmeme/internal/render"
 )
 
-// TODO: placeholder until this subcommand lands; replace the whole file.
-func cmdRemix(_ context.Context, _ env, _ []string) error {
-	return errors.New("not implemented yet")
+// analyzeFunc measures a video; tests replace it.
+type analyzeFunc func(ctx context.Context, path string, opt analysis.Options) (*kmeme.Analysis, error)
+
+// remixDeps are what `kmeme remix` talks to outside itself.
+type remixDeps struct {
+	analyze analyzeFunc
+	// ai builds the optional Gemini describer and Claude planner from the
+	// environment; nil pieces mean "local only".
+	ai func(e env) (kmeme.VideoDescriber, kmeme.Planner, func(), error)
+}
+
+func cmdRemix(ctx context.Context, e env, args []string) error {
+	return runRemix(ctx, e, args, remixDeps{analyze: analysis.Run, ai: aiFromEnv})
+}
+
+const remixUsage = `Usage: kmeme remix FILE --out DIR [--platform tiktok|shorts|reels] [--title TEXT]
+                   [--register casual|polite] [--cache-dir DIR] [--no-ai]
+
+Measures FILE (or reuses the cached analysis of the same bytes), writes a
+Korean remix recipe and the creator's files into DIR: analysis.json,
+recipe.json, recipe.md, guide.pdf, storyboard.png, captions.srt,
+timeline.otio and timeline.fcpxml. Works offline; with
+KMEME_GEMINI_API_KEY / KMEME_ANTHROPIC_API_KEY set, Gemini describes the
+video and Claude writes the Korean text (within KMEME_AI_BUDGET_USD).`
+
+func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
+	fs := flag.NewFlagSet("remix", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	out := fs.String("out", "", "output directory")
+	platform := fs.String("platform", string(kmeme.PlatformTikTok), "tiktok, shorts or reels")
+	title := fs.String("title", "", "working title (Korean is fine)")
+	register := fs.String("register", string(kmeme.RegisterCasual), "caption register for captions.srt: casual or polite")
+	cacheDir := fs.String("cache-dir", "", "analysis cache (default $XDG_CACHE_HOME/kmeme)")
+	noAI := fs.Bool("no-ai", false, "never call Gemini or Claude")
+	file, rest := splitPositional(args)
+	if err := fs.Parse(rest); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(e.stdout, remixUsage)
+			return nil
+		}
+		return usageError{err.Error() + " (try 'kmeme remix -h')"}
+	}
+	if file == "" && fs.NArg() > 0 {
+		file = fs.Arg(0)
+	}
+	switch {
+	case file == "":
+		return usageError{"remix needs a FILE (try 'kmeme remix -h')"}
+	case *out == "":
+		return usageError{"remix needs --out DIR"}
+	case !kmeme.Platform(*platform).Valid():
+		return usageError{fmt.Sprintf("--platform must be tiktok, shorts or reels, not %q", *platform)}
+	case !kmeme.Register(*register).Valid():
+		return usageError{fmt.Sprintf("--register must be casual or polite, not %q", *register)}
+	}
+	if err := checkWritable(*out); err != nil {
+		return err
+	}
+	st, err := os.Stat(file)
+	if err != nil {
+		return kmeme.Errorf(kmeme.EINVALID, "cannot read %s: %v", file, errors.Unwrap(err))
+	}
+	if st.IsDir() {
+		return kmeme.Errorf(kmeme.EINVALID, "%s is a directory, not a video", file)
+	}
+	say := func(format string, a ...any) { fmt.Fprintf(e.stderr, "kmeme: "+format+"\n", a...) }
+
+	hash, err := fileSHA256(file)
+	if err != nil {
+		return err
+	}
+	cache := *cacheDir
+	if cache == "" {
+		cache = defaultCacheDir(e.getenv)
+	}
+	entry := filepath.Join(cache, "analysis", "v"+kmeme.AnalysisVersion, hash)
+	keyframes := filepath.Join(entry, "keyframes")
+	a := loadCachedAnalysis(filepath.Join(entry, render.FileAnalysis))
+	if a != nil {
+		say("analysis reused from cache (%s…)", hash[:12])
+	} else {
+		say("analysing %s", filepath.Base(file))
+		if err := os.MkdirAll(keyframes, 0o755); err != nil {
+			return fmt.Errorf("create cache %s: %w", keyframes, err)
+		}
+		bar := progress.New(e.stderr, "analyse")
+		a, err = deps.analyze(ctx, file, analysis.Options{KeyframeDir: keyframes, Progress: bar.Report})
+		bar.Done()
+		if err != nil {
+			return fmt.Errorf("analyse %s: %w", filepath.Base(file), err)
+		}
+		a.ContentHash = hash
+		if b, err := json.MarshalIndent(a, "", "  "); err == nil {
+			if err := os.WriteFile(filepath.Join(entry, render.FileAnalysis), append(b, '\n'), 0o644); err != nil {
+				say("warning: analysis not cached: %v", err)
+			}
+		}
+	}
+
+	var describer kmeme.VideoDescriber
+	var planner kmeme.Planner = recipe.NewLocal()
+	if !*noAI && deps.ai != nil {
+		d, p, closeAI, err := deps.ai(e)
+		if err != nil {
+			return err
+		}
+		if closeAI != nil {
+			defer closeAI()
+		}
+		if d != nil {
+			describer = d
+		}
+		if p != nil {
+			planner = p
+		}
+	}
+	if describer != nil && a.Semantics == nil {
+		say("asking the vision model what is on screen")
+		sem, err := describer.Describe(ctx, kmeme.DescribeInput{
+			VideoPath: file, MIMEType: mimeOf(file), ContentHash: hash, Keyframes: keyframePaths(a, keyframes),
+		})
+		if err != nil {
+			say("vision model skipped: %s", oneLine(err))
+		} else if sem != nil {
+			a.Semantics = sem
+		}
+	}
+	say("planning the Korean remix")
+	r, err := planner.Plan(ctx, kmeme.PlanInput{
+		Analysis: a, Title: *title, Platform: kmeme.Platform(*platform), Register: kmeme.Register(*register),
+	})
+	if err != nil {
+		return fmt.Errorf("plan: %w", err)
+	}
+	for _, f := range r.Provenance.Fallbacks {
+		say("fallback: %s", f)
+	}
+	bar := progress.New(e.stderr, "render ")
+	paths, err := render.WriteAllWith(ctx, *out, a, r, render.Options{
+		KeyframeDir: keyframes, SourcePath: file, Register: kmeme.Register(*register), Progress: bar.Report,
+	})
+	bar.Done()
+	if err != nil {
+		return fmt.Errorf("write files: %w", err)
+	}
+	bpm := "no steady beat"
+	if r.Audio.BPM != nil {
+		bpm = fmt.Sprintf("%.1f BPM", *r.Audio.BPM)
+	}
+	fmt.Fprintf(e.stdout, "%s — %s, %d shots, %s, format %s\n", r.Concept.Title, bpm, len(r.Shots), clockS(a.DurationS), r.Concept.Format)
+	for _, p := range paths {
+		fmt.Fprintln(e.stdout, p)
+	}
+	return nil
+}
+
+// splitPositional lets FILE come before or after the flags.
+func splitPositional(args []string) (string, []string) {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return args[0], args[1:]
+	}
+	return "", args
+}
+
+// checkWritable makes dir and proves a file can be created in it, so an
+// unwritable --out fails before minutes of analysis, with one line.
+func checkWritable(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return kmeme.Errorf(kmeme.EINVALID, "--out %s is not writable: %v", dir, rootCause(err))
+	}
+	f, err := os.CreateTemp(dir, ".kmeme-write-test-*")
+	if err != nil {
+		return kmeme.Errorf(kmeme.EINVALID, "--out %s is not writable: %v", dir, rootCause(err))
+	}
+	name := f.Name()
+	f.Close()
+	os.Remove(name)
+	return nil
+}
+
+func rootCause(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("hash %s: %w", path, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("hash %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// defaultCacheDir is $XDG_CACHE_HOME/kmeme, else ~/.cache/kmeme.
+func defaultCacheDir(getenv func(string) string) string {
+	if d := getenv("XDG_CACHE_HOME"); d != "" {
+		return filepath.Join(d, "kmeme")
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".cache", "kmeme")
+	}
+	return filepath.Join(os.TempDir(), "kmeme-cache")
+}
+
+// loadCachedAnalysis returns the cached analysis, or nil when there is
+// none or it was written by another contract version.
+func loadCachedAnalysis(path string) *kmeme.Analysis {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var a kmeme.Analysis
+	if json.Unmarshal(b, &a) != nil || a.Version != kmeme.AnalysisVersion || !(a.DurationS > 0) {
+		return nil
+	}
+	return &a
+}
+
+func keyframePaths(a *kmeme.Analysis, dir string) []string {
+	var out []string
+	for _, s := range a.Shots {
+		if s.Keyframe != "" {
+			p := filepath.Join(dir, s.Keyframe)
+			if _, err := os.Stat(p); err == nil {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func mimeOf(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".mov":
+		return "video/quicktime"
+	case ".webm":
+		return "video/webm"
+	case ".mkv":
+		return "video/x-matroska"
+	}
+	return "video/mp4"
+}
+
+func clockS(t float64) string {
+	m := int(t) / 60
+	return fmt.Sprintf("%d:%04.1f", m, t-float64(m*60))
+}
+
+// aiFromEnv builds the optional AI pieces from the environment.
+func aiFromEnv(e env) (kmeme.VideoDescriber, kmeme.Planner, func(), error) {
+	return nil, nil, nil, nil
 }

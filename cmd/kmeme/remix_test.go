@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kmeme-factory/kmeme/internal/analysis"
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/recipe"
+	"github.com/kmeme-factory/kmeme/internal/recipe/recipetest"
+)
+
+func testEnv(vars map[string]string) (env, *bytes.Buffer, *bytes.Buffer) {
+	var out, errb bytes.Buffer
+	return env{getenv: func(k string) string { return vars[k] }, stdout: &out, stderr: &errb, stdin: strings.NewReader("")}, &out, &errb
+}
+
+// stubAnalyze returns a synthetic analysis and counts calls.
+func stubAnalyze(calls *int) analyzeFunc {
+	return func(ctx context.Context, path string, opt analysis.Options) (*kmeme.Analysis, error) {
+		*calls++
+		return recipetest.Music(9, 14, 120, 4), nil
+	}
+}
+
+func TestRemixWritesFilesAndReusesCache(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	video := filepath.Join(dir, "in.mp4")
+	if err := os.WriteFile(video, []byte("not really a video, the analyser is stubbed"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	calls := 0
+	deps := remixDeps{analyze: stubAnalyze(&calls)}
+	e, stdout, stderr := testEnv(map[string]string{"XDG_CACHE_HOME": filepath.Join(dir, "cache")})
+	if err := runRemix(context.Background(), e, []string{video, "--out", out, "--platform", "reels", "--title", "테스트 리믹스"}, deps); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"analysis.json", "recipe.json", "recipe.md", "guide.pdf", "storyboard.png", "captions.srt", "timeline.otio", "timeline.fcpxml"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s missing: %v", f, err)
+		}
+		if !strings.Contains(stdout.String(), filepath.Join(out, f)) {
+			t.Errorf("stdout does not list %s", f)
+		}
+	}
+	var r kmeme.Recipe
+	b, _ := os.ReadFile(filepath.Join(out, "recipe.json"))
+	if err := json.Unmarshal(b, &r); err != nil || r.Concept.Title != "테스트 리믹스" || r.Concept.Platform != kmeme.PlatformReels {
+		t.Errorf("recipe.json: %v %+v", err, r.Concept)
+	}
+	// Second run: the analysis comes from the cache, the files are the same.
+	first, _ := os.ReadFile(filepath.Join(out, "guide.pdf"))
+	e2, _, stderr2 := testEnv(map[string]string{"XDG_CACHE_HOME": filepath.Join(dir, "cache")})
+	if err := runRemix(context.Background(), e2, []string{"--out", out, "--platform", "reels", "--title", "테스트 리믹스", video}, deps); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 {
+		t.Errorf("analyser ran %d times, want 1 (second run should hit the cache)", calls)
+	}
+	if !strings.Contains(stderr2.String(), "cache") {
+		t.Errorf("second run stderr does not mention the cache: %q", stderr2.String())
+	}
+	second, _ := os.ReadFile(filepath.Join(out, "guide.pdf"))
+	if !bytes.Equal(first, second) {
+		t.Error("guide.pdf differs between runs")
+	}
+	if stderr.Len() == 0 {
+		t.Error("no progress on stderr")
+	}
+}
+
+func TestRemixBadInput(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	video := filepath.Join(dir, "in.mp4")
+	os.WriteFile(video, []byte("x"), 0o644)
+	blocker := filepath.Join(dir, "blocker")
+	os.WriteFile(blocker, []byte("x"), 0o644)
+	calls := 0
+	deps := remixDeps{analyze: stubAnalyze(&calls)}
+	for _, c := range []struct {
+		name  string
+		args  []string
+		usage bool
+		want  string
+	}{
+		{"no file", []string{"--out", dir}, true, "FILE"},
+		{"no out", []string{video}, true, "--out"},
+		{"bad platform", []string{video, "--out", dir, "--platform", "vine"}, true, "--platform"},
+		{"bad register", []string{video, "--out", dir, "--register", "royal"}, true, "--register"},
+		{"unknown flag", []string{video, "--out", dir, "--bogus"}, true, "bogus"},
+		{"missing file", []string{filepath.Join(dir, "nope.mp4"), "--out", dir}, false, "nope.mp4"},
+		{"directory as file", []string{dir, "--out", dir}, false, "directory"},
+		{"unwritable out", []string{video, "--out", filepath.Join(blocker, "out")}, false, "not writable"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e, _, _ := testEnv(map[string]string{"XDG_CACHE_HOME": filepath.Join(dir, "cache")})
+			err := runRemix(context.Background(), e, c.args, deps)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := oneLine(err)
+			if msg != err.Error() || !strings.Contains(msg, c.want) {
+				t.Errorf("error %q: want one line mentioning %q", err.Error(), c.want)
+			}
+			if _, isUsage := err.(usageError); isUsage != c.usage {
+				t.Errorf("usage error = %v, want %v", isUsage, c.usage)
+			}
+		})
+	}
+	if calls != 0 {
+		t.Errorf("analyser ran %d times on bad input", calls)
+	}
+}
+
+// TestRemixEndToEnd runs the real measuring engine on a generated clip:
+// a 4-second 9:16 video with a click track at 120 BPM and two scenes.
+func TestRemixEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: runs ffmpeg and the analyser")
+	}
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		t.Skip("ffmpeg not installed")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	video := filepath.Join(dir, "clip.mp4")
+	cmd := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error",
+		"-f", "lavfi", "-i", "color=c=red:s=180x320:r=30:d=2",
+		"-f", "lavfi", "-i", "color=c=blue:s=180x320:r=30:d=2",
+		"-f", "lavfi", "-i", "aevalsrc='0.8*sin(2*PI*880*t)*exp(-40*mod(t,0.5))':s=22050:d=4",
+		"-filter_complex", "[0:v][1:v]concat=n=2:v=1:a=0[v]", "-map", "[v]", "-map", "2:a",
+		"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", video)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, out)
+	}
+	out := filepath.Join(dir, "out")
+	e, stdout, _ := testEnv(map[string]string{"XDG_CACHE_HOME": filepath.Join(dir, "cache")})
+	if err := runRemix(context.Background(), e, []string{video, "--out", out, "--no-ai"}, remixDeps{analyze: analysis.Run}); err != nil {
+		t.Fatalf("remix: %v", err)
+	}
+	var a kmeme.Analysis
+	var r kmeme.Recipe
+	ab, _ := os.ReadFile(filepath.Join(out, "analysis.json"))
+	rb, _ := os.ReadFile(filepath.Join(out, "recipe.json"))
+	if err := json.Unmarshal(ab, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(rb, &r); err != nil {
+		t.Fatal(err)
+	}
+	if err := recipe.Validate(&r, &a); err != nil {
+		t.Errorf("recipe from a real analysis: %v", err)
+	}
+	if !strings.Contains(stdout.String(), "guide.pdf") {
+		t.Errorf("stdout: %s", stdout.String())
+	}
+}
