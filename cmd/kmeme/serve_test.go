@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kmeme-factory/kmeme/internal/postgres/pgtest"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// startRedis runs a private redis-server that the test may kill.
+func startRedis(t *testing.T) (addr string, kill func()) {
+	t.Helper()
+	port := freePort(t)
+	cmd := exec.Command("redis-server", "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+	if err := cmd.Start(); err != nil {
+		t.Skipf("redis-server not available: %v", err)
+	}
+	var once sync.Once
+	kill = func() {
+		once.Do(func() {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		})
+	}
+	t.Cleanup(kill)
+	addr = fmt.Sprintf("127.0.0.1:%d", port)
+	waitFor(t, 5*time.Second, func() bool {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+	return addr, kill
+}
+
+func waitFor(t *testing.T, d time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met within %v", d)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func getJSON(t *testing.T, url string, v any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if v != nil {
+		if err := json.Unmarshal(b, v); err != nil {
+			t.Fatalf("%s: %v: %s", url, err, b)
+		}
+	}
+	return resp.StatusCode
+}
+
+// TestServeSurvivesRedisDeath runs the real binary's run() on a free port
+// with its own Redis, kills that Redis, and checks that /readyz says so
+// while the recipe view keeps answering from PostgreSQL.
+func TestServeSurvivesRedisDeath(t *testing.T) {
+	t.Parallel()
+	dbURL := pgtest.NewDatabase(t)
+	redisAddr, killRedis := startRedis(t)
+	port := freePort(t)
+	vars := map[string]string{
+		"KMEME_DATABASE_URL": dbURL,
+		"KMEME_REDIS_URL":    "redis://" + redisAddr + "/0",
+		"KMEME_HTTP_ADDR":    fmt.Sprintf("127.0.0.1:%d", port),
+		"KMEME_DB_MIN_CONNS": "0",
+		"KMEME_DB_MAX_CONNS": "8",
+		"KMEME_WORKERS":      "0",
+		"KMEME_DATA_DIR":     t.TempDir(),
+		"KMEME_REDIS_PREFIX": "test:serve:",
+	}
+	getenv := func(k string) string { return vars[k] }
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"kmeme", "serve"}, getenv, strings.NewReader(""), io.Discard, &logs) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve returned %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not stop within 30s of cancel")
+		}
+	})
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	waitFor(t, 20*time.Second, func() bool {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil && resp.StatusCode == 200
+	})
+	if code := getJSON(t, base+"/readyz", nil); code != 200 {
+		t.Fatalf("readyz before: %d; logs: %s", code, logs.String())
+	}
+	resp, err := http.Post(base+"/api/remix", "application/json", strings.NewReader(`{"title":"레디스 없이도","visibility":"public"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var node struct{ ID string }
+	_ = json.NewDecoder(resp.Body).Decode(&node)
+	resp.Body.Close()
+	if resp.StatusCode != 201 && resp.StatusCode != 401 {
+		t.Fatalf("create: %d", resp.StatusCode)
+	}
+
+	killRedis()
+	var ready struct {
+		Failing []string `json:"failing"`
+	}
+	if code := getJSON(t, base+"/readyz", &ready); code != 503 || len(ready.Failing) == 0 || ready.Failing[0] != "redis" {
+		t.Fatalf("readyz after killing redis: %d %+v", code, ready)
+	}
+	if node.ID != "" {
+		start := time.Now()
+		if code := getJSON(t, base+"/api/remix/"+node.ID, nil); code != 200 {
+			t.Fatalf("recipe view without redis: %d", code)
+		}
+		if el := time.Since(start); el > 3*time.Second {
+			t.Errorf("recipe view took %v without redis", el)
+		}
+	}
+	if !strings.Contains(logs.String(), `"msg":"listening"`) {
+		t.Errorf("no listening log line: %s", logs.String())
+	}
+}
+
+func TestRunUsage(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"kmeme"}, os.Getenv, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "serve") {
+		t.Fatalf("help: %v %q", err, out.String())
+	}
+	err := run(context.Background(), []string{"kmeme", "explode"}, os.Getenv, nil, io.Discard, io.Discard)
+	if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "unknown command") {
+		t.Fatalf("unknown command: %v", err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"kmeme", "version"}, os.Getenv, nil, &out, io.Discard); err != nil || !strings.HasPrefix(out.String(), "kmeme ") {
+		t.Fatalf("version: %v %q", err, out.String())
+	}
+}
+
+func TestServeRejectsBadConfigurationInOneLine(t *testing.T) {
+	t.Parallel()
+	getenv := func(k string) string {
+		if k == "KMEME_DB_MAX_CONNS" {
+			return "lots"
+		}
+		return ""
+	}
+	err := run(context.Background(), []string{"kmeme", "serve"}, getenv, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(oneLine(err), "KMEME_DB_MAX_CONNS") || strings.Contains(oneLine(err), "\n") {
+		t.Fatalf("bad config: %v", err)
+	}
+}
