@@ -439,7 +439,9 @@ func video(ctx context.Context, cfg genConfig, it itemPlan, tr *Truth, photos []
 			return err
 		}
 		d := s.end - s.start
-		args = append(args, "-loop", "1", "-framerate", fmt.Sprint(fps), "-t", fmt.Sprintf("%.4f", d), "-i", scaled)
+		// exactly n frames: the image demuxer rounds -t up to whole frames
+		nFrames := math.Round(d * fps)
+		args = append(args, "-loop", "1", "-framerate", fmt.Sprint(fps), "-t", fmt.Sprintf("%.6f", (nFrames-0.5)/fps), "-i", scaled)
 		// the prescaled photo is 1.4× the frame in both directions
 		fw, fh := float64(W)*0.4, float64(H)*0.4
 		x0, y0 := s.x0*fw, s.y0*fh
@@ -474,7 +476,7 @@ func video(ctx context.Context, cfg genConfig, it itemPlan, tr *Truth, photos []
 			if b.kind == "wipe" {
 				tname = []string{"wipeleft", "wiperight", "wipeup", "wipedown", "slideleft", "smoothleft"}[rng.Intn(6)]
 			}
-			fc = append(fc, fmt.Sprintf("[%s][%s]xfade=transition=%s:duration=%.4f:offset=%.4f[%s]", acc, next, tname, 2*b.half, b.t-b.half, out))
+			fc = append(fc, fmt.Sprintf("[%s][%s]xfade=transition=%s:duration=%.6f:offset=%.6f[%s]", acc, next, tname, 2*b.half-0.25/fps, b.t-b.half-0.25/fps, out))
 		}
 		acc = out
 	}

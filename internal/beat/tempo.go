@@ -33,11 +33,23 @@ func Tempo(env *Envelope, opt Options) (bpm, confidence float64) {
 	if best == 0 {
 		return 0, 0
 	}
+	peak := acf[best]
+	// Half-time feel: a backbeat at the slow level with a steady sixteenth
+	// layer (trap hats) is counted at twice the tempo, as producers do.
+	if fast := 60 * env.Rate / float64(best) * 2; fast <= 170 && best/2 >= minLag {
+		quarter := acfAt(acf, float64(best)/4)
+		ref := math.Max(acf[best], acfAt(acf, float64(best)/2))
+		if ref > 0 && quarter > 0.45*ref {
+			if l := localPeak(acf, best/2); l > 0 {
+				best = l
+			}
+		}
+	}
 	lag := parabolic(acf, best)
 	bpm = 60 * env.Rate / lag
 	// Confidence: the height of the periodicity against the scatter of the
 	// autocorrelation elsewhere, squashed to [0,1].
-	conf := acf[best]
+	conf := peak
 	var base float64
 	cnt := 0
 	for l := minLag; l <= maxLag; l++ {
@@ -47,6 +59,17 @@ func Tempo(env *Envelope, opt Options) (bpm, confidence float64) {
 	base /= float64(cnt)
 	confidence = clamp01((conf - base) / 0.35)
 	return bpm, confidence
+}
+
+// localPeak returns the highest lag within ±2 of i.
+func localPeak(a []float64, i int) int {
+	best := -1
+	for j := max(1, i-2); j <= min(len(a)-2, i+2); j++ {
+		if best < 0 || a[j] > a[best] {
+			best = j
+		}
+	}
+	return best
 }
 
 func isPeak(a []float64, i int) bool {

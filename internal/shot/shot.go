@@ -157,7 +157,7 @@ func (d *Detector) Push(pix []byte, width, height int) {
 // after it are known.
 func (d *Detector) judgeHard(j int) {
 	m, cf := float64(d.s.mce[j]), float64(d.s.cf[j])
-	if m < d.opt.CutThreshold || cf < d.opt.ChangedFraction {
+	if m < 0.4*d.opt.CutThreshold || cf < 0.3 {
 		return
 	}
 	// it must stand out from its neighbours (fast motion raises them all)
@@ -170,9 +170,17 @@ func (d *Detector) judgeHard(j int) {
 	sort.Float64s(neigh)
 	if len(neigh) > 0 {
 		ref := neigh[len(neigh)*3/4]
-		if m < 2*ref {
+		strong := m >= d.opt.CutThreshold && cf >= d.opt.ChangedFraction && m >= 2*ref
+		// low-contrast pictures change less in absolute terms; then the
+		// change must tower over its neighbours
+		weak := m >= 5*ref+0.01
+		if !strong && !weak {
 			return
 		}
+	}
+	// a cut is one frame: a ramp of large changes is a fade or fast motion
+	if m < 1.8*float64(max(d.s.mce[j-1], d.at1(j+1))) {
+		return
 	}
 	before := d.at(j - 1)
 	if before == nil {
@@ -187,8 +195,27 @@ func (d *Detector) judgeHard(j int) {
 			}
 		}
 	}
+	// the end of a flash: the new frame matches one from before the flash
+	if after := d.at(j); after != nil {
+		for k := j - 2; k >= j-d.look && k >= 0; k-- {
+			if f := d.at(k); f != nil {
+				if mm, cc := compare(f, after); cc < d.opt.ChangedFraction*0.7 || mm < d.opt.CutThreshold*0.6 {
+					d.flash++
+					return
+				}
+			}
+		}
+	}
 	t := float64(j) / d.fps
 	d.cuts = append(d.cuts, Cut{T: t, Start: t, End: t, Kind: Hard, Confidence: clamp01(m / (3 * d.opt.CutThreshold))})
+}
+
+// at1 returns the motion score of frame k, or 0 past the end.
+func (d *Detector) at1(k int) float32 {
+	if k < len(d.s.mce) {
+		return d.s.mce[k]
+	}
+	return 0
 }
 
 // judgeGradual tests the window [c-w, c+w] for a transition centred near c.
@@ -204,9 +231,11 @@ func (d *Detector) judgeGradual(c int) {
 			return
 		}
 	}
-	if fade, ok := d.fadeAt(c, a, b); ok {
-		d.addGradual(fade)
-		return
+	// dark frames belong to fades, found over the whole curve in Finish
+	for k := a; k <= b; k++ {
+		if d.s.luma[k] <= darkLuma {
+			return
+		}
 	}
 	m, cf := compare(A, B)
 	if m < d.opt.CutThreshold || cf < d.opt.ChangedFraction {
@@ -220,6 +249,21 @@ func (d *Detector) judgeGradual(c int) {
 	if fit.spread > 0.25 {
 		kind = Wipe
 	}
+	// a transition lifts the frame-to-frame change above the shot's own
+	// motion; a slow zoom or pan keeps it level
+	var in, before float64
+	nIn, nBefore := 0, 0
+	for k := fit.start + 1; k <= fit.end && k < d.n; k++ {
+		in += float64(d.s.mce[k])
+		nIn++
+	}
+	for k := max(1, fit.start-d.w); k <= fit.start; k++ {
+		before += float64(d.s.mce[k])
+		nBefore++
+	}
+	if nIn == 0 || nBefore == 0 || in/float64(nIn) < 1.6*before/float64(nBefore)+0.004 {
+		return
+	}
 	start := float64(fit.start) / d.fps
 	end := float64(fit.end) / d.fps
 	t := fit.mid / d.fps
@@ -229,35 +273,54 @@ func (d *Detector) judgeGradual(c int) {
 	d.addGradual(Cut{T: t, Start: start, End: end, Kind: kind, Confidence: clamp01(1 - fit.resid)})
 }
 
-// fadeAt finds a dip to black centred in the window.
-func (d *Detector) fadeAt(c, a, b int) (Cut, bool) {
-	const dark = 0.07
-	if d.s.luma[c] > dark {
-		return Cut{}, false
+// darkLuma is the mean luma under which a frame counts as black.
+const darkLuma = 0.07
+
+// fades finds dips to black: a run of dark frames with the picture
+// darkening before it and brightening after it.
+func (d *Detector) fades() []Cut {
+	var out []Cut
+	l := d.s.luma
+	n := len(l)
+	maxRamp := int(2 * d.fps)
+	for i := 0; i < n; i++ {
+		if l[i] > darkLuma {
+			continue
+		}
+		s, e := i, i
+		for e+1 < n && l[e+1] <= darkLuma {
+			e++
+		}
+		i = e
+		if float64(e-s+1)/d.fps > 2 { // a dark scene, not a fade
+			continue
+		}
+		for s > 0 && e-s < maxRamp*2 && l[s-1] > l[s]+0.002 {
+			s--
+		}
+		for e+1 < n && e-i < maxRamp && l[e+1] > l[e]+0.002 {
+			e++
+		}
+		if s == 0 || e == n-1 { // fade in from the start or out at the end: no transition
+			continue
+		}
+		if l[s] < 2*darkLuma || l[e] < 2*darkLuma || e-s < 3 {
+			continue
+		}
+		mid := 0.5 * float64(s+e)
+		if k := (s + e) / 2; k >= s {
+			// the darkest frame is the middle of the transition
+			best := s
+			for j := s; j <= e; j++ {
+				if l[j] < l[best] {
+					best = j
+				}
+			}
+			mid = float64(best)
+		}
+		out = append(out, Cut{T: mid / d.fps, Start: float64(s) / d.fps, End: float64(e) / d.fps, Kind: Fade, Confidence: 0.9})
 	}
-	if d.s.luma[a] < 2*dark && d.s.luma[b] < 2*dark {
-		return Cut{}, false
-	}
-	// the dark run around c
-	s, e := c, c
-	for s > a && d.s.luma[s-1] <= dark {
-		s--
-	}
-	for e < b && d.s.luma[e+1] <= dark {
-		e++
-	}
-	// extend while the picture is still darkening / brightening
-	for s > a && d.s.luma[s-1] > d.s.luma[s]+0.003 {
-		s--
-	}
-	for e < b && d.s.luma[e+1] > d.s.luma[e]+0.003 {
-		e++
-	}
-	if s == a || e == b {
-		return Cut{}, false
-	}
-	mid := 0.5 * float64(s+e)
-	return Cut{T: mid / d.fps, Start: float64(s) / d.fps, End: float64(e) / d.fps, Kind: Fade, Confidence: 0.9}, true
+	return out
 }
 
 // addGradual keeps one detection per transition: overlapping ones merge
@@ -288,10 +351,33 @@ func (d *Detector) Finish(duration float64) ([]Cut, []Shot) {
 	if duration <= 0 {
 		duration = float64(d.n) / d.fps
 	}
-	cuts := append([]Cut(nil), d.cuts...)
+	fades := d.fades()
+	var cuts []Cut
+	for _, h := range d.cuts {
+		inFade := false
+		for _, f := range fades {
+			if h.T >= f.Start-2/d.fps && h.T <= f.End+2/d.fps {
+				inFade = true
+				break
+			}
+		}
+		if !inFade {
+			cuts = append(cuts, h)
+		}
+	}
+	hard := cuts
+	cuts = append(cuts, fades...)
 	for _, g := range d.grad {
+		for _, f := range fades {
+			if g.Start <= f.End && g.End >= f.Start {
+				g.Kind = "" // overlaps a fade: the fade wins
+			}
+		}
+		if g.Kind == "" {
+			continue
+		}
 		overlap := false
-		for _, h := range d.cuts {
+		for _, h := range hard {
 			if h.T >= g.Start-2/d.fps && h.T <= g.End+2/d.fps {
 				overlap = true
 				break
