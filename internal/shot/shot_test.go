@@ -1,0 +1,231 @@
+package shot
+
+import (
+	"math"
+	"math/rand"
+	"testing"
+)
+
+const w, h = 64, 64
+
+// scene is a synthetic picture: smooth blobs and texture from a seed,
+// shifted by (dx, dy) pixels to fake camera motion.
+type scene struct {
+	seed   int64
+	pix    []float64 // 128x128 source, larger than the frame so it can pan
+	bright float64
+}
+
+func newScene(seed int64) *scene {
+	rng := rand.New(rand.NewSource(seed))
+	s := &scene{seed: seed, pix: make([]float64, 128*128*3)}
+	type blob struct{ x, y, r, c0, c1, c2 float64 }
+	var bs []blob
+	for range 12 {
+		bs = append(bs, blob{rng.Float64() * 128, rng.Float64() * 128, 8 + rng.Float64()*30, rng.Float64(), rng.Float64(), rng.Float64()})
+	}
+	for y := range 128 {
+		for x := range 128 {
+			var c [3]float64
+			for _, b := range bs {
+				d := math.Hypot(float64(x)-b.x, float64(y)-b.y)
+				wgt := math.Exp(-d * d / (b.r * b.r))
+				c[0] += wgt * b.c0
+				c[1] += wgt * b.c1
+				c[2] += wgt * b.c2
+			}
+			tex := 0.15 * rng.Float64()
+			for k := range 3 {
+				s.pix[(y*128+x)*3+k] = math.Min(1, 0.15+0.6*c[k]+tex)
+			}
+		}
+	}
+	return s
+}
+
+// frame renders the scene shifted by (dx, dy) with a caption bar or flash.
+func (s *scene) frame(dx, dy int, caption bool, flash float64) []byte {
+	out := make([]byte, w*h*3)
+	for y := range h {
+		for x := range w {
+			sx, sy := min(127, max(0, x+dx+32)), min(127, max(0, y+dy+32))
+			for k := range 3 {
+				v := s.pix[(sy*128+sx)*3+k]
+				if caption && y > 44 && y < 52 && x > 12 && x < 52 {
+					v = 0.95 * float64((x/3+y)%2)
+				}
+				v = v*(1-flash) + flash
+				out[(y*w+x)*3+k] = byte(255 * math.Min(1, v))
+			}
+		}
+	}
+	return out
+}
+
+func blend(a, b []byte, t float64) []byte {
+	out := make([]byte, len(a))
+	for i := range a {
+		out[i] = byte(float64(a[i])*(1-t) + float64(b[i])*t + 0.5)
+	}
+	return out
+}
+
+func scale(a []byte, f float64) []byte {
+	out := make([]byte, len(a))
+	for i := range a {
+		out[i] = byte(float64(a[i]) * f)
+	}
+	return out
+}
+
+func wipe(a, b []byte, t float64) []byte {
+	out := make([]byte, len(a))
+	edge := int(t * w)
+	for y := range h {
+		for x := range w {
+			src := a
+			if x < edge {
+				src = b
+			}
+			copy(out[(y*w+x)*3:(y*w+x)*3+3], src[(y*w+x)*3:])
+		}
+	}
+	return out
+}
+
+func TestDetect(t *testing.T) {
+	t.Parallel()
+	const fps = 25.0
+	A, B, C := newScene(1), newScene(2), newScene(3)
+	type clip struct {
+		name   string
+		frames func() [][]byte
+		want   []Kind // transitions expected, in order
+		wantT  []float64
+	}
+	still := func(s *scene, n int) [][]byte {
+		var out [][]byte
+		for range n {
+			out = append(out, s.frame(0, 0, false, 0))
+		}
+		return out
+	}
+	pan := func(s *scene, n, speed int) [][]byte {
+		var out [][]byte
+		for i := range n {
+			out = append(out, s.frame(i*speed/4-16, 0, false, 0))
+		}
+		return out
+	}
+	cat := func(parts ...[][]byte) [][]byte {
+		var out [][]byte
+		for _, p := range parts {
+			out = append(out, p...)
+		}
+		return out
+	}
+	trans := func(a, b *scene, n int, f func(x, y []byte, t float64) []byte) [][]byte {
+		fa, fb := a.frame(0, 0, false, 0), b.frame(0, 0, false, 0)
+		var out [][]byte
+		for i := 1; i <= n; i++ {
+			out = append(out, f(fa, fb, float64(i)/float64(n+1)))
+		}
+		return out
+	}
+	fade := func(a, b *scene, n int) [][]byte {
+		fa, fb := a.frame(0, 0, false, 0), b.frame(0, 0, false, 0)
+		var out [][]byte
+		for i := 1; i <= n; i++ {
+			t := float64(i) / float64(n+1)
+			if t < 0.5 {
+				out = append(out, scale(fa, 1-2*t))
+			} else {
+				out = append(out, scale(fb, 2*t-1))
+			}
+		}
+		return out
+	}
+	for _, tc := range []clip{
+		{"hard cuts", func() [][]byte { return cat(still(A, 40), still(B, 40), still(C, 40)) }, []Kind{Hard, Hard}, []float64{1.6, 3.2}},
+		{"same picture, other crop", func() [][]byte {
+			var x [][]byte
+			for range 40 {
+				x = append(x, A.frame(-30, -30, false, 0))
+			}
+			for range 40 {
+				x = append(x, A.frame(30, 30, false, 0))
+			}
+			return x
+		}, []Kind{Hard}, []float64{1.6}},
+		{"pan is not a cut", func() [][]byte { return pan(A, 100, 3) }, nil, nil},
+		{"flash is not a cut", func() [][]byte {
+			x := still(A, 80)
+			x[40] = A.frame(0, 0, false, 0.9)
+			x[41] = A.frame(0, 0, false, 0.6)
+			return x
+		}, nil, nil},
+		{"caption is not a cut", func() [][]byte {
+			var x [][]byte
+			for i := range 80 {
+				x = append(x, A.frame(0, 0, i >= 40 && i < 60, 0))
+			}
+			return x
+		}, nil, nil},
+		{"dissolve", func() [][]byte { return cat(still(A, 40), trans(A, B, 15, blend), still(B, 40)) }, []Kind{Dissolve}, []float64{1.9}},
+		{"wipe", func() [][]byte { return cat(still(A, 40), trans(A, B, 15, wipe), still(B, 40)) }, []Kind{Wipe}, []float64{1.9}},
+		{"fade through black", func() [][]byte { return cat(still(A, 40), fade(A, B, 21), still(B, 40)) }, []Kind{Fade}, []float64{2.04}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := NewDetector(fps, Options{})
+			frames := tc.frames()
+			for _, f := range frames {
+				d.Push(f, w, h)
+			}
+			cuts, shots := d.Finish(float64(len(frames)) / fps)
+			if len(cuts) != len(tc.want) {
+				t.Fatalf("cuts %+v, want kinds %v", cuts, tc.want)
+			}
+			for i, c := range cuts {
+				if c.Kind != tc.want[i] {
+					t.Errorf("cut %d kind %s, want %s", i, c.Kind, tc.want[i])
+				}
+				if math.Abs(c.T-tc.wantT[i]) > 2.5/fps {
+					t.Errorf("cut %d at %.3f, want %.3f", i, c.T, tc.wantT[i])
+				}
+				if c.Kind == Hard && (c.Start != c.T || c.End != c.T) {
+					t.Errorf("hard cut %+v: start and end must equal t", c)
+				}
+				if c.Kind != Hard && !(c.Start < c.T && c.T < c.End) {
+					t.Errorf("gradual %+v: want start < t < end", c)
+				}
+			}
+			if len(shots) != len(cuts)+1 {
+				t.Fatalf("%d shots for %d cuts", len(shots), len(cuts))
+			}
+			for _, s := range shots {
+				if s.KeyframeT < s.Start || s.KeyframeT > s.End {
+					t.Errorf("keyframe %.2f outside shot [%.2f, %.2f]", s.KeyframeT, s.Start, s.End)
+				}
+			}
+		})
+	}
+}
+
+// FuzzDetector pushes arbitrary bytes as frames of arbitrary sizes.
+func FuzzDetector(f *testing.F) {
+	f.Add([]byte{1, 2, 3}, uint8(4), uint8(4), uint8(30))
+	f.Add(make([]byte, 64*64*3*3), uint8(64), uint8(64), uint8(25))
+	f.Fuzz(func(t *testing.T, data []byte, fw, fh, fps uint8) {
+		W, H := int(fw)%80+1, int(fh)%80+1
+		d := NewDetector(float64(fps), Options{})
+		size := W * H * 3
+		for off := 0; off+size <= len(data) && off < 200*size; off += size / 2 {
+			d.Push(data[off:off+size], W, H)
+		}
+		d.Push(data, W, H) // short or empty frames must not panic
+		cuts, shots := d.Finish(0)
+		if len(shots) != len(cuts)+1 {
+			t.Fatalf("%d shots for %d cuts", len(shots), len(cuts))
+		}
+	})
+}
