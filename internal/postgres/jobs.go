@@ -1,0 +1,269 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+)
+
+// Event is one progress report of a node's pipeline.
+type Event struct {
+	ID        int64     `json:"id"`
+	NodeID    string    `json:"node_id"`
+	Stage     string    `json:"stage"`
+	Percent   int       `json:"percent"`
+	Status    string    `json:"status"`
+	Error     string    `json:"error,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Terminal reports whether the event ends the stream (done or failed).
+func (e Event) Terminal() bool {
+	return e.Status == string(kmeme.StatusDone) || e.Status == string(kmeme.StatusFailed)
+}
+
+// AddEvent records a progress event; a trigger NOTIFYs kmeme_progress so
+// that event streams on every instance wake up.
+func AddEvent(ctx context.Context, db DBTX, nodeID string, stage string, percent int, status kmeme.NodeStatus, errMsg string) error {
+	u, err := ParseID("node_id", nodeID)
+	if err != nil {
+		return err
+	}
+	percent = max(0, min(100, percent))
+	_, err = db.Exec(ctx, `INSERT INTO remix_events (node_id, stage, percent, status, error) VALUES ($1, $2, $3, $4, $5)`,
+		u, stage, percent, string(status), truncate(errMsg, 1000))
+	return translate(err, "add progress event")
+}
+
+// EventsAfter lists a node's events with id > after, oldest first.
+func (s *PlatformStore) EventsAfter(ctx context.Context, nodeID string, after int64, limit int) ([]Event, error) {
+	u, err := ParseID("id", nodeID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.Query(ctx, `SELECT id, node_id, stage, percent, status, error, created_at FROM remix_events
+		WHERE node_id = $1 AND id > $2 ORDER BY id LIMIT $3`, u, after, limit)
+	if err != nil {
+		return nil, translate(err, "list events")
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var nid uuid.UUID
+		if err := rows.Scan(&e.ID, &nid, &e.Stage, &e.Percent, &e.Status, &e.Error, &e.CreatedAt); err != nil {
+			return nil, translate(err, "list events")
+		}
+		e.NodeID = nid.String()
+		out = append(out, e)
+	}
+	return out, translate(rows.Err(), "list events")
+}
+
+// SetNodeStatus moves a node to status with an error text (empty clears it).
+func SetNodeStatus(ctx context.Context, db DBTX, nodeID string, status kmeme.NodeStatus, errMsg string) error {
+	u, err := ParseID("node_id", nodeID)
+	if err != nil {
+		return err
+	}
+	_, err = db.Exec(ctx, `UPDATE remix_nodes SET status = $2, error = $3, updated_at = now() WHERE id = $1`,
+		u, string(status), truncate(errMsg, 1000))
+	return translate(err, "set node status")
+}
+
+// PipelineNode is what the job stages read about a node.
+type PipelineNode struct {
+	ID        string
+	Title     string
+	Status    kmeme.NodeStatus
+	OwnerID   *string
+	VideoKey  string // blob key of the source video, "" without one
+	Analysis  json.RawMessage
+	Recipe    json.RawMessage
+	Files     json.RawMessage
+	SourceURL string
+}
+
+// GetPipelineNode reads a node with its video's blob key.
+func (s *PlatformStore) GetPipelineNode(ctx context.Context, nodeID string) (*PipelineNode, error) {
+	u, err := ParseID("node_id", nodeID)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		p              PipelineNode
+		status         string
+		owner          *uuid.UUID
+		key, src       *string
+		an, rec, files []byte
+	)
+	err = s.db.QueryRow(ctx, `SELECT n.title, n.status, n.owner_id, v.blob_key, v.source_url, n.analysis, n.recipe, n.files
+		FROM remix_nodes n LEFT JOIN videos v ON v.id = n.video_id WHERE n.id = $1`, u).
+		Scan(&p.Title, &status, &owner, &key, &src, &an, &rec, &files)
+	if err != nil {
+		return nil, translate(err, "get pipeline node "+nodeID)
+	}
+	p.ID, p.Status, p.OwnerID = u.String(), kmeme.NodeStatus(status), uuidPtr(owner)
+	if key != nil {
+		p.VideoKey = *key
+	}
+	if src != nil {
+		p.SourceURL = *src
+	}
+	p.Analysis, p.Recipe, p.Files = nilIfEmpty(an), nilIfEmpty(rec), nilIfEmpty(files)
+	return &p, nil
+}
+
+func nilIfEmpty(b []byte) json.RawMessage {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// SaveAnalysis stores the analysis and its structural fingerprint
+// (a pgvector literal such as "[0.1,0.2]").
+func SaveAnalysis(ctx context.Context, db DBTX, nodeID string, analysis []byte, fingerprint string) error {
+	u, err := ParseID("node_id", nodeID)
+	if err != nil {
+		return err
+	}
+	_, err = db.Exec(ctx, `UPDATE remix_nodes SET analysis = $2, embedding = $3::vector, updated_at = now() WHERE id = $1`,
+		u, analysis, fingerprint)
+	return translate(err, "save analysis")
+}
+
+// SaveRecipe stores the recipe and the text embedding of title and recipe.
+func SaveRecipe(ctx context.Context, db DBTX, nodeID string, recipe []byte, textEmbedding string) error {
+	u, err := ParseID("node_id", nodeID)
+	if err != nil {
+		return err
+	}
+	_, err = db.Exec(ctx, `UPDATE remix_nodes SET recipe = $2, text_embedding = $3::vector, updated_at = now() WHERE id = $1`,
+		u, recipe, textEmbedding)
+	return translate(err, "save recipe")
+}
+
+// SaveFiles stores the list of rendered files.
+func SaveFiles(ctx context.Context, db DBTX, nodeID string, files []byte) error {
+	u, err := ParseID("node_id", nodeID)
+	if err != nil {
+		return err
+	}
+	_, err = db.Exec(ctx, `UPDATE remix_nodes SET files = $2, updated_at = now() WHERE id = $1`, u, files)
+	return translate(err, "save files")
+}
+
+// ProgressHub turns PostgreSQL notifications on kmeme_progress into wake-ups
+// for the event streams of this instance: one listening connection serves
+// every stream. Subscribers should also poll slowly, since notifications
+// are lost while the connection is being re-established.
+type ProgressHub struct {
+	pool *pgxpool.Pool
+	log  *slog.Logger
+	mu   sync.Mutex
+	subs map[string]map[chan struct{}]struct{}
+}
+
+// NewProgressHub returns a hub; call Start to begin listening.
+func NewProgressHub(pool *pgxpool.Pool, log *slog.Logger) *ProgressHub {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &ProgressHub{pool: pool, log: log, subs: map[string]map[chan struct{}]struct{}{}}
+}
+
+// Subscribe returns a channel that receives a value whenever nodeID has a
+// new event, and a func that ends the subscription.
+func (h *ProgressHub) Subscribe(nodeID string) (<-chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	h.mu.Lock()
+	if h.subs[nodeID] == nil {
+		h.subs[nodeID] = map[chan struct{}]struct{}{}
+	}
+	h.subs[nodeID][ch] = struct{}{}
+	h.mu.Unlock()
+	return ch, func() {
+		h.mu.Lock()
+		delete(h.subs[nodeID], ch)
+		if len(h.subs[nodeID]) == 0 {
+			delete(h.subs, nodeID)
+		}
+		h.mu.Unlock()
+	}
+}
+
+func (h *ProgressHub) wake(nodeID string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ch := range h.subs[nodeID] {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Start listens until ctx ends, reconnecting after failures. It returns
+// at once; the returned channel closes when the loop has stopped.
+func (h *ProgressHub) Start(ctx context.Context) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		backoff := 200 * time.Millisecond
+		for ctx.Err() == nil {
+			err := h.listen(ctx)
+			if ctx.Err() != nil {
+				return
+			}
+			h.log.Warn("progress listener stopped; reconnecting", "err", err, "backoff", backoff.String())
+			t := time.NewTimer(backoff)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+			backoff = min(2*backoff, 5*time.Second)
+		}
+	}()
+	return done
+}
+
+func (h *ProgressHub) listen(ctx context.Context) error {
+	conn, err := h.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "LISTEN kmeme_progress"); err != nil {
+		conn.Conn().Close(context.Background()) //nolint:errcheck
+		return err
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), "UNLISTEN kmeme_progress") //nolint:errcheck
+	for {
+		n, err := conn.Conn().WaitForNotification(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				conn.Conn().Close(context.Background()) //nolint:errcheck
+			}
+			return err
+		}
+		h.wake(n.Payload)
+	}
+}
+
+// StoredFile is one rendered file of a node, as kept in remix_nodes.files.
+type StoredFile struct {
+	Name        string `json:"name"`
+	Key         string `json:"key"`
+	Size        int64  `json:"size"`
+	ContentType string `json:"content_type"`
+}

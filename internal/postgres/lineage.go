@@ -1,0 +1,238 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+)
+
+// Lineage bounds.
+const (
+	MaxLineageDepth = 50   // deepest ancestors/descendants walk
+	MaxTreeNodes    = 500  // most nodes in one drawn tree
+	MaxTrending     = 50   // longest trending list
+	MaxSimilarK     = 50   // most similar or search results
+	MaxTrendingDays = 90   // widest trending window
+	maxListScan     = 1000 // most rows one lineage page reads
+)
+
+// NodeView is a node with its analysis, recipe and rendered-file list.
+type NodeView struct {
+	Node     *kmeme.RemixNode
+	Analysis json.RawMessage
+	Files    json.RawMessage
+}
+
+// GetNodeView reads a node with the heavy columns the recipe view needs.
+func (s *PlatformStore) GetNodeView(ctx context.Context, id string) (*NodeView, error) {
+	u, err := ParseID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	var an, files []byte
+	row := s.db.QueryRow(ctx, `SELECT `+nodeColumns+`, n.analysis, n.files FROM remix_nodes n WHERE n.id = $1`, u)
+	n, err := scanNodeExtra(row, &an, &files)
+	if err != nil {
+		return nil, translate(err, "get node "+id)
+	}
+	return &NodeView{Node: n, Analysis: nilIfEmpty(an), Files: nilIfEmpty(files)}, nil
+}
+
+// scanNodeExtra scans nodeColumns followed by extra destinations.
+func scanNodeExtra(row interface{ Scan(...any) error }, extra ...any) (*kmeme.RemixNode, error) {
+	return scanNode(extraRow{row: row, extra: extra})
+}
+
+type extraRow struct {
+	row   interface{ Scan(...any) error }
+	extra []any
+}
+
+func (r extraRow) Scan(dest ...any) error { return r.row.Scan(append(dest, r.extra...)...) }
+
+// Ancestors returns up to depth ancestors of id, nearest first, that the
+// viewer may see. Ancestors are named by the node's path, so this is one
+// primary-key lookup whatever the size of the graph.
+func (s *PlatformStore) Ancestors(ctx context.Context, id string, depth int, v Viewer) ([]*kmeme.RemixNode, error) {
+	u, err := ParseID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	depth = clampDepth(depth)
+	var path string
+	if err := s.db.QueryRow(ctx, `SELECT path::text FROM remix_nodes WHERE id = $1`, u).Scan(&path); err != nil {
+		return nil, translate(err, "find node "+id)
+	}
+	ids, err := ancestorIDs(path)
+	if err != nil {
+		return nil, err
+	}
+	ids = ids[:len(ids)-1]
+	if len(ids) > depth {
+		ids = ids[len(ids)-depth:]
+	}
+	if len(ids) == 0 {
+		return []*kmeme.RemixNode{}, nil
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+nodeColumns+` FROM remix_nodes n
+		WHERE n.id = ANY($1) AND `+visibleSQL("$2", "$3")+` ORDER BY n.depth DESC`, ids, v.UserID, v.Admin)
+	if err != nil {
+		return nil, translate(err, "list ancestors")
+	}
+	nodes, err := collectNodes(rows)
+	return orEmpty(nodes), translate(err, "list ancestors")
+}
+
+// Descendants returns a page of the nodes below id down to depth levels,
+// in id (creation) order, that the viewer may see.
+func (s *PlatformStore) Descendants(ctx context.Context, id string, depth int, p kmeme.Page, v Viewer) ([]*kmeme.RemixNode, string, error) {
+	u, err := ParseID("id", id)
+	if err != nil {
+		return nil, "", err
+	}
+	limit, after, err := pageArgs(p)
+	if err != nil {
+		return nil, "", err
+	}
+	depth = clampDepth(depth)
+	var (
+		path  string
+		level int
+	)
+	if err := s.db.QueryRow(ctx, `SELECT path::text, depth FROM remix_nodes WHERE id = $1`, u).Scan(&path, &level); err != nil {
+		return nil, "", translate(err, "find node "+id)
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+nodeColumns+` FROM remix_nodes n
+		WHERE n.path <@ $1::ltree AND n.depth > $2 AND n.depth <= $3
+		  AND ($4::uuid IS NULL OR n.id > $4) AND `+visibleSQL("$5", "$6")+`
+		ORDER BY n.id LIMIT $7`, path, level, level+depth, after, v.UserID, v.Admin, limit+1)
+	if err != nil {
+		return nil, "", translate(err, "list descendants")
+	}
+	nodes, err := collectNodes(rows)
+	if err != nil {
+		return nil, "", translate(err, "list descendants")
+	}
+	nodes, next, err := pageOut(nodes, limit)
+	return orEmpty(nodes), next, err
+}
+
+// SubtreeCount counts the nodes below id by walking the path index (the
+// stored descendants counter answers the same without a scan).
+func (s *PlatformStore) SubtreeCount(ctx context.Context, id string) (int, error) {
+	u, err := ParseID("id", id)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = s.db.QueryRow(ctx, `SELECT count(*) - 1 FROM remix_nodes WHERE path <@ (SELECT path FROM remix_nodes WHERE id = $1)`, u).Scan(&n)
+	return n, translate(err, "count subtree")
+}
+
+// TreeNode is a node with its children, for drawing.
+type TreeNode struct {
+	*kmeme.RemixNode
+	Kids []*TreeNode `json:"children"` // shadows the count: the list is what a drawing needs
+}
+
+// Tree returns the subtree under id down to depth levels, at most
+// MaxTreeNodes nodes in breadth-first order, and whether it was cut.
+func (s *PlatformStore) Tree(ctx context.Context, id string, depth int, v Viewer) (*TreeNode, bool, error) {
+	u, err := ParseID("id", id)
+	if err != nil {
+		return nil, false, err
+	}
+	depth = clampDepth(depth)
+	root, err := scanNode(s.db.QueryRow(ctx, `SELECT `+nodeColumns+` FROM remix_nodes n WHERE n.id = $1`, u))
+	if err != nil {
+		return nil, false, translate(err, "get node "+id)
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+nodeColumns+` FROM remix_nodes n
+		WHERE n.path <@ $1::ltree AND n.depth > $2 AND n.depth <= $3 AND `+visibleSQL("$4", "$5")+`
+		ORDER BY n.depth, n.id LIMIT $6`, root.Path, root.Depth, root.Depth+depth, v.UserID, v.Admin, MaxTreeNodes+1)
+	if err != nil {
+		return nil, false, translate(err, "read tree")
+	}
+	nodes, err := collectNodes(rows)
+	if err != nil {
+		return nil, false, translate(err, "read tree")
+	}
+	truncated := len(nodes) > MaxTreeNodes
+	if truncated {
+		nodes = nodes[:MaxTreeNodes]
+	}
+	top := &TreeNode{RemixNode: root, Kids: []*TreeNode{}}
+	byID := map[string]*TreeNode{root.ID: top}
+	for _, n := range nodes {
+		parent := byID[deref(n.ParentID)]
+		if parent == nil {
+			continue // its parent is hidden from this viewer, or was cut
+		}
+		t := &TreeNode{RemixNode: n, Kids: []*TreeNode{}}
+		parent.Kids = append(parent.Kids, t)
+		byID[n.ID] = t
+	}
+	if !truncated && root.Descendants > len(nodes) && depth < MaxLineageDepth {
+		// Deeper levels exist below the depth asked for.
+		var deeper bool
+		_ = s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM remix_nodes WHERE path <@ $1::ltree AND depth > $2)`,
+			root.Path, root.Depth+depth).Scan(&deeper)
+		truncated = deeper
+	}
+	return top, truncated, nil
+}
+
+// Trending is a family's root with how many remixes it gained in the window.
+type Trending struct {
+	Node    *kmeme.RemixNode `json:"node"`
+	Remixes int              `json:"remixes"`
+}
+
+// TrendingFamilies lists the families (roots) that gained the most remixes
+// since the given time, whose root the viewer may see.
+func (s *PlatformStore) TrendingFamilies(ctx context.Context, since time.Time, limit int, v Viewer) ([]Trending, error) {
+	limit = max(1, min(limit, MaxTrending))
+	rows, err := s.db.Query(ctx, `WITH fam AS (
+			SELECT root_id, count(*) AS remixes FROM remix_nodes
+			WHERE created_at >= $1 AND depth > 0 GROUP BY root_id)
+		SELECT `+nodeColumns+`, fam.remixes FROM fam JOIN remix_nodes n ON n.id = fam.root_id
+		WHERE `+visibleSQL("$2", "$3")+`
+		ORDER BY fam.remixes DESC, n.id LIMIT $4`, since, v.UserID, v.Admin, limit)
+	if err != nil {
+		return nil, translate(err, "trending")
+	}
+	defer rows.Close()
+	out := []Trending{}
+	for rows.Next() {
+		var c int
+		n, err := scanNodeExtra(rows, &c)
+		if err != nil {
+			return nil, translate(err, "trending")
+		}
+		out = append(out, Trending{Node: n, Remixes: c})
+	}
+	return out, translate(rows.Err(), "trending")
+}
+
+func clampDepth(d int) int {
+	if d <= 0 {
+		return 10
+	}
+	return min(d, MaxLineageDepth)
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func orEmpty(n []*kmeme.RemixNode) []*kmeme.RemixNode {
+	if n == nil {
+		return []*kmeme.RemixNode{}
+	}
+	return n
+}

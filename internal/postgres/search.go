@@ -1,0 +1,154 @@
+package postgres
+
+import (
+	"context"
+	"sort"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+)
+
+// Scored is a node with a similarity score in [0,1] (higher is closer).
+type Scored struct {
+	Node  *kmeme.RemixNode `json:"node"`
+	Score float64          `json:"score"`
+}
+
+// Hybrid ranking weights: the structure of the video matters most for
+// "same format", the words for "same idea".
+const (
+	weightStructure = 0.7
+	weightText      = 0.3
+	candidateFactor = 4
+)
+
+// Similar returns up to k nodes most like id: candidates come from the
+// HNSW indexes on both vectors, and are ranked by a weighted sum of the
+// structural and text cosine similarities.
+func (s *PlatformStore) Similar(ctx context.Context, id string, k int, v Viewer) ([]Scored, error) {
+	u, err := ParseID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	k = max(1, min(k, MaxSimilarK))
+	var hasEmb, hasText bool
+	if err := s.db.QueryRow(ctx, `SELECT embedding IS NOT NULL, text_embedding IS NOT NULL FROM remix_nodes WHERE id = $1`, u).
+		Scan(&hasEmb, &hasText); err != nil {
+		return nil, translate(err, "find node "+id)
+	}
+	if !hasEmb && !hasText {
+		return []Scored{}, nil
+	}
+	out := []Scored{}
+	err = InTx(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL hnsw.ef_search = 100`); err != nil {
+			return translate(err, "tune search")
+		}
+		// Two index scans (one per vector), merged and re-scored exactly.
+		rows, err := tx.Query(ctx, `WITH q AS (SELECT embedding, text_embedding FROM remix_nodes WHERE id = $1),
+			cand AS (
+				(SELECT n.id FROM remix_nodes n, q WHERE q.embedding IS NOT NULL AND n.embedding IS NOT NULL
+					ORDER BY n.embedding <=> q.embedding LIMIT $2)
+				UNION
+				(SELECT n.id FROM remix_nodes n, q WHERE q.text_embedding IS NOT NULL AND n.text_embedding IS NOT NULL
+					ORDER BY n.text_embedding <=> q.text_embedding LIMIT $2))
+			SELECT `+nodeColumns+`,
+				coalesce(1 - (n.embedding <=> q.embedding), 0),
+				coalesce(1 - (n.text_embedding <=> q.text_embedding), 0)
+			FROM cand JOIN remix_nodes n ON n.id = cand.id, q
+			WHERE n.id <> $1 AND `+visibleSQL("$3", "$4"), u, k*candidateFactor+1, v.UserID, v.Admin)
+		if err != nil {
+			return translate(err, "similar")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var s1, s2 float64
+			n, err := scanNodeExtra(rows, &s1, &s2)
+			if err != nil {
+				return translate(err, "similar")
+			}
+			w1, w2 := weightStructure, weightText
+			if !hasEmb {
+				w1, w2 = 0, 1
+			} else if !hasText {
+				w1, w2 = 1, 0
+			}
+			out = append(out, Scored{Node: n, Score: w1*s1 + w2*s2})
+		}
+		return translate(rows.Err(), "similar")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return topK(out, k), nil
+}
+
+// Search finds nodes for a query in Korean or English: candidates come
+// from the text embedding's HNSW index and from title trigram matches;
+// the score mixes the embedding cosine with trigram similarity. textVec is
+// the pgvector literal of the query's text embedding.
+func (s *PlatformStore) Search(ctx context.Context, q, textVec string, k int, v Viewer) ([]Scored, error) {
+	k = max(1, min(k, MaxSimilarK))
+	out := []Scored{}
+	err := InTx(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL hnsw.ef_search = 100`); err != nil {
+			return translate(err, "tune search")
+		}
+		rows, err := tx.Query(ctx, `WITH cand AS (
+				(SELECT n.id FROM remix_nodes n WHERE n.text_embedding IS NOT NULL
+					ORDER BY n.text_embedding <=> $1::vector LIMIT $2)
+				UNION
+				(SELECT n.id FROM remix_nodes n WHERE n.title % $3 OR n.title ILIKE '%' || $4 || '%'
+					ORDER BY similarity(n.title, $3) DESC LIMIT $2))
+			SELECT `+nodeColumns+`,
+				coalesce(1 - (n.text_embedding <=> $1::vector), 0),
+				greatest(similarity(n.title, $3), CASE WHEN n.title ILIKE '%' || $4 || '%' THEN 0.6 ELSE 0 END)
+			FROM cand JOIN remix_nodes n ON n.id = cand.id
+			WHERE `+visibleSQL("$5", "$6"), textVec, k*candidateFactor, q, likeEscape(q), v.UserID, v.Admin)
+		if err != nil {
+			return translate(err, "search")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var cos, trgm float64
+			n, err := scanNodeExtra(rows, &cos, &trgm)
+			if err != nil {
+				return translate(err, "search")
+			}
+			score := 0.6*cos + 0.4*trgm
+			if score > 0.05 {
+				out = append(out, Scored{Node: n, Score: score})
+			}
+		}
+		return translate(rows.Err(), "search")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return topK(out, k), nil
+}
+
+func topK(xs []Scored, k int) []Scored {
+	sort.SliceStable(xs, func(i, j int) bool {
+		if xs[i].Score != xs[j].Score {
+			return xs[i].Score > xs[j].Score
+		}
+		return xs[i].Node.ID < xs[j].Node.ID
+	})
+	if len(xs) > k {
+		xs = xs[:k]
+	}
+	return xs
+}
+
+func likeEscape(s string) string {
+	r := make([]rune, 0, len(s))
+	for _, c := range s {
+		if c == '%' || c == '_' || c == '\\' {
+			r = append(r, '\\')
+		}
+		r = append(r, c)
+	}
+	return string(r)
+}

@@ -1,0 +1,151 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+)
+
+// Video is an uploaded or imported source file. The same content uploaded
+// twice by one owner is one row; the blob is content-addressed, so the
+// same bytes from different owners share one stored file.
+type Video struct {
+	ID          string          `json:"id"`
+	OwnerID     *string         `json:"owner_id"`
+	ContentHash string          `json:"content_hash"`
+	SizeBytes   int64           `json:"size_bytes"`
+	BlobKey     string          `json:"-"`
+	Filename    string          `json:"filename"`
+	SourceURL   string          `json:"source_url,omitempty"`
+	DurationS   float64         `json:"duration_s"`
+	Width       int             `json:"width"`
+	Height      int             `json:"height"`
+	FPS         float64         `json:"fps"`
+	Format      string          `json:"format"`
+	Media       json.RawMessage `json:"media,omitempty"`
+	CreatedAt   time.Time       `json:"created_at"`
+}
+
+// PlatformStore holds the platform's queries: videos, pipeline state and
+// progress, idempotency, lineage, similarity and places.
+type PlatformStore struct {
+	db DBTX
+}
+
+// NewPlatformStore returns a PlatformStore over a pool or a transaction.
+func NewPlatformStore(db DBTX) *PlatformStore { return &PlatformStore{db: db} }
+
+const videoColumns = `id, owner_id, content_hash, size_bytes, blob_key, filename, source_url,
+	duration_s, width, height, fps, format, media, created_at`
+
+func scanVideo(row pgx.Row) (*Video, error) {
+	var (
+		v     Video
+		id    uuid.UUID
+		owner *uuid.UUID
+		media []byte
+	)
+	if err := row.Scan(&id, &owner, &v.ContentHash, &v.SizeBytes, &v.BlobKey, &v.Filename, &v.SourceURL,
+		&v.DurationS, &v.Width, &v.Height, &v.FPS, &v.Format, &media, &v.CreatedAt); err != nil {
+		return nil, err
+	}
+	v.ID, v.OwnerID = id.String(), uuidPtr(owner)
+	if len(media) > 0 {
+		v.Media = media
+	}
+	return &v, nil
+}
+
+// InsertVideo stores v unless the owner already has the same content; it
+// returns the stored row and whether it is new.
+func (s *PlatformStore) InsertVideo(ctx context.Context, v *Video) (*Video, bool, error) {
+	owner, err := optionalID("owner_id", v.OwnerID)
+	if err != nil {
+		return nil, false, err
+	}
+	var media any
+	if len(v.Media) > 0 {
+		media = []byte(v.Media)
+	}
+	row := s.db.QueryRow(ctx, `INSERT INTO videos (owner_id, content_hash, size_bytes, blob_key, filename, source_url,
+			duration_s, width, height, fps, format, media)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		ON CONFLICT (owner_id, content_hash) DO NOTHING
+		RETURNING `+videoColumns,
+		owner, v.ContentHash, v.SizeBytes, v.BlobKey, truncate(v.Filename, 255), truncate(v.SourceURL, 2048),
+		v.DurationS, v.Width, v.Height, v.FPS, v.Format, media)
+	out, err := scanVideo(row)
+	if err == nil {
+		return out, true, nil
+	}
+	if err != pgx.ErrNoRows {
+		return nil, false, translate(err, "insert video")
+	}
+	out, err = scanVideo(s.db.QueryRow(ctx, `SELECT `+videoColumns+` FROM videos
+		WHERE owner_id IS NOT DISTINCT FROM $1 AND content_hash = $2`, owner, v.ContentHash))
+	if err != nil {
+		return nil, false, translate(err, "find existing video")
+	}
+	return out, false, nil
+}
+
+// GetVideo returns the video or ENOTFOUND.
+func (s *PlatformStore) GetVideo(ctx context.Context, id string) (*Video, error) {
+	u, err := ParseID("video_id", id)
+	if err != nil {
+		return nil, err
+	}
+	v, err := scanVideo(s.db.QueryRow(ctx, `SELECT `+videoColumns+` FROM videos WHERE id = $1`, u))
+	if err != nil {
+		return nil, translate(err, "get video "+id)
+	}
+	return v, nil
+}
+
+// CountVideos counts the rows of videos (tests and checks).
+func (s *PlatformStore) CountVideos(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM videos`).Scan(&n)
+	return n, translate(err, "count videos")
+}
+
+func optionalID(field string, s *string) (*uuid.UUID, error) {
+	if s == nil {
+		return nil, nil
+	}
+	u, err := ParseID(field, *s)
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// Viewer is who is reading, for the visibility filters of list queries:
+// public rows, the viewer's own rows, and everything for an admin.
+type Viewer struct {
+	UserID *uuid.UUID
+	Admin  bool
+}
+
+// ViewerOf returns the Viewer for a caller (nil for anonymous).
+func ViewerOf(c *kmeme.Caller) Viewer {
+	if c == nil {
+		return Viewer{}
+	}
+	v := Viewer{Admin: c.IsAdmin()}
+	if u, err := uuid.Parse(c.UserID); err == nil {
+		v.UserID = &u
+	}
+	return v
+}
+
+// visibleSQL is the visibility condition on alias n; $a is the viewer's
+// id and $b whether they are an admin.
+func visibleSQL(a, b string) string {
+	return `(n.visibility = 'public' OR n.owner_id = ` + a + ` OR ` + b + `)`
+}

@@ -1,0 +1,446 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/kmeme-factory/kmeme/internal/analysis"
+	"github.com/kmeme-factory/kmeme/internal/blob"
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/postgres"
+	"github.com/kmeme-factory/kmeme/internal/render"
+	"github.com/kmeme-factory/kmeme/internal/similarity"
+)
+
+// Percent ranges of the stages in the overall progress.
+const (
+	pctAnalyzeStart = 2
+	pctAnalyzeEnd   = 60
+	pctPlanEnd      = 70
+	pctRenderEnd    = 100
+)
+
+type analyzeWorker struct {
+	river.WorkerDefaults[AnalyzeArgs]
+	p *Pipeline
+}
+
+func (w *analyzeWorker) Timeout(*river.Job[AnalyzeArgs]) time.Duration { return w.p.cfg.JobTimeout }
+
+func (w *analyzeWorker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
+	return w.p.run(ctx, "analyze", job.Args.NodeID, job.Attempt, job.MaxAttempts, w.p.analyze,
+		func(tx pgx.Tx) error { _, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job); return err })
+}
+
+type planWorker struct {
+	river.WorkerDefaults[PlanArgs]
+	p *Pipeline
+}
+
+func (w *planWorker) Timeout(*river.Job[PlanArgs]) time.Duration { return w.p.cfg.JobTimeout }
+
+func (w *planWorker) Work(ctx context.Context, job *river.Job[PlanArgs]) error {
+	return w.p.run(ctx, "plan", job.Args.NodeID, job.Attempt, job.MaxAttempts, w.p.plan,
+		func(tx pgx.Tx) error { _, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job); return err })
+}
+
+type renderWorker struct {
+	river.WorkerDefaults[RenderArgs]
+	p *Pipeline
+}
+
+func (w *renderWorker) Timeout(*river.Job[RenderArgs]) time.Duration { return w.p.cfg.JobTimeout }
+
+func (w *renderWorker) Work(ctx context.Context, job *river.Job[RenderArgs]) error {
+	return w.p.run(ctx, "render", job.Args.NodeID, job.Attempt, job.MaxAttempts, w.p.render,
+		func(tx pgx.Tx) error { _, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job); return err })
+}
+
+// stageFunc does a stage's work outside any transaction and returns what
+// to write in the transaction that completes the job.
+type stageFunc func(ctx context.Context, n *postgres.PipelineNode, attempt int) (func(tx pgx.Tx) error, error)
+
+// run is the common life of a stage: skip finished nodes, do the work,
+// then save, enqueue the next stage and complete the job in one commit.
+func (p *Pipeline) run(ctx context.Context, stage, nodeID string, attempt, maxAttempts int, work stageFunc, complete func(pgx.Tx) error) error {
+	log := p.cfg.Log.With("stage", stage, "node_id", nodeID, "attempt", attempt)
+	n, err := p.store.GetPipelineNode(ctx, nodeID)
+	if kmeme.ErrorCode(err) == kmeme.ENOTFOUND || kmeme.ErrorCode(err) == kmeme.EINVALID {
+		log.Info("node is gone; dropping job")
+		return river.JobCancel(fmt.Errorf("node %s: %w", nodeID, err))
+	}
+	if err != nil {
+		return err
+	}
+	if n.Status == kmeme.StatusFailed || n.Status == kmeme.StatusDone {
+		log.Info("node already finished; nothing to do", "status", n.Status)
+		return nil
+	}
+	if p.cfg.BeforeStage != nil {
+		if err := p.cfg.BeforeStage(ctx, stage, nodeID, attempt); err != nil {
+			return p.fail(ctx, stage, nodeID, attempt, maxAttempts, err)
+		}
+	}
+	start := time.Now()
+	commit, err := work(ctx, n, attempt)
+	if err != nil {
+		return p.fail(ctx, stage, nodeID, attempt, maxAttempts, err)
+	}
+	err = postgres.InTx(ctx, p.pool, func(tx pgx.Tx) error {
+		if err := commit(tx); err != nil {
+			return err
+		}
+		return complete(tx)
+	})
+	if err != nil {
+		return p.fail(ctx, stage, nodeID, attempt, maxAttempts, err)
+	}
+	log.Info("stage done", "seconds", time.Since(start).Seconds())
+	p.cfg.Changed(ctx, nodeID)
+	return nil
+}
+
+// permanent reports errors that another attempt cannot fix: the video
+// itself is bad.
+func permanent(err error) bool {
+	switch kmeme.ErrorCode(err) {
+	case kmeme.EINVALID, kmeme.EUNSUPPORTED, kmeme.ETOOLARGE:
+		return true
+	}
+	return false
+}
+
+// fail decides between retrying and giving up. A node given up on ends as
+// failed with a reason a creator can read; the full error goes to the log.
+func (p *Pipeline) fail(ctx context.Context, stage, nodeID string, attempt, maxAttempts int, err error) error {
+	log := p.cfg.Log.With("stage", stage, "node_id", nodeID, "attempt", attempt)
+	if ctx.Err() != nil {
+		// Shutting down or timed out: River retries it (or a rescuer does).
+		log.Warn("stage interrupted", "err", err)
+		return err
+	}
+	perm := permanent(err)
+	if !perm && attempt < maxAttempts {
+		log.Warn("stage failed; will retry", "err", err)
+		return err
+	}
+	reason := kmeme.ErrorMessage(err)
+	if !perm {
+		var ke *kmeme.Error
+		if !errors.As(err, &ke) {
+			reason = "an internal error"
+		}
+		reason = fmt.Sprintf("the %s step failed %d times: %s", stage, attempt, reason)
+	} else {
+		reason = fmt.Sprintf("the video cannot be used: %s", reason)
+	}
+	log.Error("stage failed; giving up", "err", err, "reason", reason)
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	ferr := postgres.InTx(dctx, p.pool, func(tx pgx.Tx) error {
+		if err := postgres.SetNodeStatus(dctx, tx, nodeID, kmeme.StatusFailed, reason); err != nil {
+			return err
+		}
+		return postgres.AddEvent(dctx, tx, nodeID, stage, 100, kmeme.StatusFailed, reason)
+	})
+	if ferr != nil {
+		log.Error("could not mark node failed", "err", ferr)
+		return err
+	}
+	p.cfg.Changed(dctx, nodeID)
+	if perm {
+		return river.JobCancel(err)
+	}
+	return err
+}
+
+// reporter writes progress events, at most one per 5 percent or stage change.
+type reporter struct {
+	mu     sync.Mutex
+	p      *Pipeline
+	ctx    context.Context
+	nodeID string
+	status kmeme.NodeStatus
+	lo, hi float64
+	last   int
+	stage  string
+}
+
+func (r *reporter) report(stage string, frac float64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	pct := int(r.lo + (r.hi-r.lo)*max(0, min(1, frac)))
+	if stage == r.stage && pct < r.last+5 {
+		return
+	}
+	r.stage, r.last = stage, pct
+	if err := postgres.AddEvent(r.ctx, r.p.pool, r.nodeID, stage, pct, r.status, ""); err != nil {
+		r.p.cfg.Log.Warn("progress event lost", "node_id", r.nodeID, "err", err)
+	}
+}
+
+func (p *Pipeline) begin(ctx context.Context, nodeID string, status kmeme.NodeStatus, stage string, pct int) error {
+	if err := postgres.SetNodeStatus(ctx, p.pool, nodeID, status, ""); err != nil {
+		return err
+	}
+	p.cfg.Changed(ctx, nodeID)
+	return postgres.AddEvent(ctx, p.pool, nodeID, stage, pct, status, "")
+}
+
+func (p *Pipeline) analyze(ctx context.Context, n *postgres.PipelineNode, attempt int) (func(pgx.Tx) error, error) {
+	next := func(tx pgx.Tx) error {
+		if err := postgres.SetNodeStatus(ctx, tx, n.ID, kmeme.StatusPlanning, ""); err != nil {
+			return err
+		}
+		if err := postgres.AddEvent(ctx, tx, n.ID, "analyze", pctAnalyzeEnd, kmeme.StatusPlanning, ""); err != nil {
+			return err
+		}
+		_, err := p.client.InsertTx(ctx, tx, PlanArgs{NodeID: n.ID}, p.insertOpts())
+		return err
+	}
+	if n.Analysis != nil { // an earlier attempt measured it but died before completing
+		return next, nil
+	}
+	if n.VideoKey == "" {
+		return nil, kmeme.Errorf(kmeme.EINVALID, "this remix has no video")
+	}
+	if err := p.begin(ctx, n.ID, kmeme.StatusAnalyzing, "analyze", pctAnalyzeStart); err != nil {
+		return nil, err
+	}
+	dir, cleanup, err := p.scratch("analyze", n.ID, attempt)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	src := filepath.Join(dir, "source")
+	if err := p.download(ctx, n.VideoKey, src); err != nil {
+		return nil, err
+	}
+	kf := filepath.Join(dir, "keyframes")
+	rep := &reporter{p: p, ctx: ctx, nodeID: n.ID, status: kmeme.StatusAnalyzing, lo: pctAnalyzeStart, hi: pctAnalyzeEnd - 2, last: pctAnalyzeStart}
+	a, err := analysis.Run(ctx, src, analysis.Options{KeyframeDir: kf, Progress: func(stage string, frac float64) {
+		rep.report("analyze:"+stage, frac)
+	}})
+	if err != nil {
+		return nil, fmt.Errorf("analyze node %s: %w", n.ID, err)
+	}
+	for _, s := range a.Shots {
+		if s.Keyframe == "" || blob.CheckKey(s.Keyframe) != nil {
+			continue
+		}
+		if err := p.upload(ctx, filepath.Join(kf, s.Keyframe), keyframeKey(n.ID, s.Keyframe), "image/jpeg"); err != nil {
+			return nil, err
+		}
+	}
+	aj, err := json.Marshal(a)
+	if err != nil {
+		return nil, fmt.Errorf("encode analysis: %w", err)
+	}
+	fp := similarity.VectorLiteral(similarity.Fingerprint(a))
+	return func(tx pgx.Tx) error {
+		if err := postgres.SaveAnalysis(ctx, tx, n.ID, aj, fp); err != nil {
+			return err
+		}
+		return next(tx)
+	}, nil
+}
+
+func (p *Pipeline) plan(ctx context.Context, n *postgres.PipelineNode, _ int) (func(pgx.Tx) error, error) {
+	next := func(tx pgx.Tx) error {
+		if err := postgres.SetNodeStatus(ctx, tx, n.ID, kmeme.StatusRendering, ""); err != nil {
+			return err
+		}
+		if err := postgres.AddEvent(ctx, tx, n.ID, "plan", pctPlanEnd, kmeme.StatusRendering, ""); err != nil {
+			return err
+		}
+		_, err := p.client.InsertTx(ctx, tx, RenderArgs{NodeID: n.ID}, p.insertOpts())
+		return err
+	}
+	if n.Recipe != nil {
+		return next, nil
+	}
+	var a kmeme.Analysis
+	if err := json.Unmarshal(n.Analysis, &a); err != nil || n.Analysis == nil {
+		return nil, fmt.Errorf("plan node %s: stored analysis unreadable: %v", n.ID, err)
+	}
+	if err := p.begin(ctx, n.ID, kmeme.StatusPlanning, "plan", pctAnalyzeEnd+2); err != nil {
+		return nil, err
+	}
+	r, err := p.cfg.Planner.Plan(ctx, kmeme.PlanInput{Analysis: &a, Title: n.Title, UserID: n.OwnerID})
+	if err != nil {
+		return nil, fmt.Errorf("plan node %s: %w", n.ID, err)
+	}
+	rj, err := json.Marshal(r)
+	if err != nil {
+		return nil, fmt.Errorf("encode recipe: %w", err)
+	}
+	tv := similarity.VectorLiteral(similarity.TextEmbedding(RecipeText(n.Title, r)))
+	return func(tx pgx.Tx) error {
+		if err := postgres.SaveRecipe(ctx, tx, n.ID, rj, tv); err != nil {
+			return err
+		}
+		return next(tx)
+	}, nil
+}
+
+// RecipeText is the text a node is found by: its title and the recipe's
+// words (concept, sound, shots, captions, hashtags).
+func RecipeText(title string, r *kmeme.Recipe) string {
+	parts := []string{title}
+	if r != nil {
+		parts = append(parts, r.Concept.Title, r.Concept.Hook, r.Concept.Mechanism, r.Concept.Format,
+			r.Audio.SoundKind, r.Audio.Mood)
+		for _, s := range r.Shots {
+			parts = append(parts, s.Film, s.Action, s.Overtitle, s.Caption.Casual)
+		}
+		parts = append(parts, r.Hashtags.TikTok...)
+	}
+	return strings.Join(parts, " ")
+}
+
+func (p *Pipeline) render(ctx context.Context, n *postgres.PipelineNode, attempt int) (func(pgx.Tx) error, error) {
+	var (
+		a kmeme.Analysis
+		r kmeme.Recipe
+	)
+	if err := json.Unmarshal(n.Analysis, &a); err != nil || n.Analysis == nil {
+		return nil, fmt.Errorf("render node %s: stored analysis unreadable: %v", n.ID, err)
+	}
+	if err := json.Unmarshal(n.Recipe, &r); err != nil || n.Recipe == nil {
+		return nil, fmt.Errorf("render node %s: stored recipe unreadable: %v", n.ID, err)
+	}
+	if err := p.begin(ctx, n.ID, kmeme.StatusRendering, "render", pctPlanEnd+1); err != nil {
+		return nil, err
+	}
+	dir, cleanup, err := p.scratch("render", n.ID, attempt)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	kf := filepath.Join(dir, "keyframes")
+	if err := os.MkdirAll(kf, 0o750); err != nil {
+		return nil, fmt.Errorf("render scratch: %w", err)
+	}
+	var files []postgres.StoredFile
+	for i, s := range a.Shots {
+		if s.Keyframe == "" || blob.CheckKey(s.Keyframe) != nil {
+			continue
+		}
+		key := keyframeKey(n.ID, s.Keyframe)
+		size, err := p.downloadSize(ctx, key, filepath.Join(kf, s.Keyframe))
+		if kmeme.ErrorCode(err) == kmeme.ENOTFOUND {
+			continue // rendering works without a picture
+		}
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, postgres.StoredFile{Name: fmt.Sprintf("keyframe-%03d.jpg", i+1), Key: key, Size: size, ContentType: "image/jpeg"})
+	}
+	out := filepath.Join(dir, "out")
+	rep := &reporter{p: p, ctx: ctx, nodeID: n.ID, status: kmeme.StatusRendering, lo: pctPlanEnd + 1, hi: pctRenderEnd - 2, last: pctPlanEnd + 1}
+	paths, err := render.WriteAllWith(ctx, out, &a, &r, render.Options{KeyframeDir: kf, FontDir: p.cfg.FontDir,
+		Progress: func(file string, frac float64) { rep.report("render:"+file, frac) }})
+	if err != nil {
+		return nil, fmt.Errorf("render node %s: %w", n.ID, err)
+	}
+	var written []postgres.StoredFile
+	for _, path := range paths {
+		name := filepath.Base(path)
+		key := "nodes/" + n.ID + "/files/" + name
+		ct := ContentType(name)
+		if err := p.upload(ctx, path, key, ct); err != nil {
+			return nil, err
+		}
+		st, err := os.Stat(path)
+		if err != nil {
+			return nil, fmt.Errorf("render node %s: %w", n.ID, err)
+		}
+		written = append(written, postgres.StoredFile{Name: name, Key: key, Size: st.Size(), ContentType: ct})
+	}
+	files = append(written, files...)
+	fj, err := json.Marshal(files)
+	if err != nil {
+		return nil, fmt.Errorf("encode files: %w", err)
+	}
+	return func(tx pgx.Tx) error {
+		if err := postgres.SaveFiles(ctx, tx, n.ID, fj); err != nil {
+			return err
+		}
+		if err := postgres.SetNodeStatus(ctx, tx, n.ID, kmeme.StatusDone, ""); err != nil {
+			return err
+		}
+		return postgres.AddEvent(ctx, tx, n.ID, "done", pctRenderEnd, kmeme.StatusDone, "")
+	}, nil
+}
+
+func keyframeKey(nodeID, name string) string { return "nodes/" + nodeID + "/keyframes/" + name }
+
+// ContentType is the media type a rendered file is served with.
+func ContentType(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".pdf":
+		return "application/pdf"
+	case ".png":
+		return "image/png"
+	case ".jpg", ".jpeg":
+		return "image/jpeg"
+	case ".srt":
+		return "application/x-subrip; charset=utf-8"
+	case ".otio", ".json":
+		return "application/json"
+	case ".fcpxml":
+		return "application/xml"
+	case ".md":
+		return "text/markdown; charset=utf-8"
+	}
+	return "application/octet-stream"
+}
+
+func (p *Pipeline) download(ctx context.Context, key, dst string) error {
+	_, err := p.downloadSize(ctx, key, dst)
+	return err
+}
+
+func (p *Pipeline) downloadSize(ctx context.Context, key, dst string) (int64, error) {
+	rc, _, err := p.cfg.Blobs.Open(ctx, key)
+	if err != nil {
+		return 0, fmt.Errorf("read blob %s: %w", key, err)
+	}
+	defer rc.Close()
+	f, err := os.Create(dst)
+	if err != nil {
+		return 0, fmt.Errorf("scratch file: %w", err)
+	}
+	n, err := io.Copy(f, rc)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, fmt.Errorf("copy blob %s: %w", key, err)
+	}
+	return n, nil
+}
+
+func (p *Pipeline) upload(ctx context.Context, src, key, contentType string) error {
+	f, err := os.Open(src)
+	if err != nil {
+		return fmt.Errorf("upload %s: %w", key, err)
+	}
+	defer f.Close()
+	if _, err := p.cfg.Blobs.Put(ctx, key, f, contentType); err != nil {
+		return fmt.Errorf("upload %s: %w", key, err)
+	}
+	return nil
+}
