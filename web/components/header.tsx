@@ -52,7 +52,7 @@ export function Header() {
         </ul>
       </nav>
       <div className="header-tools">
-        <button type="button" className="btn ghost small" onClick={() => setLang(lang === "ko" ? "en" : "ko")} aria-label={t("lang_switch_label")} lang={lang === "ko" ? "en" : "ko"}>
+        <button type="button" className="btn ghost small" onClick={() => setLang(lang === "ko" ? "en" : "ko")} lang={lang === "ko" ? "en" : "ko"} title={t("lang_switch_label")} data-testid="lang-toggle">
           {t("lang_switch")}
         </button>
         <button type="button" className="btn ghost small" onClick={toggle} aria-pressed={theme === "dark"} data-testid="theme-toggle">

@@ -180,9 +180,9 @@ export function LineageView() {
                       e.preventDefault();
                       router.push(`/remix/?id=${encodeURIComponent(n.id)}`);
                     }}
-                    aria-label={`${n.title || n.id.slice(0, 8)} — ${t("generation", { n: n.depth + 1 })}, ${t("remix_count", { n: n.descendants })}${isCurrent ? `, ${t("current")}` : ""}`}
                     aria-current={isCurrent ? "page" : undefined}
                   >
+                    <title>{n.title || n.id}</title>
                     <rect width={NODE_W} height={NODE_H} rx={10} />
                     <text x={10} y={22}>
                       {truncate(n.title || n.id.slice(0, 8), 11)}
@@ -191,7 +191,7 @@ export function LineageView() {
                       {t("generation", { n: n.depth + 1 })} · {t("remix_count", { n: n.descendants })}
                     </text>
                     {isCurrent && (
-                      <text x={10} y={56} className="sub" style={{ fill: "var(--accent)", fontWeight: 700 }}>
+                      <text x={NODE_W - 8} y={56} textAnchor="end" className="sub" style={{ fill: "var(--accent)", fontWeight: 700 }}>
                         {t("current")}
                       </text>
                     )}

@@ -125,8 +125,8 @@ export function MapView() {
               <caption className="visually-hidden">{t("map_title")}</caption>
               <thead>
                 <tr>
-                  <th scope="col">{t("place_label")}</th>
-                  <th scope="col">{t("remix_count", { n: "" }).trim()}</th>
+                  <th scope="col">{t("region")}</th>
+                  <th scope="col">{t("remixes_col")}</th>
                 </tr>
               </thead>
               <tbody>

@@ -132,6 +132,8 @@ const ko = {
   map_alt: "시·도별 리믹스 수를 색으로 나타낸 대한민국 지도",
   region_remixes: "{region}의 리믹스",
   map_data_note: "지도는 앱에 포함된 간략한 시·도 경계입니다.",
+  region: "지역",
+  remixes_col: "리믹스 수",
   // me
   me_title: "마이페이지",
   my_remixes: "내 리믹스",
@@ -314,6 +316,8 @@ const en: Record<Key, string> = {
   map_alt: "Map of South Korea coloured by remix count per province",
   region_remixes: "Remixes in {region}",
   map_data_note: "The map uses simplified province outlines shipped with the app.",
+  region: "Region",
+  remixes_col: "Remixes",
   me_title: "My page",
   my_remixes: "My remixes",
   no_remixes: "No remixes yet.",

@@ -71,7 +71,10 @@ export function ShotList({ shots, analysis, activeShot, onSeek }: { shots: Plann
                 <span>
                   {t("col_shot")} {s.n}
                 </span>
-                <button type="button" className="btn ghost small" onClick={() => onSeek(s.start)} aria-label={`${t("col_shot")} ${s.n}: ${formatTime(s.start)}`}>
+                <button type="button" className="btn ghost small" onClick={() => onSeek(s.start)}>
+                  <span className="visually-hidden">
+                    {t("col_shot")} {s.n}:{" "}
+                  </span>
                   {formatTime(s.start)} · {beatLabel(s, analysis)}
                 </button>
               </h3>

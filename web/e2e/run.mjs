@@ -1,0 +1,400 @@
+// End-to-end tests of the web app against a running `kmeme serve`
+// (scripts/test-web-e2e.sh starts one on a free port with a fresh database
+// and sets KMEME_E2E_BASE). Chromium is Debian's, driven by playwright-core.
+//
+// 1. The real flow: sign up, upload a generated video, watch progress reach
+//    done, see beats and cuts on the timeline, download the PDF, remix the
+//    remix and see both in the lineage tree, search, map, export, delete.
+//    A step whose API route the server does not have yet is SKIPPED (and
+//    said so), anything else that goes wrong FAILS.
+// 2. Every page at desktop and 360 px phone width: screenshot under
+//    web/test-output/screenshots and an axe-core check (no serious or
+//    critical violations), with the server's real CSP in force. Pages that
+//    need data the server cannot give yet are filled from e2e/fixtures.mjs
+//    and their files are named "*-fixture-*".
+// 3. A hostile recipe (script tags, javascript: links, onerror) renders inert.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { launch, runAxe, save, VIEWPORTS } from "./browser.mjs";
+import { answer, HOSTILE, IDS } from "./fixtures.mjs";
+
+const BASE = (process.env.KMEME_E2E_BASE || "http://127.0.0.1:8080").replace(/\/$/, "");
+const OUT = join(dirname(fileURLToPath(import.meta.url)), "..", "test-output");
+const PROGRESS_TIMEOUT = Number(process.env.KMEME_E2E_PROGRESS_TIMEOUT_MS || 240_000);
+const results = [];
+
+class Skip extends Error {}
+
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, status: "passed" });
+    console.log(`ok    ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    if (e instanceof Skip) {
+      results.push({ name, status: "skipped", why: e.message });
+      console.log(`skip  ${name}: ${e.message}`);
+    } else {
+      results.push({ name, status: "failed", why: String(e?.stack || e) });
+      console.log(`FAIL  ${name}: ${String(e?.message || e).split("\n").slice(0, 6).join("\n      ")}`);
+    }
+  }
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+/** routeMissing says whether the server has no such route (vs. a real answer). */
+async function routeMissing(method, path, body) {
+  const res = await fetch(BASE + path, { method, headers: body ? { "Content-Type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined });
+  const ct = res.headers.get("content-type") || "";
+  const text = await res.text();
+  if (res.status === 405) return true;
+  if (res.status === 404 && !ct.includes("json")) return true;
+  if (res.status === 404 && text.includes("no such route")) return true;
+  return false;
+}
+
+async function need(method, path, body) {
+  if (await routeMissing(method, path, body)) throw new Skip(`server has no ${method} ${path} yet`);
+}
+
+function makeVideo(dir, name, hue) {
+  // 6 s, 9:16, four visibly different shots (hard cuts every 1.5 s) over a
+  // click track at 120 BPM, so the analysis has beats and cuts to find.
+  const out = join(dir, name);
+  const shots = [`testsrc2=s=360x640:r=30:d=1.5`, `smptebars=s=360x640:r=30:d=1.5`, `color=c=0x${hue}:s=360x640:r=30:d=1.5`, `mandelbrot=s=360x640:r=30`];
+  const args = ["-hide_banner", "-loglevel", "error", "-y"];
+  for (const s of shots) args.push("-f", "lavfi", "-t", "1.5", "-i", s);
+  args.push("-f", "lavfi", "-t", "6", "-i", "aevalsrc=0.8*sin(2*PI*880*t)*exp(-30*mod(t\\,0.5)):s=44100");
+  args.push("-filter_complex", "[0:v][1:v][2:v][3:v]concat=n=4:v=1:a=0,format=yuv420p[v]", "-map", "[v]", "-map", "4:a", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", out);
+  execFileSync("ffmpeg", args);
+  return out;
+}
+
+async function shoot(page, name) {
+  for (const [vp, size] of Object.entries(VIEWPORTS)) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(150); // layout settle after resize (not a test wait)
+    save(join(OUT, "screenshots", `${name}-${vp}.png`), await page.screenshot({ fullPage: true }));
+  }
+  await page.setViewportSize(VIEWPORTS.desktop);
+}
+
+async function axeCheck(page, name) {
+  const v = await runAxe(page);
+  save(join(OUT, "axe", `${name}.json`), JSON.stringify(v, null, 2));
+  const bad = v.filter((x) => x.impact === "serious" || x.impact === "critical");
+  assert(bad.length === 0, `axe on ${name}: ${bad.map((x) => `${x.impact} ${x.id} (${x.help}) at ${x.nodes.join(", ")}`).join("; ")}`);
+}
+
+async function settle(page) {
+  await page.waitForLoadState("networkidle", { timeout: 15_000 }).catch(() => {});
+  await page.waitForFunction(() => !document.querySelector("[aria-busy=true]"), null, { timeout: 15_000 }).catch(() => {});
+}
+
+async function useFixtures(page, opts = {}) {
+  await page.route("**/api/**", (route) => {
+    const req = route.request();
+    const a = answer(req.method(), req.url(), opts);
+    return route.fulfill({ status: a.status, contentType: a.contentType, body: a.body });
+  });
+}
+
+async function main() {
+  rmSync(OUT, { recursive: true, force: true });
+  const browser = await launch();
+  const { context } = browser;
+  const page = context.pages()[0] ?? (await context.newPage());
+  const cspErrors = [];
+  const pageErrors = [];
+  page.on("console", (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) cspErrors.push(m.text());
+  });
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  const work = mkdtempSync(join(tmpdir(), "kmeme-e2e-"));
+  const email = `e2e-${Date.now()}@example.com`;
+  const password = "correct-horse-battery-9";
+  const state = { first: null, second: null, title: `e2e 댄스 챌린지 ${Date.now() % 100000}` };
+
+  try {
+    await step("server answers /healthz and serves the app with a CSP", async () => {
+      const h = await fetch(BASE + "/healthz");
+      assert(h.ok, `healthz ${h.status}`);
+      const r = await fetch(BASE + "/");
+      assert(r.ok, `GET / ${r.status}`);
+      const csp = r.headers.get("content-security-policy") || "";
+      assert(/script-src 'self'/.test(csp) && !/unsafe-inline[^;]*;?\s*$/.test(csp.split("script-src")[1]?.split(";")[0] ?? ""), `CSP script-src not strict: ${csp}`);
+    });
+
+    // ---- 1. the real flow ------------------------------------------------
+    await step("sign up", async () => {
+      await need("POST", "/api/auth/signup", {});
+      await page.goto(BASE + "/login/?mode=signup");
+      await page.fill("#email", email);
+      await page.fill("#password", password);
+      await page.fill("#name", "이투이");
+      await page.click("button[type=submit]");
+      await page.waitForURL((u) => new URL(u).pathname === "/", { timeout: 15_000 });
+      await page.getByRole("button", { name: /로그아웃|Sign out/ }).waitFor({ timeout: 10_000 });
+      const cookies = await context.cookies(BASE);
+      const session = cookies.find((c) => c.name === "kmeme_session");
+      assert(session && session.httpOnly, "kmeme_session cookie missing or not httpOnly");
+      const ls = await page.evaluate(() => JSON.stringify(window.localStorage));
+      assert(!/ey[A-Za-z0-9_-]{10,}\./.test(ls), "a token is stored in localStorage");
+    });
+    const signedIn = results.at(-1).status === "passed";
+
+    async function uploadAndWait(videoPath, title, parent) {
+      await page.goto(BASE + (parent ? `/?parent=${encodeURIComponent(parent)}` : "/"));
+      await page.setInputFiles("[data-testid=file-input]", videoPath);
+      await page.fill("#title", title);
+      await page.selectOption("#region", "11");
+      if (parent) assert((await page.inputValue("#parent")) === parent, "parent id not prefilled");
+      await page.click("button[type=submit]");
+      const seen = new Set();
+      const deadline = Date.now() + PROGRESS_TIMEOUT;
+      for (;;) {
+        const stage = await page.locator("[data-testid=stage]").textContent().catch(() => "");
+        if (stage) seen.add(stage.split("·")[0].trim());
+        if (await page.locator("[data-testid=open-recipe]").isVisible().catch(() => false)) break;
+        const alert = await page.locator("[role=alert]").first().textContent().catch(() => null);
+        if (alert) throw new Error(`remix failed: ${alert}`);
+        if (Date.now() > deadline) throw new Error(`progress did not reach done in ${PROGRESS_TIMEOUT} ms; stages seen: ${[...seen].join(" → ")}`);
+        await page.waitForTimeout(250);
+      }
+      const pct = await page.getAttribute("[data-testid=progress]", "aria-valuenow");
+      assert(pct === "100", `progress ends at ${pct}`);
+      const href = await page.getAttribute("[data-testid=open-recipe]", "href");
+      const id = new URL(href, BASE).searchParams.get("id");
+      assert(id, "no recipe id");
+      return { id, stages: [...seen] };
+    }
+
+    await step("upload a real video and watch progress reach done", async () => {
+      if (!signedIn) throw new Skip("not signed in");
+      await need("POST", "/api/videos");
+      const r = await uploadAndWait(makeVideo(work, "first.mp4", "ff3366"), state.title);
+      state.first = r.id;
+      console.log(`      stages seen: ${r.stages.join(" → ")}`);
+      await shoot(page, "home-done");
+    });
+
+    await step("recipe page: beats and cuts on the timeline", async () => {
+      if (!state.first) throw new Skip("no remix");
+      await page.goto(`${BASE}/remix/?id=${state.first}`);
+      await page.locator("[data-testid=timeline]").waitFor({ timeout: 15_000 });
+      await settle(page);
+      const beats = Number(await page.getAttribute("[data-testid=timeline]", "data-beats"));
+      const cuts = Number(await page.getAttribute("[data-testid=timeline]", "data-cuts"));
+      const drawnBeats = await page.locator("[data-testid=timeline] [data-kind=beat], [data-testid=timeline] [data-kind=downbeat]").count();
+      const drawnCuts = await page.locator("[data-testid=timeline] [data-kind=cut]").count();
+      console.log(`      analysis: ${beats} beats, ${cuts} cuts; drawn: ${drawnBeats} beat marks, ${drawnCuts} cut marks`);
+      assert(beats > 0 && drawnBeats > 0, "no beats on the timeline");
+      assert(cuts > 0 && drawnCuts > 0, "no cuts on the timeline");
+      // Clicking the strip seeks: the position label changes.
+      const before = await page.textContent("[data-testid=timeline-pos]");
+      const box = await page.locator("[data-testid=timeline]").boundingBox();
+      await page.mouse.click(box.x + box.width * 0.6, box.y + box.height / 2);
+      assert((await page.textContent("[data-testid=timeline-pos]")) !== before, "clicking the timeline did not seek");
+      await shoot(page, "recipe");
+      await axeCheck(page, "recipe");
+    });
+
+    await step("download the guide PDF", async () => {
+      if (!state.first) throw new Skip("no remix");
+      const link = page.locator("[data-testid='dl-guide.pdf']");
+      if (!(await link.count())) throw new Error("no PDF download link");
+      const [dl] = await Promise.all([page.waitForEvent("download", { timeout: 30_000 }), link.click()]);
+      const path = join(work, "guide.pdf");
+      await dl.saveAs(path);
+      const head = readFileSync(path).subarray(0, 5).toString();
+      assert(head === "%PDF-", `download is not a PDF (starts ${JSON.stringify(head)})`);
+    });
+
+    await step("remix the remix and see both in the lineage tree", async () => {
+      if (!state.first) throw new Skip("no remix");
+      await page.goto(`${BASE}/remix/?id=${state.first}`);
+      await page.click("[data-testid=remix-this]");
+      await page.waitForURL((u) => new URL(u).searchParams.get("parent") === state.first);
+      await need("GET", `/api/remix/${state.first}/tree`);
+      const r = await uploadAndWait(makeVideo(work, "second.mp4", "33aaff"), `${state.title} 리믹스`, state.first);
+      state.second = r.id;
+      await page.goto(`${BASE}/lineage/?id=${state.second}`);
+      await page.locator("[data-testid=lineage-tree]").waitFor({ timeout: 15_000 });
+      await settle(page);
+      assert(await page.locator(`[data-node-id="${state.first}"]`).count(), "parent not in the tree");
+      assert(await page.locator(`[data-node-id="${state.second}"]`).count(), "child not in the tree");
+      assert(await page.locator(`[data-node-id="${state.second}"].current`).count(), "current node not highlighted");
+      // Collapse the parent: the child disappears; expand: it is back.
+      await page.locator(`[data-node-id="${state.first}"] [role=button]`).click();
+      assert((await page.locator(`[data-node-id="${state.second}"]`).count()) === 0, "collapse did not hide the child");
+      await page.locator(`[data-node-id="${state.first}"] [role=button]`).press("Enter");
+      assert(await page.locator(`[data-node-id="${state.second}"]`).count(), "expand did not show the child");
+      await shoot(page, "lineage");
+      await axeCheck(page, "lineage");
+    });
+
+    await step("search finds the remix", async () => {
+      if (!state.first) throw new Skip("no remix");
+      await need("GET", "/api/search?q=x");
+      await page.goto(`${BASE}/search/?q=${encodeURIComponent("댄스 챌린지")}`);
+      await settle(page);
+      await page.locator(`[data-testid=node-list] a[href*="${state.first}"]`).first().waitFor({ timeout: 15_000 });
+      await shoot(page, "search");
+      await axeCheck(page, "search");
+    });
+
+    await step("map shows the region's remixes", async () => {
+      if (!state.first) throw new Skip("no remix");
+      await need("GET", "/api/geo/trends?bbox=124,33,132,39");
+      await page.goto(`${BASE}/map/`);
+      await settle(page);
+      assert((await page.locator("[data-testid=korea-map] path[data-region]").count()) === 17, "map does not have 17 regions");
+      const seoul = Number(await page.getAttribute('[data-region="11"]', "data-count"));
+      assert(seoul >= 1, `Seoul count is ${seoul}`);
+      await page.click('[data-region="11"]');
+      await page.locator(`[data-testid=node-list] a[href*="${state.first}"]`).first().waitFor({ timeout: 15_000 });
+      await shoot(page, "map");
+      await axeCheck(page, "map");
+    });
+
+    await step("my page: export my data", async () => {
+      if (!signedIn) throw new Skip("not signed in");
+      await need("GET", "/api/me/export");
+      await page.goto(`${BASE}/me/`);
+      await settle(page);
+      await shoot(page, "me");
+      await axeCheck(page, "me");
+      const [dl] = await Promise.all([page.waitForEvent("download", { timeout: 30_000 }), page.click("[data-testid=export]")]);
+      const path = join(work, "export.json");
+      await dl.saveAs(path);
+      const doc = JSON.parse(readFileSync(path, "utf8"));
+      assert(JSON.stringify(doc).includes(email), "export does not contain my email");
+    });
+
+    await step("my page: delete the account (with confirmation)", async () => {
+      if (!signedIn) throw new Skip("not signed in");
+      await need("DELETE", "/api/me");
+      await page.goto(`${BASE}/me/`);
+      await settle(page);
+      await page.click("[data-testid=delete-account]");
+      assert(await page.locator("[data-testid=confirm-delete]").isDisabled(), "delete enabled before typing the confirmation");
+      await page.fill("#del-confirm", "삭제");
+      await page.click("[data-testid=confirm-delete]");
+      await page.waitForURL((u) => new URL(u).pathname.startsWith("/login"), { timeout: 15_000 });
+      const me = await page.evaluate(async () => (await fetch("/api/me")).status);
+      assert(me === 401, `after delete /api/me answers ${me}`);
+      const login = await fetch(BASE + "/api/auth/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email, password }) });
+      assert(login.status === 401, `login after delete answers ${login.status}`);
+    });
+
+    // ---- 2. every page, both widths, axe ---------------------------------
+    await context.clearCookies();
+    const pages = [
+      ["home", "/", false],
+      ["login", "/login/", false],
+      ["signup", "/login/?mode=signup", false],
+      ["search-empty", "/search/", false],
+      ["not-found", "/no-such-page/", false],
+      ["home-fixture-signed-in", "/", true],
+      ["recipe-fixture", `/remix/?id=${IDS.root}`, true],
+      ["lineage-fixture", `/lineage/?id=${IDS.child}`, true],
+      ["search-fixture", `/search/?q=${encodeURIComponent("월요병")}`, true],
+      ["map-fixture", "/map/", true],
+      ["me-fixture", "/me/", true],
+      ["admin-fixture", "/admin/", true],
+    ];
+    for (const [name, path, fixture] of pages) {
+      await step(`page ${name}: screenshots and axe`, async () => {
+        if (fixture) await useFixtures(page);
+        try {
+          await page.goto(BASE + path);
+          await settle(page);
+          await shoot(page, name);
+          await axeCheck(page, name);
+          if (name === "recipe-fixture") {
+            // Dark mode and English switch keep the page accessible.
+            await page.click("[data-testid=theme-toggle]");
+            await page.click("[data-testid=lang-toggle]");
+            await shoot(page, "recipe-fixture-dark-en");
+            await axeCheck(page, "recipe-fixture-dark-en");
+            assert((await page.getAttribute("html", "lang")) === "en", "html lang not switched");
+          }
+        } finally {
+          // Start every page from the default language and theme.
+          await page.evaluate(() => window.localStorage.clear()).catch(() => {});
+          if (fixture) await page.unroute("**/api/**");
+        }
+      });
+    }
+
+    await step("keyboard: tab reaches the nav, focus is visible", async () => {
+      await page.goto(BASE + "/login/");
+      await settle(page);
+      await page.keyboard.press("Tab");
+      const first = await page.evaluate(() => document.activeElement?.textContent);
+      assert(/본문으로 건너뛰기|Skip/.test(first || ""), `first tab stop is ${first}`);
+      await page.keyboard.press("Tab");
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+      assert(outline && outline !== "none", "focused element has no visible outline");
+    });
+
+    // ---- 3. hostile recipe -------------------------------------------------
+    await step("hostile recipe text renders inert", async () => {
+      await useFixtures(page, { hostile: true });
+      const dialogs = [];
+      page.on("dialog", (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      try {
+        await page.goto(`${BASE}/remix/?id=${IDS.root}`);
+        await settle(page);
+        await page.getByText(HOSTILE[0] + " 제목").first().waitFor({ timeout: 10_000 });
+        await page.click("text=/^(표|Table)$/");
+        const pwned = await page.evaluate(() => window.__pwned ?? null);
+        assert(pwned === null, `hostile text executed (window.__pwned=${pwned})`);
+        assert(dialogs.length === 0, `dialogs opened: ${dialogs.join(",")}`);
+        const injected = await page.evaluate(() => ({
+          scripts: [...document.querySelectorAll("main script")].length,
+          iframes: document.querySelectorAll("main iframe").length,
+          handlers: [...document.querySelectorAll("main *")].filter((el) => [...el.attributes].some((a) => /^on/i.test(a.name))).length,
+          jsLinks: [...document.querySelectorAll("main a")].filter((a) => /^\s*javascript:/i.test(a.getAttribute("href") || "")).length,
+          imgs: [...document.querySelectorAll("main img")].filter((i) => i.getAttribute("src") === "x").length,
+        }));
+        assert(Object.values(injected).every((n) => n === 0), `injected markup found: ${JSON.stringify(injected)}`);
+        await shoot(page, "recipe-fixture-hostile");
+      } finally {
+        await page.unroute("**/api/**");
+      }
+    });
+
+    await step("no CSP violations and no uncaught page errors", async () => {
+      assert(cspErrors.length === 0, `CSP violations: ${cspErrors.slice(0, 3).join(" | ")}`);
+      const real = pageErrors.filter((e) => !/fixture/.test(e));
+      assert(real.length === 0, `page errors: ${real.slice(0, 3).join(" | ")}`);
+    });
+  } finally {
+    await browser.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  save(join(OUT, "results.json"), JSON.stringify(results, null, 2));
+  const n = (s) => results.filter((r) => r.status === s).length;
+  console.log(`\nscreenshots: ${join(OUT, "screenshots")}`);
+  for (const r of results.filter((r) => r.status === "skipped")) console.log(`skipped: ${r.name} — ${r.why}`);
+  console.log(`${n("passed")} passed, ${n("failed")} failed, ${n("skipped")} skipped`);
+  process.exit(n("failed") > 0 ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+});
