@@ -1,0 +1,226 @@
+// Package ratelimit is GCRA (the generic cell rate algorithm) in one Lua
+// script in Redis, so that every instance shares exact budgets, with a
+// bounded per-instance in-memory fallback for when Redis is down.
+//
+// Semantics: a budget of Count per Period allows a burst of Count requests
+// at once and then one every Period/Count. So 1,000 simultaneous requests
+// against 10/s let exactly 10 through; the 11th is allowed 100 ms later.
+//
+// The script takes the time from the caller (microseconds), so instances
+// need synchronised clocks (NTP) and tests can pin the clock.
+package ratelimit
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/redis"
+)
+
+// Budget is Count requests per Period with a burst of Count.
+type Budget struct {
+	Count  int
+	Period time.Duration
+}
+
+func (b Budget) emission() int64 {
+	e := b.Period.Microseconds() / int64(b.Count)
+	if e < 1 {
+		e = 1
+	}
+	return e
+}
+
+// Result is one decision.
+type Result struct {
+	Allowed    bool
+	Limit      int           // the burst
+	Remaining  int           // requests still allowed right now
+	RetryAfter time.Duration // when denied: until the next request is allowed
+	ResetAfter time.Duration // until the budget is full again
+	// Local is true when the decision came from the in-memory fallback.
+	Local bool
+}
+
+// Config configures a Limiter.
+type Config struct {
+	// Budgets by name: "read", "upload", "remix", "auth".
+	Budgets map[string]Budget
+	// Timeout bounds each Redis call (default 100ms).
+	Timeout time.Duration
+	// Backoff is how long Redis is skipped after an error (default 1s).
+	Backoff time.Duration
+	// LocalKeys bounds the fallback's memory (default 100,000 keys).
+	LocalKeys  int
+	Registerer prometheus.Registerer
+	Now        func() time.Time
+}
+
+// Limiter decides requests against named budgets.
+type Limiter struct {
+	rdb   *redis.Client
+	c     Config
+	local *localGCRA
+	down  atomic.Int64
+
+	decisions *prometheus.CounterVec
+	errors    prometheus.Counter
+}
+
+// New returns a limiter over rdb (nil: local limiter only).
+func New(rdb *redis.Client, c Config) *Limiter {
+	if c.Timeout <= 0 {
+		c.Timeout = 100 * time.Millisecond
+	}
+	if c.Backoff <= 0 {
+		c.Backoff = time.Second
+	}
+	if c.LocalKeys <= 0 {
+		c.LocalKeys = 100000
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	l := &Limiter{rdb: rdb, c: c, local: &localGCRA{max: c.LocalKeys, tat: map[string]int64{}},
+		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kmeme_ratelimit_decisions_total",
+			Help: "Rate-limit decisions by budget, outcome and store (redis, local, closed)."}, []string{"budget", "outcome", "store"}),
+		errors: prometheus.NewCounter(prometheus.CounterOpts{Name: "kmeme_ratelimit_redis_errors_total",
+			Help: "Redis errors and timeouts of the rate limiter."}),
+	}
+	if c.Registerer != nil {
+		_ = c.Registerer.Register(l.decisions)
+		_ = c.Registerer.Register(l.errors)
+	}
+	return l
+}
+
+// gcraScript: KEYS[1] the key; ARGV burst, emission µs, cost, now µs.
+// Returns {allowed, remaining, retry_after µs, reset_after µs}.
+var gcraScript = goredis.NewScript(`
+local burst = tonumber(ARGV[1])
+local emission = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local now = tonumber(ARGV[4])
+local tat = tonumber(redis.call("GET", KEYS[1]) or now)
+if tat < now then tat = now end
+local new_tat = tat + emission * cost
+local diff = now - (new_tat - emission * burst)
+if diff < 0 then
+  return {0, 0, -diff, tat - now}
+end
+redis.call("SET", KEYS[1], string.format("%.0f", new_tat), "PX", math.ceil((new_tat - now) / 1000) + 1)
+return {1, math.floor(diff / emission), 0, new_tat - now}
+`)
+
+// Allow spends one request of budget for key (e.g. "u:<id>" or "ip:<addr>").
+// When Redis fails: failClosed answers EUNAVAILABLE (paid AI), otherwise the
+// local limiter decides (fail open, bounded).
+func (l *Limiter) Allow(ctx context.Context, budget, key string, failClosed bool) (Result, error) {
+	b, ok := l.c.Budgets[budget]
+	if !ok || b.Count <= 0 {
+		return Result{Allowed: true, Limit: -1}, nil
+	}
+	now := l.c.Now().UnixMicro()
+	if l.rdb != nil && now >= l.down.Load() {
+		rctx, cancel := context.WithTimeout(ctx, l.c.Timeout)
+		vals, err := gcraScript.Run(rctx, l.rdb.R, []string{l.rdb.Key("rl", budget, key)}, b.Count, b.emission(), 1, now).Int64Slice()
+		cancel()
+		if err == nil && len(vals) == 4 {
+			r := Result{Allowed: vals[0] == 1, Limit: b.Count, Remaining: int(vals[1]),
+				RetryAfter: time.Duration(vals[2]) * time.Microsecond, ResetAfter: time.Duration(vals[3]) * time.Microsecond}
+			l.count(budget, r, "redis")
+			return r, nil
+		}
+		if err == nil {
+			err = fmt.Errorf("unexpected reply %v", vals)
+		}
+		l.errors.Inc()
+		l.down.Store(l.c.Now().Add(l.c.Backoff).UnixMicro())
+	}
+	if failClosed && l.rdb != nil {
+		l.decisions.WithLabelValues(budget, "denied", "closed").Inc()
+		return Result{}, &kmeme.Error{Code: kmeme.EUNAVAILABLE, RetryAfterS: int(math.Ceil(l.c.Backoff.Seconds())),
+			Message: "this action is paused while a dependency recovers; try again shortly"}
+	}
+	r := l.local.allow(budget+":"+key, b, now)
+	l.count(budget, r, "local")
+	return r, nil
+}
+
+// Reset clears a key's budget (after a successful sign-in, for instance).
+func (l *Limiter) Reset(ctx context.Context, budget, key string) {
+	l.local.reset(budget + ":" + key)
+	if l.rdb != nil {
+		rctx, cancel := context.WithTimeout(ctx, l.c.Timeout)
+		defer cancel()
+		_ = l.rdb.R.Del(rctx, l.rdb.Key("rl", budget, key)).Err()
+	}
+}
+
+func (l *Limiter) count(budget string, r Result, store string) {
+	outcome := "allowed"
+	if !r.Allowed {
+		outcome = "denied"
+	}
+	l.decisions.WithLabelValues(budget, outcome, store).Inc()
+}
+
+// localGCRA is the same algorithm in memory, bounded to max keys.
+type localGCRA struct {
+	mu  sync.Mutex
+	max int
+	tat map[string]int64
+}
+
+func (g *localGCRA) allow(key string, b Budget, now int64) Result {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	em := b.emission()
+	tat, ok := g.tat[key]
+	if !ok && len(g.tat) >= g.max {
+		for k, t := range g.tat {
+			if t <= now {
+				delete(g.tat, k)
+			}
+		}
+		if len(g.tat) >= g.max {
+			// Still full: fail open rather than grow without bound.
+			return Result{Allowed: true, Limit: b.Count, Remaining: 0, Local: true}
+		}
+	}
+	if tat < now {
+		tat = now
+	}
+	newTAT := tat + em
+	diff := now - (newTAT - em*int64(b.Count))
+	if diff < 0 {
+		return Result{Allowed: false, Limit: b.Count, RetryAfter: time.Duration(-diff) * time.Microsecond,
+			ResetAfter: time.Duration(tat-now) * time.Microsecond, Local: true}
+	}
+	g.tat[key] = newTAT
+	return Result{Allowed: true, Limit: b.Count, Remaining: int(diff / em),
+		ResetAfter: time.Duration(newTAT-now) * time.Microsecond, Local: true}
+}
+
+func (g *localGCRA) reset(key string) {
+	g.mu.Lock()
+	delete(g.tat, key)
+	g.mu.Unlock()
+}
+
+// Seconds rounds a duration up to whole seconds for headers (at least 1 when positive).
+func Seconds(d time.Duration) string {
+	if d <= 0 {
+		return "0"
+	}
+	return strconv.FormatInt(int64(math.Ceil(d.Seconds())), 10)
+}
