@@ -89,14 +89,11 @@ func New(rdb *redis.Client, opt Options) *Cache {
 // Name is the cache's metric label.
 func (c *Cache) Name() string { return c.opt.Name }
 
-// Loader computes a value on a miss.
-type Loader func(ctx context.Context) ([]byte, error)
-
 // GetOrLoad returns the cached value of key, or runs load once (per key,
 // across callers and instances), stores its answer for ttl and returns it.
 // Loader errors are returned and not cached. Redis errors never fail the
 // call: the loader's answer is served and the outage counted.
-func (c *Cache) GetOrLoad(ctx context.Context, key string, ttl time.Duration, load Loader) ([]byte, error) {
+func (c *Cache) GetOrLoad(ctx context.Context, key string, ttl time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error) {
 	start := c.opt.Now()
 	defer func() { c.m.latency.WithLabelValues(c.opt.Name).Observe(c.opt.Now().Sub(start).Seconds()) }()
 	if v, ok := c.get(ctx, key); ok {
@@ -122,7 +119,7 @@ func (c *Cache) GetOrLoad(ctx context.Context, key string, ttl time.Duration, lo
 
 // loadOnce runs under singleflight: take the cross-instance lock, or wait
 // for the holder's value, then load and store.
-func (c *Cache) loadOnce(ctx context.Context, key string, ttl time.Duration, load Loader) ([]byte, error) {
+func (c *Cache) loadOnce(ctx context.Context, key string, ttl time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error) {
 	token, locked := c.lock(ctx, key)
 	if !locked && c.usable() {
 		// Another instance is loading: poll for its value until its lock expires.
