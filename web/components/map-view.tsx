@@ -4,7 +4,7 @@
 // clicking a region lists remixes near its centre via /api/geo/nearby.
 import { useEffect, useMemo, useState } from "react";
 import { api } from "@/lib/api";
-import { KOREA_BBOX, KOREA_SIDO, centroid, countByRegion, project, radiusKm, regionAt, ringPath } from "@/lib/korea";
+import { KOREA_BBOX, KOREA_SIDO, centroid, countByRegion, project, radiusKm, regionAt, ringPath, tiles } from "@/lib/korea";
 import type { RemixNode } from "@/lib/types";
 import { useI18n } from "./providers";
 import { NodeList } from "./ui/node-list";
@@ -26,9 +26,10 @@ export function MapView() {
   const [items, setItems] = useState<RemixNode[] | null>(null);
 
   useEffect(() => {
-    api
-      .geoTrends(KOREA_BBOX)
-      .then((r) => setCounts(countByRegion(r.cells)))
+    // Four tiles make the server's grid cells ~12 km instead of ~25 km, so
+    // small cities (Sejong, Gwangju) get their own counts.
+    Promise.all(tiles(KOREA_BBOX, 2).map((b) => api.geoTrends(b)))
+      .then((rs) => setCounts(countByRegion(rs.flatMap((r) => r.cells))))
       .catch((e) => setError(errorText(e)));
   }, [errorText]);
 

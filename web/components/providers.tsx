@@ -61,6 +61,8 @@ export function Providers({ children }: { children: ReactNode }) {
   const [loaded, setLoaded] = useState(false);
 
   useEffect(() => {
+    // Marks the moment React is hydrated (tests and bench-web wait on it).
+    document.documentElement.dataset.hydrated = "1";
     const l = readPref("kmeme_lang");
     if (l === "en" || l === "ko") setLangState(l);
     const th = readPref("kmeme_theme");

@@ -19,7 +19,8 @@ const TTI_BUDGET_MS = 2000;
 
 function firstLoadJs(page) {
   const html = readFileSync(join(OUT, page, "index.html"), "utf8");
-  const srcs = [...html.matchAll(/<script[^>]*\ssrc="([^"]+\.js)"/g)].map((m) => m[1]);
+  // nomodule scripts (legacy polyfills) are not loaded by modern browsers.
+  const srcs = [...html.matchAll(/<script([^>]*)\ssrc="([^"]+\.js)"([^>]*)>/g)].filter((m) => !/nomodule/i.test(m[1] + m[3])).map((m) => m[2]);
   let raw = 0;
   let gz = 0;
   for (const src of new Set(srcs)) {
@@ -39,12 +40,12 @@ const INIT = `
   } catch {}
   const watch = () => {
     const mo = new MutationObserver(() => {
-      if (!window.__bench.readyAt && document.querySelector("[data-testid=timeline]") && document.querySelector("[data-testid=recipe-title]")) {
+      if (!window.__bench.readyAt && document.documentElement.dataset.hydrated && document.querySelector("[data-testid=timeline]") && document.querySelector("[data-testid=recipe-title]")) {
         window.__bench.readyAt = performance.now();
         mo.disconnect();
       }
     });
-    mo.observe(document, { subtree: true, childList: true });
+    mo.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-hydrated"] });
   };
   if (document.readyState === "loading") document.addEventListener("readystatechange", watch, { once: true }); else watch();
 `;

@@ -64,7 +64,7 @@ export function analysis() {
 export function recipe(overrides = {}) {
   const a = analysis();
   const bounds = [0, ...a.cuts.map((c) => c.t), 15];
-  const films = ["문 열고 들어오며 카메라 응시", "친구 리액션 클로즈업", "손가락 하트 포즈", "비트에 맞춰 점프 컷", "단체 댄스 와이드", "엔딩 윙크"];
+  const films = ["문 열고 들어오며 카메라 응시", "친구 리액션 클로즈업", "손가락 하트 포즈", "비트에 맞춰 점프 컷", "단체 댄스 와이드", "엔딩 윙크", "로고와 함께 마무리"];
   return {
     version: "1",
     concept: {
@@ -83,12 +83,12 @@ export function recipe(overrides = {}) {
       end: bounds[i + 1],
       start_beat: `${Math.floor(i * 1) + 1}.1`,
       end_beat: `${i + 2}.1`,
-      section: ["intro", "intro", "build", "build", "drop", "outro"][i],
+      section: ["intro", "intro", "build", "build", "drop", "drop", "outro"][i],
       film: films[i],
-      framing: ["미디엄", "클로즈업", "클로즈업", "풀샷", "와이드", "클로즈업"][i],
+      framing: ["미디엄", "클로즈업", "클로즈업", "풀샷", "와이드", "클로즈업", "미디엄"][i],
       action: "비트에 맞춰 동작",
-      overtitle: ["월요일 실화?", "헐…", "사랑해요", "점프!", "다 같이", "끝"][i],
-      caption: { casual: ["오늘도 출근이야\n진짜 실화냐", "표정 관리 안 됨", "그래도 힘내자", "하나 둘 셋 점프", "다 같이 춰보자", "내일 또 보자"][i], polite: ["오늘도 출근이에요\n정말이에요?", "표정 관리가 안 돼요", "그래도 힘내요", "하나 둘 셋 점프해요", "다 같이 춰봐요", "내일 또 봐요"][i] },
+      overtitle: ["월요일 실화?", "헐…", "사랑해요", "점프!", "다 같이", "윙크", "끝"][i],
+      caption: { casual: ["오늘도 출근이야\n진짜 실화냐", "표정 관리 안 됨", "그래도 힘내자", "하나 둘 셋 점프", "다 같이 춰보자", "찡긋", "내일 또 보자"][i], polite: ["오늘도 출근이에요\n정말이에요?", "표정 관리가 안 돼요", "그래도 힘내요", "하나 둘 셋 점프해요", "다 같이 춰봐요", "찡긋해요", "내일 또 봐요"][i] },
       source_shot: i + 1,
       source_keyframe: `keyframe-${String(i + 1).padStart(3, "0")}.jpg`,
       source_keyframe_t: (s + bounds[i + 1]) / 2,

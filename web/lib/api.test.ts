@@ -149,7 +149,7 @@ describe("createApi", () => {
     await api.adminCosts("2026-11");
     expect(calls.map((c) => c.url)).toEqual([
       "http://h/api/geo/trends?bbox=124.5%2C33%2C132%2C38.7",
-      "http://h/api/geo/nearby?lat=37.5&lon=127&km=12.5",
+      "http://h/api/geo/nearby?lat=37.5&lon=127&km=12.5&limit=100",
       "http://h/api/admin/costs?month=2026-11",
     ]);
   });

@@ -238,10 +238,10 @@ export function createApi(opts: ApiOptions = {}) {
     similar: (id: string, k = 10) => json<{ items: ScoredNode[] }>(`/api/remix/${seg(id)}/similar`, { query: { k } }),
     search: (q: string, k = 20) => json<{ items: ScoredNode[] }>("/api/search", { query: { q, k } }),
     trending: (days = 7) => json<{ items: { node: RemixNode; remixes: number }[] }>("/api/trending", { query: { days } }),
-    nearby: (lat: number, lon: number, km: number) =>
-      json<{ items: { node: RemixNode; distance_km: number }[] }>("/api/geo/nearby", { query: { lat, lon, km } }),
+    nearby: (lat: number, lon: number, km: number, limit = 100) =>
+      json<{ items: { node: RemixNode; distance_km: number }[] }>("/api/geo/nearby", { query: { lat, lon, km, limit } }),
     geoTrends: (bbox: [number, number, number, number], since?: string) =>
-      json<{ cells: GeoCell[] }>("/api/geo/trends", { query: { bbox: bbox.join(","), since } }),
+      json<{ cells: GeoCell[]; cell_deg?: number }>("/api/geo/trends", { query: { bbox: bbox.map((x) => Math.round(x * 1e4) / 1e4).join(","), since } }),
     adminCosts: (month: string) => json<CostSummary>("/api/admin/costs", { query: { month } }),
     setQuota: (userId: string, daily_limit: number) =>
       json<void>(`/api/admin/users/${seg(userId)}/quota`, { method: "PUT", body: { daily_limit } }),

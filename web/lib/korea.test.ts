@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { KOREA_SIDO, centroid, countByRegion, haversineKm, pointInRing, regionAt, ringPath } from "./korea";
+import { KOREA_SIDO, centroid, countByRegion, haversineKm, pointInRing, regionAt, ringPath, tiles } from "./korea";
 
 describe("KOREA_SIDO", () => {
   it("has the 17 시/도 with unique codes and closed rings", () => {
@@ -56,8 +56,15 @@ describe("geometry", () => {
       { lat: 37.6, lon: 127.05, count: 2 },
       { lat: 33.5, lon: 126.5, count: 1 },
       { lat: 36, lon: 131.5, count: 9 },
+      { lat: 35.0, lon: 129.12, count: 4 }, // just off Busan's coast
     ]);
-    expect(Object.fromEntries(m)).toEqual({ "11": 5, "50": 1 });
+    expect(Object.fromEntries(m)).toEqual({ "11": 5, "50": 1, "26": 4 });
+  });
+  it("splits a box into tiles that cover it", () => {
+    const t = tiles([0, 0, 4, 2], 2);
+    expect(t).toHaveLength(4);
+    expect(t[0]).toEqual([0, 0, 2, 1]);
+    expect(t[3]).toEqual([2, 1, 4, 2]);
   });
   it("draws an SVG path", () => {
     expect(ringPath(sq, 1)).toMatch(/^M[-\d.]+,[-\d.]+(L[-\d.]+,[-\d.]+){4}Z$/);

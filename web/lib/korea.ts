@@ -104,13 +104,45 @@ export function regionAt(lon: number, lat: number, geo: RegionCollection = KOREA
   return null;
 }
 
-/** countByRegion sums geo-trend cells per 시/도 code; cells outside every region are dropped. */
+/**
+ * nearestRegion is the region whose outline has a vertex closest to the
+ * point, when that is within maxKm; it catches grid-cell centres and coastal
+ * points that fall just outside the coarse outlines (at sea).
+ */
+export function nearestRegion(lon: number, lat: number, maxKm = 40, geo: RegionCollection = KOREA_SIDO): string | null {
+  let best: string | null = null;
+  let bestKm = maxKm;
+  for (const f of geo.features) {
+    for (const [vlon, vlat] of f.geometry.coordinates[0]) {
+      const d = haversineKm(lat, lon, vlat, vlon);
+      if (d <= bestKm) {
+        bestKm = d;
+        best = f.properties.code;
+      }
+    }
+  }
+  return best;
+}
+
+/**
+ * countByRegion sums geo-trend cells per 시/도 code. A cell centre outside
+ * every outline goes to the nearest region within 40 km; farther ones are dropped.
+ */
 export function countByRegion(cells: readonly GeoCell[], geo: RegionCollection = KOREA_SIDO): Map<string, number> {
   const out = new Map<string, number>();
   for (const c of cells) {
-    const code = regionAt(c.lon, c.lat, geo);
+    const code = regionAt(c.lon, c.lat, geo) ?? nearestRegion(c.lon, c.lat, 40, geo);
     if (code) out.set(code, (out.get(code) ?? 0) + c.count);
   }
+  return out;
+}
+
+/** tiles splits a box into n×n boxes, so grid cells from the API come out finer. */
+export function tiles(b: [number, number, number, number], n: number): [number, number, number, number][] {
+  const out: [number, number, number, number][] = [];
+  const w = (b[2] - b[0]) / n;
+  const h = (b[3] - b[1]) / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out.push([b[0] + i * w, b[1] + j * h, b[0] + (i + 1) * w, b[1] + (j + 1) * h]);
   return out;
 }
 

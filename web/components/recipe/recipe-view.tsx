@@ -57,14 +57,32 @@ export function RecipeView() {
   const status = view?.node.status;
   useEffect(() => {
     if (!id || !status || status === "done" || status === "failed") return;
-    return watchProgress(
+    let cancelled = false;
+    let timer = 0;
+    // When the stream is gone (closed, proxy, error event), poll the view.
+    const poll = async () => {
+      if (cancelled) return;
+      const v = await api.remix(id).catch(() => null);
+      if (cancelled) return;
+      if (v) setView(v);
+      if (!v || (v.node.status !== "done" && v.node.status !== "failed")) timer = window.setTimeout(poll, 3000);
+    };
+    const stop = watchProgress(
       api.eventsUrl(id),
       (e) => {
         setProgress(overallPercent(e.stage, e.percent));
         if (e.status === "done" || e.status === "failed") void load();
       },
-      () => {},
+      () => {
+        stop();
+        timer = window.setTimeout(poll, 1000);
+      },
     );
+    return () => {
+      cancelled = true;
+      stop();
+      window.clearTimeout(timer);
+    };
   }, [id, status, load]);
 
   useEffect(() => {
