@@ -1,16 +1,187 @@
 package httpapi
 
-import "net/http"
+import (
+	"context"
+	"crypto/subtle"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kmeme-factory/kmeme/internal/auth"
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/postgres"
+	"github.com/kmeme-factory/kmeme/internal/quota"
+	"github.com/kmeme-factory/kmeme/internal/ratelimit"
+)
 
 // TrustDeps are the dependencies of sign-in, rate limits, quotas, caching
-// and privacy (issue 6).
-type TrustDeps struct{}
+// and privacy (issue 6). Every field is optional: without Auth every caller
+// is anonymous, without Limiter nothing is rate limited, without Quota
+// nothing is counted.
+type TrustDeps struct {
+	Auth    *auth.Service
+	Limiter *ratelimit.Limiter
+	Quota   *quota.Service
+	Users   *postgres.UserStore
+	Audit   *postgres.AuditLog
+	// Privacy answers GDPR export and erasure.
+	Privacy Privacy
+	// Costs answers the admin cost report.
+	Costs kmeme.CostLedger
+	// CookieSecure marks session cookies Secure (production).
+	CookieSecure bool
+}
 
-// addTrustRoutes registers sign-in, account and admin routes.
-func (s *Server) addTrustRoutes() {}
+// Privacy is GDPR export and erasure of one user.
+type Privacy interface {
+	Export(ctx context.Context, userID string) (any, error)
+	Erase(ctx context.Context, userID string) error
+}
 
-// withTrust is the authentication and rate-limit middleware.
-func (s *Server) withTrust(next http.Handler) http.Handler { return next }
+// Cookie names (docs/API.md).
+const (
+	cookieSession = "kmeme_session"
+	cookieRefresh = "kmeme_refresh"
+	cookieCSRF    = "kmeme_csrf"
+	headerCSRF    = "X-CSRF-Token"
+)
 
-// guard wraps one route with its policy: sign-in, rate-limit budget and quota.
-func (s *Server) guard(rt Route, h http.Handler) http.Handler { return h }
+// withTrust authenticates the request: a bearer token (a bad one is 401
+// before any database work) or the session cookie (a stale one makes the
+// request anonymous; unsafe methods must echo the CSRF cookie in
+// X-CSRF-Token). The caller goes into the context.
+func (s *Server) withTrust(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.Trust.Auth == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		tok, viaCookie := "", false
+		if h := r.Header.Get("Authorization"); h != "" {
+			scheme, t, _ := strings.Cut(h, " ")
+			if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(t) == "" {
+				writeError(w, r, s.Log, kmeme.Errorf(kmeme.EUNAUTHORIZED, "use Authorization: Bearer <token>"))
+				return
+			}
+			tok = strings.TrimSpace(t)
+		} else if c, err := r.Cookie(cookieSession); err == nil && c.Value != "" {
+			tok, viaCookie = c.Value, true
+		}
+		if tok == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		caller, err := s.Trust.Auth.Authenticate(r.Context(), tok)
+		if err != nil {
+			if viaCookie && auth.IsUnauthorized(err) {
+				next.ServeHTTP(w, r) // an expired session: anonymous; guarded routes answer 401
+				return
+			}
+			writeError(w, r, s.Log, err)
+			return
+		}
+		if viaCookie {
+			caller.Via = "session"
+			if unsafeMethod(r.Method) && !csrfOK(r) {
+				writeError(w, r, s.Log, kmeme.Errorf(kmeme.EFORBIDDEN, "send the kmeme_csrf cookie's value in the X-CSRF-Token header"))
+				return
+			}
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r.WithContext(kmeme.WithCaller(r.Context(), caller)))
+	})
+}
+
+func unsafeMethod(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
+}
+
+// csrfOK is the double-submit check: header equals cookie, both present.
+func csrfOK(r *http.Request) bool {
+	c, err := r.Cookie(cookieCSRF)
+	h := r.Header.Get(headerCSRF)
+	return err == nil && c.Value != "" && h != "" && subtle.ConstantTimeCompare([]byte(c.Value), []byte(h)) == 1
+}
+
+// budgetOf names the route's rate-limit budget.
+func budgetOf(rt Route) string {
+	if rt.Limit != "" {
+		return rt.Limit
+	}
+	if rt.Method == http.MethodGet || rt.Method == http.MethodHead {
+		return "read"
+	}
+	return "remix"
+}
+
+// guard wraps one route with its policy: sign-in, rate-limit budget and
+// quota. Operations routes (health, readiness, metrics, docs) are exempt.
+// The quota is spent before the handler and refunded when it answers 400
+// or more, or marks the answer Idempotent-Replayed: true.
+func (s *Server) guard(rt Route, h http.Handler) http.Handler {
+	if rt.Tag == "ops" {
+		return h
+	}
+	budget := budgetOf(rt)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		caller := kmeme.CallerFrom(ctx)
+		if rt.Auth && caller == nil {
+			writeError(w, r, s.Log, kmeme.Errorf(kmeme.EUNAUTHORIZED, "sign in first"))
+			return
+		}
+		if lim := s.Trust.Limiter; lim != nil {
+			key := "ip:" + clientIP(r)
+			if caller != nil {
+				key = "u:" + caller.UserID
+			}
+			res, err := lim.Allow(ctx, budget, key, rt.PaidAI)
+			if err != nil {
+				writeError(w, r, s.Log, err)
+				return
+			}
+			if !writeRateLimit(w, r, s, res) {
+				return
+			}
+		}
+		if rt.Quota <= 0 || s.Trust.Quota == nil || caller == nil {
+			h.ServeHTTP(w, r)
+			return
+		}
+		st, err := s.Trust.Quota.Spend(ctx, caller.UserID, int64(rt.Quota))
+		if err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
+		rec := &recorder{ResponseWriter: w}
+		h.ServeHTTP(rec, r)
+		if rec.status >= 400 || w.Header().Get("Idempotent-Replayed") == "true" {
+			if err := s.Trust.Quota.Refund(context.WithoutCancel(ctx), caller.UserID, st.Day, int64(rt.Quota)); err != nil {
+				s.Log.WarnContext(ctx, "quota refund failed", "err", err.Error(), "user_id", caller.UserID)
+			}
+		}
+	})
+}
+
+// writeRateLimit sets the RateLimit headers and answers 429 when denied;
+// it reports whether the request may go on.
+func writeRateLimit(w http.ResponseWriter, r *http.Request, s *Server, res ratelimit.Result) bool {
+	if res.Limit <= 0 {
+		return true
+	}
+	h := w.Header()
+	h.Set("RateLimit-Limit", strconv.Itoa(res.Limit))
+	h.Set("RateLimit-Remaining", strconv.Itoa(res.Remaining))
+	h.Set("RateLimit-Reset", ratelimit.Seconds(res.ResetAfter))
+	if res.Allowed {
+		return true
+	}
+	retry := int(res.RetryAfter / time.Second)
+	if res.RetryAfter%time.Second != 0 || retry == 0 {
+		retry++
+	}
+	writeError(w, r, s.Log, &kmeme.Error{Code: kmeme.ERATELIMIT, RetryAfterS: retry,
+		Message: "too many requests; wait " + strconv.Itoa(retry) + "s"})
+	return false
+}
