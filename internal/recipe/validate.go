@@ -63,7 +63,7 @@ func Validate(r *kmeme.Recipe, a *kmeme.Analysis) error {
 	if r.Shots[0].Start != 0 {
 		return kmeme.FieldError("shots[0].start", "must be 0, got %.3f", r.Shots[0].Start)
 	}
-	if err := checkHashtags(r.Hashtags); err != nil {
+	if err := CheckHashtags(r.Hashtags); err != nil {
 		return err
 	}
 	if a == nil {
@@ -89,7 +89,8 @@ func Validate(r *kmeme.Recipe, a *kmeme.Analysis) error {
 	return nil
 }
 
-func checkHashtags(h kmeme.Hashtags) error {
+// CheckHashtags checks the per-platform counts and shape of hashtags.
+func CheckHashtags(h kmeme.Hashtags) error {
 	for _, c := range []struct {
 		name     string
 		tags     []string
