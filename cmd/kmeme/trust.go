@@ -2,12 +2,82 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"time"
 
+	"github.com/kmeme-factory/kmeme/internal/auth"
+	"github.com/kmeme-factory/kmeme/internal/config"
 	"github.com/kmeme-factory/kmeme/internal/httpapi"
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/postgres"
+	"github.com/kmeme-factory/kmeme/internal/quota"
+	"github.com/kmeme-factory/kmeme/internal/ratelimit"
 )
 
 // trust wires sign-in, rate limits, quotas and caches into deps; the
 // returned func stops their background loops.
 func (a *app) trust(ctx context.Context, deps *httpapi.Deps) (func(), error) {
-	return func() {}, nil
+	tc := a.cfg.Trust
+	users := postgres.NewUserStore(a.db.Pool)
+	tokens := postgres.NewTokenStore(a.db.Pool)
+	audit := postgres.NewAuditLog(a.db.Pool)
+	ring := auth.NewKeyRing(tokens, auth.KeyRingConfig{Issuer: tc.AuthIssuer, AccessTTL: tc.AccessTTL, Rotation: tc.KeyRotation})
+	if err := ring.Load(ctx); err != nil {
+		return nil, fmt.Errorf("signing keys (run kmeme migrate?): %w", err)
+	}
+	svc := &auth.Service{Users: users, Tokens: tokens, Audit: audit, Keys: ring, Params: auth.DefaultPasswordParams,
+		RefreshTTL: tc.RefreshTTL, AdminEmails: tc.AdminEmails}
+	if tc.FirebaseProjectID != "" {
+		svc.Firebase = auth.NewFirebaseVerifier(auth.FirebaseConfig{ProjectID: tc.FirebaseProjectID, CertURL: tc.FirebaseCertURL,
+			MinRefetch: tc.FirebaseRefetch, Leeway: tc.TokenLeeway})
+	}
+	budget := func(r config.Rate) ratelimit.Budget { return ratelimit.Budget{Count: r.Count, Period: r.Period} }
+	lim := ratelimit.New(a.redis, ratelimit.Config{
+		Budgets: map[string]ratelimit.Budget{"read": budget(tc.RateRead), "upload": budget(tc.RateUpload),
+			"remix": budget(tc.RateRemix), "auth": budget(tc.RateAuth)},
+		Timeout: a.cfg.RedisTimeout, LocalKeys: tc.LocalLimiterKeys, Registerer: a.metrics.Registry,
+	})
+	quotas, err := quota.New(a.redis, postgres.NewQuotaStore(a.db.Pool), quota.Config{Plans: tc.QuotaPlans, Zone: tc.QuotaZone,
+		FlushEvery: tc.QuotaFlush, Timeout: a.cfg.RedisTimeout, Log: a.log, Registerer: a.metrics.Registry})
+	if err != nil {
+		return nil, err
+	}
+	// Accounts named in KMEME_ADMIN_EMAILS that already exist become admins.
+	for _, email := range tc.AdminEmails {
+		if u, err := users.ByEmail(ctx, email); err == nil && u.Role != kmeme.RoleAdmin {
+			if err := users.SetRole(ctx, u.ID, kmeme.RoleAdmin); err != nil {
+				return nil, fmt.Errorf("promote %s (KMEME_ADMIN_EMAILS): %w", email, err)
+			}
+			a.log.Info("admin role granted", "user_id", u.ID)
+		}
+	}
+	deps.Trust = httpapi.TrustDeps{Auth: svc, Limiter: lim, Quota: quotas, Users: users, Audit: audit,
+		Costs: postgres.NewCostLedger(a.db.Pool, tc.AIBudgetUSD), CookieSecure: tc.CookieSecure}
+
+	loopCtx, stopLoops := context.WithCancel(context.WithoutCancel(ctx))
+	quotas.Start(loopCtx)
+	keysDone := make(chan struct{})
+	go func() {
+		// Keys rotate when the active one reaches KMEME_AUTH_KEY_ROTATION;
+		// the hourly Load also picks up keys other instances made.
+		defer close(keysDone)
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			select {
+			case <-loopCtx.Done():
+				return
+			case <-t.C:
+				if err := ring.Load(loopCtx); err != nil {
+					a.log.Warn("signing key refresh failed", "err", err.Error())
+				}
+			}
+		}
+	}()
+	a.log.Info("trust ready", "firebase", tc.FirebaseProjectID != "", "quota_zone", tc.QuotaZone)
+	return func() {
+		stopLoops()
+		quotas.Stop()
+		<-keysDone
+	}, nil
 }

@@ -89,6 +89,10 @@ func New(rdb *redis.Client, opt Options) *Cache {
 // Name is the cache's metric label.
 func (c *Cache) Name() string { return c.opt.Name }
 
+// Loader computes a value on a miss. It is an alias so that GetOrLoad's
+// signature matches interfaces spelled with the plain func type.
+type Loader = func(ctx context.Context) ([]byte, error)
+
 // GetOrLoad returns the cached value of key, or runs load once (per key,
 // across callers and instances), stores its answer for ttl and returns it.
 // Loader errors are returned and not cached. Redis errors never fail the
