@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kmeme-factory/kmeme/internal/auth/authtest"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/postgres/pgtest"
@@ -103,14 +104,14 @@ func TestLocalTokenForgeries(t *testing.T) {
 	parts := strings.Split(good, ".")
 	_, stranger, _ := ed25519.GenerateKey(nil)
 	forge := func(hdr, claims map[string]any, key ed25519.PrivateKey) string {
-		return sign(t, hdr, claims, func(in string) []byte { return ed25519.Sign(key, []byte(in)) })
+		return authtest.Sign(hdr, claims, func(in string) []byte { return ed25519.Sign(key, []byte(in)) })
 	}
 	claims := map[string]any{"iss": "kmeme", "aud": "kmeme", "sub": "u1", "role": "admin", "iat": now.Unix(), "exp": now.Add(time.Minute).Unix()}
 	for name, tok := range map[string]string{
 		"stranger's key, our kid": forge(map[string]any{"alg": "EdDSA", "kid": ring.activeKID}, claims, stranger),
 		"role escalation":         parts[0] + "." + b64.EncodeToString([]byte(`{"iss":"kmeme","aud":"kmeme","sub":"u1","role":"admin","iat":1,"exp":9999999999}`)) + "." + parts[2],
-		"alg none":                sign(t, map[string]any{"alg": "none", "kid": ring.activeKID}, claims, func(string) []byte { return []byte{0} }),
-		"wrong issuer":            forge(map[string]any{"alg": "EdDSA", "kid": ring.activeKID}, with(claims, "iss", "x"), ring.activeKey),
+		"alg none":                authtest.Sign(map[string]any{"alg": "none", "kid": ring.activeKID}, claims, func(string) []byte { return []byte{0} }),
+		"wrong issuer":            forge(map[string]any{"alg": "EdDSA", "kid": ring.activeKID}, authtest.With(claims, "iss", "x"), ring.activeKey),
 	} {
 		if _, err := ring.Verify(context.Background(), tok); kmeme.ErrorCode(err) != kmeme.EUNAUTHORIZED {
 			t.Errorf("%s: %v", name, err)

@@ -65,7 +65,7 @@ func (s *Server) withTrust(next http.Handler) http.Handler {
 				return
 			}
 			tok = strings.TrimSpace(t)
-		} else if c, err := r.Cookie(cookieSession); err == nil && c.Value != "" {
+		} else if c, err := r.Cookie(cookieSession); err == nil && c.Value != "" && !signInPath(r.URL.Path) {
 			tok, viaCookie = c.Value, true
 		}
 		if tok == "" {
@@ -92,6 +92,10 @@ func (s *Server) withTrust(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r.WithContext(kmeme.WithCaller(r.Context(), caller)))
 	})
 }
+
+// signInPath: signing in ignores an existing session, so a browser holding
+// one does not need the CSRF header to sign in again.
+func signInPath(p string) bool { return p == "/api/auth/login" || p == "/api/auth/signup" }
 
 func unsafeMethod(m string) bool {
 	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
