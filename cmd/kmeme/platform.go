@@ -2,12 +2,97 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
 
+	"github.com/kmeme-factory/kmeme/internal/blob"
+	"github.com/kmeme-factory/kmeme/internal/cache"
 	"github.com/kmeme-factory/kmeme/internal/httpapi"
+	"github.com/kmeme-factory/kmeme/internal/importer"
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/postgres"
+	"github.com/kmeme-factory/kmeme/internal/recipe"
+	"github.com/kmeme-factory/kmeme/internal/worker"
 )
 
 // platform wires uploads, jobs, lineage and search into deps and starts
 // the job workers when withWorkers is set; the returned func stops them.
 func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool) (func(), error) {
-	return func() {}, nil
+	pc := a.cfg.Platform
+	blobs, err := openBlobs(ctx, a.cfg.DataDir, pc.BlobURL, pc.S3Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	workDir := filepath.Join(a.cfg.DataDir, "work")
+	if err := os.MkdirAll(workDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create work directory (KMEME_DATA_DIR): %w", err)
+	}
+	views := viewCache{cache.New(a.redis, cache.Options{Name: "views", Registerer: a.metrics.Registry})}
+	workers := 0
+	if withWorkers {
+		workers = pc.Workers
+	}
+	pipe, err := worker.New(a.db.Pool, worker.Config{
+		Workers: workers, MaxAttempts: pc.JobMaxAttempts, JobTimeout: pc.JobTimeout, RescueAfter: pc.JobRescueAfter,
+		WorkDir: workDir, Blobs: blobs, Planner: recipe.NewLocal(), Log: a.log,
+		Changed: func(ctx context.Context, nodeID string) {
+			if err := views.Invalidate(ctx, "recipe:"+nodeID); err != nil {
+				a.log.Warn("cache invalidation failed", "node_id", nodeID, "err", err)
+			}
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := pipe.Start(ctx); err != nil {
+		return nil, err
+	}
+	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
+	hub := postgres.NewProgressHub(a.db.Pool, a.log)
+	hubDone := hub.Start(hubCtx)
+
+	deps.Platform = httpapi.PlatformDeps{
+		DB: a.db, Store: postgres.NewPlatformStore(a.db.Pool), Blobs: blobs, Jobs: pipe, Progress: hub,
+		Importer:       importer.New(importer.Options{MaxBytes: pc.MaxUploadBytes, Timeout: pc.ImportTimeout}),
+		MaxUploadBytes: pc.MaxUploadBytes, SpoolDir: workDir, Views: views,
+	}
+	a.log.Info("platform ready", "workers", workers, "blob", pc.BlobURL)
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+		defer cancel()
+		if err := pipe.Stop(sctx); err != nil {
+			a.log.Warn("workers did not stop cleanly", "err", err)
+		}
+		stopHub()
+		<-hubDone
+	}, nil
 }
+
+// openBlobs opens the blob store KMEME_BLOB_URL names.
+func openBlobs(ctx context.Context, dataDir, blobURL, s3Endpoint string) (kmeme.BlobStore, error) {
+	loc, err := blob.ParseURL(blobURL)
+	if err != nil {
+		return nil, err
+	}
+	switch loc.Scheme {
+	case "s3":
+		return blob.NewS3(ctx, loc, blob.S3Options{Endpoint: s3Endpoint})
+	default:
+		dir := loc.Dir
+		if dir == "" {
+			dir = filepath.Join(dataDir, "blobs")
+		}
+		return blob.NewLocal(dir)
+	}
+}
+
+// viewCache adapts the cache package to the API's ViewCache.
+type viewCache struct{ c *cache.Cache }
+
+func (v viewCache) GetOrLoad(ctx context.Context, key string, ttl time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error) {
+	return v.c.GetOrLoad(ctx, key, ttl, cache.Loader(load))
+}
+
+func (v viewCache) Invalidate(ctx context.Context, keys ...string) error { return v.c.Invalidate(ctx, keys...) }

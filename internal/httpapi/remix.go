@@ -1,13 +1,22 @@
 package httpapi
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/postgres"
 )
 
 type createRemixRequest struct {
@@ -41,44 +50,256 @@ type remixView struct {
 	Files    []FileLink       `json:"files"`
 }
 
+// cachedView is what recipe:{id} holds: the view plus the stored file keys.
+type cachedView struct {
+	View  remixView             `json:"view"`
+	Files []postgres.StoredFile `json:"files"`
+}
+
 func (s *Server) handleCreateRemix() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
 		var req createRemixRequest
 		if err := decodeJSON(w, r, s.MaxBodyBytes, &req); err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		n, err := s.Nodes.CreateNode(r.Context(), kmeme.NewNode{
+		caller := kmeme.CallerFrom(ctx)
+		in := kmeme.NewNode{
 			Title: strings.TrimSpace(req.Title), ParentID: req.ParentID, VideoID: req.VideoID,
 			Location: req.Location, Visibility: kmeme.Visibility(req.Visibility),
+		}
+		if caller != nil {
+			id := caller.UserID
+			in.OwnerID = &id
+		} else if in.Visibility == "" {
+			in.Visibility = kmeme.VisibilityPublic // anonymous remixes could not be read back otherwise
+		}
+		if err := in.Validate(); err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
+		if in.ParentID != nil {
+			p, err := s.Nodes.GetNode(ctx, *in.ParentID)
+			if kmeme.ErrorCode(err) == kmeme.EINVALID {
+				err = kmeme.FieldError("parent_id", "%s", kmeme.ErrorMessage(err))
+			}
+			if kmeme.ErrorCode(err) == kmeme.ENOTFOUND || (err == nil && !kmeme.CanRead(caller, p.OwnerID, p.Visibility)) {
+				err = kmeme.FieldError("parent_id", "no remix with id %s", *in.ParentID)
+			}
+			if err != nil {
+				writeError(w, r, s.Log, err)
+				return
+			}
+		}
+		if s.Platform.DB == nil {
+			// Without platform storage only drafts can be made.
+			if in.VideoID != nil {
+				writeError(w, r, s.Log, s.platformReady())
+				return
+			}
+			n, err := s.Nodes.CreateNode(ctx, in)
+			if err != nil {
+				writeError(w, r, s.Log, err)
+				return
+			}
+			w.Header().Set("Location", "/api/remix/"+n.ID)
+			writeJSON(w, http.StatusCreated, n)
+			return
+		}
+		if in.VideoID != nil {
+			v, err := s.Platform.Store.GetVideo(ctx, *in.VideoID)
+			if kmeme.ErrorCode(err) == kmeme.ENOTFOUND || (err == nil && !canChange(caller, v.OwnerID)) {
+				err = kmeme.FieldError("video_id", "no video with id %s", *in.VideoID)
+			}
+			if err != nil {
+				writeError(w, r, s.Log, err)
+				return
+			}
+			in.Status = kmeme.StatusQueued
+			if s.Platform.Jobs == nil {
+				writeError(w, r, s.Log, kmeme.Errorf(kmeme.EUNAVAILABLE, "this server cannot queue jobs"))
+				return
+			}
+		}
+		key := r.Header.Get("Idempotency-Key")
+		scope := "anonymous"
+		if caller != nil {
+			scope = caller.UserID
+		}
+		canon, _ := json.Marshal(req)
+		sum := sha256.Sum256(canon)
+		reqHash := hex.EncodeToString(sum[:])
+
+		var (
+			status = http.StatusCreated
+			body   []byte
+			replay *postgres.Replay
+			node   *kmeme.RemixNode
+		)
+		if in.VideoID != nil {
+			status = http.StatusAccepted
+		}
+		err := postgres.InTx(ctx, s.Platform.DB.Pool, func(tx pgx.Tx) error {
+			if key != "" {
+				rp, err := postgres.ClaimIdempotencyKey(ctx, tx, scope, key, reqHash)
+				if err != nil || rp != nil {
+					replay = rp
+					return err
+				}
+			}
+			n, err := postgres.CreateNodeTx(ctx, tx, in)
+			if err != nil {
+				return err
+			}
+			node = n
+			if in.VideoID != nil {
+				if err := s.Platform.Jobs.EnqueueTx(ctx, tx, n.ID); err != nil {
+					return err
+				}
+			}
+			body, err = json.Marshal(n)
+			if err != nil {
+				return fmt.Errorf("encode node: %w", err)
+			}
+			if key != "" {
+				return postgres.SaveIdempotentResponse(ctx, tx, scope, key, status, body)
+			}
+			return nil
 		})
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		w.Header().Set("Location", "/api/remix/"+n.ID)
-		writeJSON(w, http.StatusCreated, n)
+		if replay != nil {
+			var n kmeme.RemixNode
+			_ = json.Unmarshal(replay.Response, &n)
+			w.Header().Set("Idempotent-Replayed", "true")
+			w.Header().Set("Location", "/api/remix/"+n.ID)
+			writeRaw(w, replay.Status, replay.Response)
+			return
+		}
+		if node.ParentID != nil {
+			// Every ancestor's counters changed.
+			if ids := pathIDs(node.Path); len(ids) > 1 {
+				s.invalidateViews(ctx, ids[:len(ids)-1]...)
+			}
+		}
+		w.Header().Set("Location", "/api/remix/"+node.ID)
+		writeRaw(w, status, body)
 	})
+}
+
+// pathIDs turns an ltree path of hex labels back into UUID strings.
+func pathIDs(path string) []string {
+	var out []string
+	for _, l := range strings.Split(path, ".") {
+		if len(l) == 32 {
+			out = append(out, l[0:8]+"-"+l[8:12]+"-"+l[12:16]+"-"+l[16:20]+"-"+l[20:32])
+		}
+	}
+	return out
+}
+
+func writeRaw(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+	if len(body) == 0 || body[len(body)-1] != '\n' {
+		_, _ = w.Write([]byte("\n"))
+	}
+}
+
+// loadView returns the cached or freshly read view of a node, checking
+// that the caller may see it.
+func (s *Server) loadView(ctx context.Context, id string) (*cachedView, error) {
+	if s.Platform.Store == nil {
+		n, err := s.Nodes.GetNode(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		v := &cachedView{View: remixView{Node: n, Recipe: n.Recipe, Files: []FileLink{}}}
+		n.Recipe = nil
+		return v, s.checkRead(ctx, n)
+	}
+	if _, err := postgres.ParseID("id", id); err != nil {
+		return nil, err
+	}
+	load := func(ctx context.Context) ([]byte, error) {
+		nv, err := s.Platform.Store.GetNodeView(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		n := nv.Node
+		cv := cachedView{View: remixView{Node: n, Analysis: nv.Analysis, Recipe: n.Recipe, Files: []FileLink{}}}
+		n.Recipe = nil
+		if nv.Files != nil {
+			if err := json.Unmarshal(nv.Files, &cv.Files); err != nil {
+				return nil, fmt.Errorf("decode files of %s: %w", id, err)
+			}
+		}
+		for _, f := range cv.Files {
+			cv.View.Files = append(cv.View.Files, FileLink{Name: f.Name, URL: "/api/remix/" + n.ID + "/files/" + f.Name, Size: f.Size, ContentType: f.ContentType})
+		}
+		return json.Marshal(cv)
+	}
+	var (
+		b   []byte
+		err error
+	)
+	if s.Platform.Views != nil {
+		b, err = s.Platform.Views.GetOrLoad(ctx, "recipe:"+id, recipeTTL, load)
+	} else {
+		b, err = load(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var cv cachedView
+	if err := json.Unmarshal(b, &cv); err != nil {
+		return nil, fmt.Errorf("decode view of %s: %w", id, err)
+	}
+	return &cv, s.checkRead(ctx, cv.View.Node)
+}
+
+func (s *Server) checkRead(ctx context.Context, n *kmeme.RemixNode) error {
+	if !kmeme.CanRead(kmeme.CallerFrom(ctx), n.OwnerID, n.Visibility) {
+		return kmeme.Errorf(kmeme.ENOTFOUND, "not found")
+	}
+	return nil
 }
 
 func (s *Server) handleGetRemix() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n, err := s.Nodes.GetNode(r.Context(), r.PathValue("id"))
+		cv, err := s.loadView(r.Context(), r.PathValue("id"))
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		view := remixView{Node: n, Recipe: n.Recipe, Files: []FileLink{}}
-		n.Recipe = nil
-		writeJSON(w, http.StatusOK, view)
+		writeJSON(w, http.StatusOK, cv.View)
 	})
 }
 
 func (s *Server) handleDeleteRemix() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := s.Nodes.DeleteNode(r.Context(), r.PathValue("id")); err != nil {
+		ctx := r.Context()
+		id := r.PathValue("id")
+		n, err := s.Nodes.GetNode(ctx, id)
+		if err == nil && !canChange(kmeme.CallerFrom(ctx), n.OwnerID) {
+			err = kmeme.Errorf(kmeme.ENOTFOUND, "not found")
+		}
+		if err == nil {
+			err = s.Nodes.DeleteNode(ctx, id)
+		}
+		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
+		}
+		s.invalidateViews(ctx, pathIDs(n.Path)...)
+		if s.Platform.Blobs != nil {
+			if err := s.Platform.Blobs.DeletePrefix(ctx, "nodes/"+n.ID+"/"); err != nil {
+				s.Log.WarnContext(ctx, "delete node files", "node_id", n.ID, "err", err.Error())
+			}
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
@@ -86,20 +307,184 @@ func (s *Server) handleDeleteRemix() http.Handler {
 
 func (s *Server) handleListChildren() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
 		p, err := pageFrom(r)
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		items, next, err := s.Nodes.ListChildren(r.Context(), r.PathValue("id"), p)
+		parent, err := s.Nodes.GetNode(ctx, r.PathValue("id"))
+		if err == nil {
+			err = s.checkRead(ctx, parent)
+		}
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		if items == nil {
-			items = []*kmeme.RemixNode{}
+		items, next, err := s.Nodes.ListChildren(ctx, parent.ID, p)
+		if err != nil {
+			writeError(w, r, s.Log, err)
+			return
 		}
-		writeJSON(w, http.StatusOK, nodeList{Items: items, Next: next})
+		caller := kmeme.CallerFrom(ctx)
+		visible := []*kmeme.RemixNode{}
+		for _, n := range items {
+			if kmeme.CanRead(caller, n.OwnerID, n.Visibility) {
+				visible = append(visible, n)
+			}
+		}
+		writeJSON(w, http.StatusOK, nodeList{Items: visible, Next: next})
+	})
+}
+
+func (s *Server) handleRemixFile() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if err := s.platformReady(); err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
+		cv, err := s.loadView(ctx, r.PathValue("id"))
+		if err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
+		name := r.PathValue("name")
+		var file *postgres.StoredFile
+		for i := range cv.Files {
+			if cv.Files[i].Name == name {
+				file = &cv.Files[i]
+			}
+		}
+		if file == nil {
+			writeError(w, r, s.Log, kmeme.Errorf(kmeme.ENOTFOUND, "this remix has no file %q", truncateString(name, 64)))
+			return
+		}
+		rc, size, err := s.Platform.Blobs.Open(ctx, file.Key)
+		if err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
+		defer rc.Close()
+		h := w.Header()
+		h.Set("Content-Type", file.ContentType)
+		h.Set("Content-Length", strconv.FormatInt(size, 10))
+		h.Set("Cache-Control", "private, max-age=300")
+		h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		if strings.HasPrefix(file.ContentType, "image/") || file.ContentType == "application/pdf" {
+			h.Set("Content-Disposition", `inline; filename="`+name+`"`)
+		}
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			_, _ = io.Copy(w, rc)
+		}
+	})
+}
+
+// eventData is the JSON of one server-sent progress event.
+type eventData struct {
+	Stage   string `json:"stage"`
+	Percent int    `json:"percent"`
+	Status  string `json:"status"`
+	Error   string `json:"error,omitempty"`
+}
+
+// maxStream bounds one event stream; clients reconnect with Last-Event-ID.
+const maxStream = 30 * time.Minute
+
+func (s *Server) handleRemixEvents() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if err := s.platformReady(); err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
+		id := r.PathValue("id")
+		n, err := s.Nodes.GetNode(ctx, id)
+		if err == nil {
+			err = s.checkRead(ctx, n)
+		}
+		if err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
+		var after int64
+		if last := r.Header.Get("Last-Event-ID"); last != "" {
+			if v, err := strconv.ParseInt(last, 10, 64); err == nil && v >= 0 {
+				after = v
+			}
+		}
+		flusher, _ := w.(http.Flusher)
+		rc := http.NewResponseController(w)
+		h := w.Header()
+		h.Set("Content-Type", "text/event-stream")
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Accel-Buffering", "no")
+		w.WriteHeader(http.StatusOK)
+		ctx, cancel := context.WithTimeout(ctx, maxStream)
+		defer cancel()
+		var wake <-chan struct{}
+		if s.Platform.Progress != nil {
+			ch, unsub := s.Platform.Progress.Subscribe(n.ID)
+			defer unsub()
+			wake = ch
+		}
+		poll := s.Platform.EventPoll
+		if poll <= 0 {
+			poll = 2 * time.Second
+		}
+		ticker := time.NewTicker(poll)
+		defer ticker.Stop()
+		lastBeat := time.Now()
+		send := func(event string, id int64, d eventData) {
+			b, _ := json.Marshal(d)
+			_ = rc.SetWriteDeadline(time.Now().Add(30 * time.Second))
+			if id > 0 {
+				fmt.Fprintf(w, "id: %d\n", id)
+			}
+			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b)
+			if flusher != nil {
+				flusher.Flush()
+			}
+		}
+		if n.Status == kmeme.StatusDraft {
+			send("progress", 0, eventData{Stage: "draft", Percent: 0, Status: string(n.Status)})
+			return
+		}
+		for {
+			evs, err := s.Platform.Store.EventsAfter(ctx, n.ID, after, 100)
+			if err != nil {
+				if ctx.Err() == nil {
+					send("error", 0, eventData{Stage: "stream", Status: "error", Error: kmeme.ErrorMessage(err)})
+				}
+				return
+			}
+			for _, e := range evs {
+				after = e.ID
+				d := eventData{Stage: e.Stage, Percent: e.Percent, Status: e.Status, Error: e.Error}
+				send("progress", e.ID, d)
+				if e.Terminal() {
+					send(e.Status, e.ID, d)
+					return
+				}
+			}
+			if len(evs) == 100 {
+				continue
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-wake:
+			case <-ticker.C:
+				if time.Since(lastBeat) > 15*time.Second {
+					lastBeat = time.Now()
+					fmt.Fprint(w, ": keep-alive\n\n")
+					if flusher != nil {
+						flusher.Flush()
+					}
+				}
+			}
+		}
 	})
 }
 
@@ -121,4 +506,11 @@ func joinSorted(ss []string) string {
 	c := append([]string(nil), ss...)
 	sort.Strings(c)
 	return strings.Join(c, ", ")
+}
+
+func truncateString(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }

@@ -10,15 +10,8 @@ func (s *Server) addRoutes() {
 	s.handle(Route{Method: "GET", Path: "/openapi.json", Summary: "This API document (OpenAPI 3.1)", Tag: "ops", ResultType: "application/json", Handler: s.handleOpenAPI()})
 	s.handle(Route{Method: "GET", Path: "/docs", Summary: "Human-readable API documentation", Tag: "ops", ResultType: "text/html", Handler: s.handleDocs()})
 
-	s.handle(Route{Method: "POST", Path: "/api/remix", Summary: "Create a remix node (a child when parent_id is given)", Tag: "remix",
-		Body: createRemixRequest{}, Status: http.StatusCreated, Result: nodeBody{}, Handler: s.handleCreateRemix()})
-	s.handle(Route{Method: "GET", Path: "/api/remix/{id}", Summary: "The recipe view of a remix", Tag: "remix",
-		Result: remixView{}, Handler: s.handleGetRemix()})
-	s.handle(Route{Method: "DELETE", Path: "/api/remix/{id}", Summary: "Delete a remix with no remixes of its own (409 otherwise)", Tag: "remix",
-		Status: http.StatusNoContent, Handler: s.handleDeleteRemix()})
-	s.handle(Route{Method: "GET", Path: "/api/remix/{id}/children", Summary: "Direct remixes of a remix", Tag: "remix",
-		Query: pageParams, Result: nodeList{}, Handler: s.handleListChildren()})
-
+	// The remix, video, lineage, search and places routes are the
+	// platform's (platform.go).
 	s.addPlatformRoutes()
 	s.addTrustRoutes()
 
