@@ -164,6 +164,9 @@ func TextEmbedding(text string) []float32 {
 	v := make([]float64, TextDim)
 	for _, w := range Words(text) {
 		add(v, "w:"+w, 1.0)
+		if stem := StripParticle(w); stem != w {
+			add(v, "w:"+stem, 1.0)
+		}
 		rs := []rune("^" + w + "$")
 		for n := 2; n <= 3; n++ {
 			for i := 0; i+n <= len(rs); i++ {
@@ -177,6 +180,27 @@ func TextEmbedding(text string) []float32 {
 		}
 	}
 	return unit(v)
+}
+
+// particles are common Korean postpositions, longest first.
+var particles = []string{"에서는", "으로는", "에서", "으로", "에게", "한테", "까지", "부터", "처럼", "이랑",
+	"이", "가", "을", "를", "은", "는", "에", "의", "도", "로", "와", "과", "랑", "만"}
+
+// StripParticle removes one trailing Korean particle from a Hangul word of
+// at least two syllables (밈을 → 밈, 출근길에 → 출근길), so inflected
+// forms share the stem's feature.
+func StripParticle(w string) string {
+	rs := []rune(w)
+	if len(rs) < 2 || !isHangul(rs[len(rs)-1]) {
+		return w
+	}
+	for _, p := range particles {
+		pr := []rune(p)
+		if len(rs) > len(pr) && string(rs[len(rs)-len(pr):]) == p {
+			return string(rs[:len(rs)-len(pr)])
+		}
+	}
+	return w
 }
 
 // Words lowercases text and splits it into runs of letters and digits.

@@ -1,0 +1,113 @@
+package blob
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+)
+
+func TestCheckKey(t *testing.T) {
+	t.Parallel()
+	for _, k := range []string{"videos/ab/abcdef", "nodes/0190a4e2-0000-7000-8000-000000000000/files/guide.pdf", "a"} {
+		if err := CheckKey(k); err != nil {
+			t.Errorf("CheckKey(%q) = %v", k, err)
+		}
+	}
+	for _, k := range []string{"", "/abs", "a//b", "../x", "a/../b", "a/./b", "A/b", "a b", "a\\b", "a/b/", "한글", "a\x00b", strings.Repeat("a", 513)} {
+		if err := CheckKey(k); kmeme.ErrorCode(err) != kmeme.EINVALID {
+			t.Errorf("CheckKey(%q) = %v, want EINVALID", k, err)
+		}
+	}
+}
+
+func TestLocalStore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	root := t.TempDir()
+	s, err := NewLocal(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.Put(ctx, "nodes/x/files/a.txt", strings.NewReader("hello"), "text/plain")
+	if err != nil || n != 5 {
+		t.Fatalf("put: %d %v", n, err)
+	}
+	if _, err := s.Put(ctx, "nodes/x/files/a.txt", strings.NewReader("hello again"), ""); err != nil {
+		t.Fatal(err)
+	}
+	rc, size, err := s.Open(ctx, "nodes/x/files/a.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(rc)
+	rc.Close()
+	if string(b) != "hello again" || size != 11 {
+		t.Errorf("read %q size %d", b, size)
+	}
+	// A failed write leaves neither the blob nor a temp file.
+	_, err = s.Put(ctx, "nodes/x/files/b.txt", io.MultiReader(strings.NewReader("part"), errReader{}), "")
+	if err == nil {
+		t.Fatal("put from a failing reader succeeded")
+	}
+	entries, _ := os.ReadDir(filepath.Join(root, "nodes/x/files"))
+	if len(entries) != 1 {
+		t.Errorf("files after failed put: %v", entries)
+	}
+	if _, _, err := s.Open(ctx, "nodes/x/files/b.txt"); kmeme.ErrorCode(err) != kmeme.ENOTFOUND {
+		t.Errorf("open missing: %v", err)
+	}
+	if _, _, err := s.Open(ctx, "nodes/x"); kmeme.ErrorCode(err) != kmeme.ENOTFOUND {
+		t.Errorf("open a directory: %v", err)
+	}
+	if _, err := s.Put(ctx, "../escape", strings.NewReader("x"), ""); kmeme.ErrorCode(err) != kmeme.EINVALID {
+		t.Errorf("escape: %v", err)
+	}
+	if err := s.Delete(ctx, "nodes/x/files/none"); err != nil {
+		t.Errorf("delete missing: %v", err)
+	}
+	_, _ = s.Put(ctx, "nodes/y/k", strings.NewReader("y"), "")
+	if err := s.DeletePrefix(ctx, "nodes/x/"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Open(ctx, "nodes/x/files/a.txt"); kmeme.ErrorCode(err) != kmeme.ENOTFOUND {
+		t.Errorf("after DeletePrefix: %v", err)
+	}
+	if _, _, err := s.Open(ctx, "nodes/y/k"); err != nil {
+		t.Errorf("DeletePrefix removed a sibling: %v", err)
+	}
+}
+
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
+
+func TestParseURL(t *testing.T) {
+	t.Parallel()
+	good := map[string]Location{
+		"":                        {Scheme: "file"},
+		"file:///var/kmeme":       {Scheme: "file", Dir: "/var/kmeme"},
+		"s3://bucket":             {Scheme: "s3", Bucket: "bucket"},
+		"s3://bucket/kmeme/prod/": {Scheme: "s3", Bucket: "bucket", Prefix: "kmeme/prod"},
+	}
+	for in, want := range good {
+		got, err := ParseURL(in)
+		if err != nil || got != want {
+			t.Errorf("ParseURL(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"http://x/y", "s3://", "s3://key:secret@bucket/p", "s3://bucket/Upper", "s3://bucket/a/../b", "file://host/dir", "s3://b/p?x=1"} {
+		if _, err := ParseURL(in); err == nil {
+			t.Errorf("ParseURL(%q) accepted", in)
+		}
+	}
+	s3 := &S3{prefix: "kmeme/prod"}
+	if k := s3.ObjectKey("videos/ab/c"); k != "kmeme/prod/videos/ab/c" {
+		t.Errorf("object key %s", k)
+	}
+}
