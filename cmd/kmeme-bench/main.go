@@ -47,7 +47,7 @@ func run(ctx context.Context, args []string) error {
 		fs := flag.NewFlagSet("score", flag.ContinueOnError)
 		var cfg scoreConfig
 		fs.StringVar(&cfg.corpus, "corpus", "bench-output/corpus", "corpus directory")
-		fs.StringVar(&cfg.kmeme, "kmeme", "bin/kmeme", "kmeme binary")
+		fs.StringVar(&cfg.kmeme, "kmeme", "bin/kmeme", "kmeme binary; empty runs the engine in process")
 		fs.StringVar(&cfg.split, "split", "", "score only this split (dev, test); empty: both, reported apart")
 		fs.BoolVar(&cfg.peers, "peers", true, "run aubio and ffmpeg scene too")
 		fs.BoolVar(&cfg.verbose, "v", false, "print per-item results")

@@ -17,6 +17,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/kmeme-factory/kmeme/internal/analysis"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
@@ -202,13 +203,26 @@ func score(ctx context.Context, cfg scoreConfig) error {
 		if err != nil {
 			return fmt.Errorf("bare decode %s: %w", tr.File, err)
 		}
-		out, errb, wall, err := timed(ctx, cfg.kmeme, "analyze", "--json", file)
-		if err != nil {
-			return fmt.Errorf("kmeme analyze %s: %v: %s", tr.File, err, errb)
-		}
 		var a kmeme.Analysis
-		if err := json.Unmarshal(out, &a); err != nil {
-			return fmt.Errorf("parse analysis of %s: %w", tr.File, err)
+		var wall float64
+		if cfg.kmeme == "" {
+			// in process: the same engine without the binary
+			t0 := time.Now()
+			res, err := analysis.Run(ctx, file, analysis.Options{})
+			if err != nil {
+				return fmt.Errorf("analyze %s: %w", tr.File, err)
+			}
+			wall = time.Since(t0).Seconds()
+			a = *res
+		} else {
+			out, errb, w, err := timed(ctx, cfg.kmeme, "analyze", "--json", file)
+			if err != nil {
+				return fmt.Errorf("kmeme analyze %s: %v: %s", tr.File, err, errb)
+			}
+			if err := json.Unmarshal(out, &a); err != nil {
+				return fmt.Errorf("parse analysis of %s: %w", tr.File, err)
+			}
+			wall = w
 		}
 		var ourCuts []float64
 		for _, c := range a.Cuts {

@@ -27,6 +27,9 @@ func TestDebugFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := NewDetector(fps, Options{})
+	if os.Getenv("SHOT_TRACE") != "" {
+		trace = func(f string, a ...any) { fmt.Printf("trace "+f+"\n", a...) }
+	}
 	buf := make([]byte, 64*64*3)
 	for {
 		if _, err := io.ReadFull(out, buf); err != nil {

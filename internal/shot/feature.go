@@ -115,6 +115,9 @@ type blendFit struct {
 	mid        float64
 	resid      float64
 	spread     float64 // spread of per-block blend weights: high for wipes
+	// reversals is the share of block-frames whose weight fell back by
+	// more than half after rising: a wipe's blocks stay switched.
+	reversals float64
 }
 
 // fitBlend fits each frame between a and b as A + α(B−A), block by block.
@@ -159,6 +162,8 @@ func fitBlend(d *Detector, a, b int) blendFit {
 	alphas = append(alphas, 0)
 	var residSum, spreadSum float64
 	spreadN := 0
+	var peak [blocks]float64
+	reversals, blockFrames := 0, 0
 	for k := a + 1; k < b; k++ {
 		F := d.at(k)
 		if F == nil {
@@ -190,6 +195,11 @@ func fitBlend(d *Detector, a, b int) blendFit {
 			res += r
 			den += energy[bi]
 			am += al
+			if al < peak[bi]-0.5 {
+				reversals++
+			}
+			peak[bi] = math.Max(peak[bi], al)
+			blockFrames++
 			as2 += al * al
 		}
 		am /= float64(nInf)
@@ -207,6 +217,9 @@ func fitBlend(d *Detector, a, b int) blendFit {
 		return blendFit{}
 	}
 	fit := blendFit{resid: residSum / float64(n)}
+	if blockFrames > 0 {
+		fit.reversals = float64(reversals) / float64(blockFrames)
+	}
 	if spreadN > 0 {
 		fit.spread = spreadSum / float64(spreadN)
 	}

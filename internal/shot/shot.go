@@ -210,6 +210,9 @@ func (d *Detector) judgeHard(j int) {
 	d.cuts = append(d.cuts, Cut{T: t, Start: t, End: t, Kind: Hard, Confidence: clamp01(m / (3 * d.opt.CutThreshold))})
 }
 
+// trace, when set by a test, receives gradual-transition diagnostics.
+var trace func(format string, args ...any)
+
 // at1 returns the motion score of frame k, or 0 past the end.
 func (d *Detector) at1(k int) float32 {
 	if k < len(d.s.mce) {
@@ -238,10 +241,13 @@ func (d *Detector) judgeGradual(c int) {
 		}
 	}
 	m, cf := compare(A, B)
-	if m < d.opt.CutThreshold || cf < d.opt.ChangedFraction {
+	if m < 0.4*d.opt.CutThreshold || cf < 0.3 {
 		return
 	}
 	fit := fitBlend(d, a, b)
+	if trace != nil {
+		trace("c=%d t=%.3f m=%.3f cf=%.2f fit=%+v", c, float64(c)/d.fps, m, cf, fit)
+	}
 	if !fit.ok {
 		return
 	}
@@ -249,19 +255,11 @@ func (d *Detector) judgeGradual(c int) {
 	if fit.spread > 0.25 {
 		kind = Wipe
 	}
-	// a transition lifts the frame-to-frame change above the shot's own
-	// motion; a slow zoom or pan keeps it level
-	var in, before float64
-	nIn, nBefore := 0, 0
-	for k := fit.start + 1; k <= fit.end && k < d.n; k++ {
-		in += float64(d.s.mce[k])
-		nIn++
-	}
-	for k := max(1, fit.start-d.w); k <= fit.start; k++ {
-		before += float64(d.s.mce[k])
-		nBefore++
-	}
-	if nIn == 0 || nBefore == 0 || in/float64(nIn) < 1.6*before/float64(nBefore)+0.004 {
+	if kind == Wipe {
+		if fit.reversals > 0.03 {
+			return
+		}
+	} else if !d.lifted(fit.start, fit.end) {
 		return
 	}
 	start := float64(fit.start) / d.fps
@@ -275,6 +273,23 @@ func (d *Detector) judgeGradual(c int) {
 
 // darkLuma is the mean luma under which a frame counts as black.
 const darkLuma = 0.07
+
+// lifted reports whether the frame-to-frame change inside [start, end]
+// stands above the shot's own motion before it: a dissolve adds change, a
+// slow zoom or pan keeps it level.
+func (d *Detector) lifted(start, end int) bool {
+	var in, before float64
+	nIn, nBefore := 0, 0
+	for k := start + 1; k <= end && k < d.n; k++ {
+		in += float64(d.s.mce[k])
+		nIn++
+	}
+	for k := max(1, start-d.w); k <= start; k++ {
+		before += float64(d.s.mce[k])
+		nBefore++
+	}
+	return nIn > 0 && nBefore > 0 && in/float64(nIn) >= 1.6*before/float64(nBefore)+0.004
+}
 
 // fades finds dips to black: a run of dark frames with the picture
 // darkening before it and brightening after it.
@@ -328,11 +343,11 @@ func (d *Detector) fades() []Cut {
 func (d *Detector) addGradual(c Cut) {
 	if n := len(d.grad); n > 0 {
 		last := &d.grad[n-1]
-		if c.Start <= last.End+1/d.fps {
-			if c.Confidence > last.Confidence || (c.Kind == Fade && last.Kind != Fade) {
-				if last.Kind == Fade && c.Kind != Fade {
-					return
-				}
+		// windows slide one frame at a time, so one transition is seen by
+		// many: anything starting before the last one ended (plus half a
+		// window) is the same transition
+		if c.Start <= last.End+0.5*float64(d.w)/d.fps {
+			if c.Confidence > last.Confidence {
 				*last = c
 			}
 			return
