@@ -14,10 +14,14 @@ import (
 	"strings"
 
 	"github.com/kmeme-factory/kmeme/internal/analysis"
+	"github.com/kmeme-factory/kmeme/internal/claude"
+	"github.com/kmeme-factory/kmeme/internal/costs"
+	"github.com/kmeme-factory/kmeme/internal/gemini"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/progress"
 	"github.com/kmeme-factory/kmeme/internal/recipe"
 	"github.com/kmeme-factory/kmeme/internal/render"
+	"github.com/kmeme-factory/kmeme/internal/resilience"
 )
 
 // analyzeFunc measures a video; tests replace it.
@@ -121,6 +125,10 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 
 	var describer kmeme.VideoDescriber
 	var planner kmeme.Planner = recipe.NewLocal()
+	aiNote := "AI off (--no-ai)"
+	if !*noAI {
+		aiNote = "not configured (set KMEME_ANTHROPIC_API_KEY)"
+	}
 	if !*noAI && deps.ai != nil {
 		d, p, closeAI, err := deps.ai(e)
 		if err != nil {
@@ -134,6 +142,7 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 		}
 		if p != nil {
 			planner = p
+			aiNote = ""
 		}
 	}
 	if describer != nil && a.Semantics == nil {
@@ -153,6 +162,9 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 	})
 	if err != nil {
 		return fmt.Errorf("plan: %w", err)
+	}
+	if aiNote != "" {
+		r.Provenance.Fallbacks = append(r.Provenance.Fallbacks, "claude: "+aiNote+"; the local planner wrote the text")
 	}
 	for _, f := range r.Provenance.Fallbacks {
 		say("fallback: %s", f)
@@ -278,7 +290,43 @@ func clockS(t float64) string {
 	return fmt.Sprintf("%d:%04.1f", m, t-float64(m*60))
 }
 
-// aiFromEnv builds the optional AI pieces from the environment.
+// aiFromEnv builds the optional AI pieces from the environment: Gemini
+// when a Gemini key is set, Claude (over the local planner) when an
+// Anthropic key is set, both metered in the JSONL ledger and stopped by the
+// monthly budget.
 func aiFromEnv(e env) (kmeme.VideoDescriber, kmeme.Planner, func(), error) {
-	return nil, nil, nil, nil
+	cfg, err := costs.ConfigFromEnv(e.getenv)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if cfg.GeminiAPIKey == "" && cfg.ClaudeAPIKey == "" {
+		return nil, nil, nil, nil
+	}
+	ledger := costs.NewFileLedger(cfg.LedgerPath, cfg.BudgetUSD)
+	meter := &costs.Meter{Ledger: ledger}
+	budget := &costs.Budget{Ledger: ledger, BudgetUSD: cfg.BudgetUSD}
+	retry := resilience.Retry{Deadline: cfg.Timeout}
+	var d kmeme.VideoDescriber
+	var p kmeme.Planner
+	if cfg.GeminiAPIKey != "" {
+		g, err := gemini.New(context.Background(), gemini.Config{
+			APIKey: cfg.GeminiAPIKey, Model: cfg.GeminiModel, BaseURL: cfg.GeminiBaseURL, Price: cfg.GeminiPrice,
+			Retry: retry, Budget: budget, Meter: meter, Cache: &gemini.FileCache{Dir: cfg.CacheDir},
+		})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		d = g
+	}
+	if cfg.ClaudeAPIKey != "" {
+		c, err := claude.New(claude.Config{
+			APIKey: cfg.ClaudeAPIKey, Model: cfg.ClaudeModel, BaseURL: cfg.ClaudeBaseURL, Price: cfg.ClaudePrice,
+			Retry: retry, Budget: budget, Meter: meter, Local: recipe.NewLocal(),
+		})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		p = c
+	}
+	return d, p, nil, nil
 }

@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/analysis"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
@@ -162,5 +166,58 @@ func TestRemixEndToEnd(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "guide.pdf") {
 		t.Errorf("stdout: %s", stdout.String())
+	}
+}
+
+// TestRemixWithProviders wires the AI adapters from the environment to
+// local stand-ins: Gemini answers, Claude refuses (400, not retried); the
+// recipe carries Gemini's semantics, the local text with the reason, and
+// the ledger holds both calls for `kmeme costs`.
+func TestRemixWithProviders(t *testing.T) {
+	t.Parallel()
+	gem := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"candidates":[{"content":{"role":"model","parts":[{"text":"{\"description\":\"a dog dances\",\"format\":\"dance challenge\",\"on_screen_text\":[\"POV: friday\"]}"}]},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":1000,"candidatesTokenCount":50}}`)
+	}))
+	defer gem.Close()
+	cl := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(400)
+		io.WriteString(w, `{"type":"error","error":{"type":"invalid_request_error","message":"scripted"}}`)
+	}))
+	defer cl.Close()
+	dir := t.TempDir()
+	video := filepath.Join(dir, "in.mp4")
+	os.WriteFile(video, []byte("stub"), 0o644)
+	ledger := filepath.Join(dir, "costs.jsonl")
+	vars := map[string]string{
+		"XDG_CACHE_HOME": filepath.Join(dir, "cache"), "KMEME_COST_LEDGER": ledger,
+		"KMEME_GEMINI_API_KEY": "g", "KMEME_GEMINI_BASE_URL": gem.URL, "KMEME_GEMINI_MODEL": "gemini-test",
+		"KMEME_ANTHROPIC_API_KEY": "a", "KMEME_CLAUDE_BASE_URL": cl.URL, "KMEME_CLAUDE_MODEL": "claude-test",
+	}
+	calls := 0
+	e, _, stderr := testEnv(vars)
+	out := filepath.Join(dir, "out")
+	if err := runRemix(context.Background(), e, []string{video, "--out", out}, remixDeps{analyze: stubAnalyze(&calls), ai: aiFromEnv}); err != nil {
+		t.Fatal(err)
+	}
+	var r kmeme.Recipe
+	b, _ := os.ReadFile(filepath.Join(out, "recipe.json"))
+	json.Unmarshal(b, &r)
+	if r.Provenance.Parts["semantics"] != kmeme.ProviderGemini || r.Provenance.Models[kmeme.ProviderGemini] != "gemini-test" {
+		t.Errorf("provenance %+v", r.Provenance)
+	}
+	if r.Provenance.Parts["captions"] != kmeme.ProviderLocal || !strings.Contains(strings.Join(r.Provenance.Fallbacks, ";"), "HTTP 400") {
+		t.Errorf("claude refusal not recorded: %+v", r.Provenance)
+	}
+	if !strings.Contains(stderr.String(), "fallback") {
+		t.Errorf("stderr does not report the fallback: %s", stderr.String())
+	}
+	e2, stdout, _ := testEnv(vars)
+	if err := cmdCosts(context.Background(), e2, []string{"--month", time.Now().UTC().Format("2006-01")}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout.String(), "2 calls") || !strings.Contains(stdout.String(), "gemini-test") || !strings.Contains(stdout.String(), "claude-test") {
+		t.Errorf("costs: %s", stdout.String())
 	}
 }

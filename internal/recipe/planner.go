@@ -64,6 +64,9 @@ func (l *Local) Plan(ctx context.Context, in PlanInput) (*kmeme.Recipe, error) {
 	}
 	if a.Semantics != nil {
 		rec.Provenance.Parts["semantics"] = kmeme.ProviderGemini
+		if m, ok := strings.CutPrefix(a.Semantics.Engine, kmeme.ProviderGemini+":"); ok && m != "" {
+			rec.Provenance.Models = map[string]string{kmeme.ProviderGemini: m}
+		}
 	}
 	title := Normalize(in.Title)
 	if title == "" {
