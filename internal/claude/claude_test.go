@@ -56,11 +56,13 @@ func newServer(t *testing.T, replies ...func(w http.ResponseWriter, r *http.Requ
 			fmt.Fprintf(w, `{"type":"error","error":{"type":"authentication_error","message":"bad key %v"}}`, r.Header)
 			return
 		}
+		// Count on arrival, so a request that times out while its body is
+		// read still counts.
+		i := int(s.hits.Add(1)) - 1
 		var body map[string]any
 		json.NewDecoder(r.Body).Decode(&body)
 		s.mu.Lock()
 		s.bodies = append(s.bodies, body)
-		i := int(s.hits.Add(1)) - 1
 		reply := s.replies[min(i, len(s.replies)-1)]
 		s.mu.Unlock()
 		reply(w, r)
@@ -369,7 +371,7 @@ func TestClientErrorNotRetried(t *testing.T) {
 func TestTimeout(t *testing.T) {
 	t.Parallel()
 	s := newServer(t, hang)
-	b := setup(t, s, func(c *Config) { c.AttemptTimeout = 50 * time.Millisecond; c.Retry.Attempts = 2 })
+	b := setup(t, s, func(c *Config) { c.AttemptTimeout = 150 * time.Millisecond; c.Retry.Attempts = 2 })
 	r, err := b.p.Plan(context.Background(), b.in)
 	if err != nil {
 		t.Fatal(err)

@@ -57,11 +57,13 @@ func newServer(t *testing.T, replies ...http.HandlerFunc) *server {
 			fmt.Fprint(w, `{"error":{"code":403,"message":"bad key","status":"PERMISSION_DENIED"}}`)
 			return
 		}
+		// Count on arrival, so a request that times out while its body is
+		// read still counts.
+		i := int(s.hits.Add(1)) - 1
 		var body map[string]any
 		json.NewDecoder(r.Body).Decode(&body)
 		s.mu.Lock()
 		s.bodies = append(s.bodies, body)
-		i := int(s.hits.Add(1)) - 1
 		reply := s.replies[min(i, len(s.replies)-1)]
 		s.mu.Unlock()
 		reply(w, r)
@@ -302,7 +304,7 @@ func TestMalformedAnswer(t *testing.T) {
 func TestTimeoutAndBadInput(t *testing.T) {
 	t.Parallel()
 	s := newServer(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
-	b := setup(t, s, func(c *Config) { c.AttemptTimeout = 50 * time.Millisecond; c.Retry.Attempts = 2 })
+	b := setup(t, s, func(c *Config) { c.AttemptTimeout = 150 * time.Millisecond; c.Retry.Attempts = 2 })
 	if _, err := b.d.Describe(context.Background(), b.in); err == nil || s.hits.Load() != 2 {
 		t.Errorf("timeout: err %v after %d requests", err, s.hits.Load())
 	}
