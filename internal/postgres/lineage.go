@@ -236,3 +236,34 @@ func orEmpty(n []*kmeme.RemixNode) []*kmeme.RemixNode {
 	}
 	return n
 }
+
+// GraphNode is one node as exported for graph tools.
+type GraphNode struct {
+	ID, ParentID, RootID, Title, Status, Visibility string
+	Depth, Children, Descendants                     int
+	CreatedAt                                        time.Time
+	Lat, Lon                                         *float64
+}
+
+// EachGraphNode streams every node in id order (parents before children,
+// since ids are time-ordered and a child is made after its parent).
+func (s *PlatformStore) EachGraphNode(ctx context.Context, fn func(GraphNode) error) error {
+	rows, err := s.db.Query(ctx, `SELECT id::text, coalesce(parent_id::text, ''), root_id::text, title, status, visibility,
+			depth, children_count, descendants_count, created_at, ST_Y(location::geometry), ST_X(location::geometry)
+		FROM remix_nodes ORDER BY id`)
+	if err != nil {
+		return translate(err, "export graph")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g GraphNode
+		if err := rows.Scan(&g.ID, &g.ParentID, &g.RootID, &g.Title, &g.Status, &g.Visibility,
+			&g.Depth, &g.Children, &g.Descendants, &g.CreatedAt, &g.Lat, &g.Lon); err != nil {
+			return translate(err, "export graph")
+		}
+		if err := fn(g); err != nil {
+			return err
+		}
+	}
+	return translate(rows.Err(), "export graph")
+}
