@@ -95,4 +95,6 @@ func (v viewCache) GetOrLoad(ctx context.Context, key string, ttl time.Duration,
 	return v.c.GetOrLoad(ctx, key, ttl, cache.Loader(load))
 }
 
-func (v viewCache) Invalidate(ctx context.Context, keys ...string) error { return v.c.Invalidate(ctx, keys...) }
+func (v viewCache) Invalidate(ctx context.Context, keys ...string) error {
+	return v.c.Invalidate(ctx, keys...)
+}

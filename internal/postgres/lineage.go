@@ -240,9 +240,9 @@ func orEmpty(n []*kmeme.RemixNode) []*kmeme.RemixNode {
 // GraphNode is one node as exported for graph tools.
 type GraphNode struct {
 	ID, ParentID, RootID, Title, Status, Visibility string
-	Depth, Children, Descendants                     int
-	CreatedAt                                        time.Time
-	Lat, Lon                                         *float64
+	Depth, Children, Descendants                    int
+	CreatedAt                                       time.Time
+	Lat, Lon                                        *float64
 }
 
 // EachGraphNode streams every node in id order (parents before children,
