@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -44,7 +45,9 @@ type Config struct {
 	// FlushEvery is the write-behind interval (default 10s).
 	FlushEvery time.Duration
 	// Timeout bounds each Redis call (default 200ms).
-	Timeout    time.Duration
+	Timeout time.Duration
+	// Backoff is how long Redis is skipped after an error (default 1s).
+	Backoff    time.Duration
 	Log        *slog.Logger
 	Registerer prometheus.Registerer
 	Now        func() time.Time
@@ -71,6 +74,10 @@ type Service struct {
 	// acknowledgement (tests inject a crash here).
 	afterLedger func() error
 
+	// down is when (unix nanos) Redis may be tried again after an error,
+	// so that an outage does not cost a dial timeout on every request.
+	down atomic.Int64
+
 	mu     sync.Mutex
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -93,6 +100,9 @@ func New(rdb *redis.Client, store Store, c Config) (*Service, error) {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 200 * time.Millisecond
+	}
+	if c.Backoff <= 0 {
+		c.Backoff = time.Second
 	}
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
@@ -206,9 +216,15 @@ func (s *Service) Status(ctx context.Context, userID string) (Status, error) {
 	}
 	day, start, next := s.Day(u.TimeZone, s.c.Now())
 	st := Status{Plan: u.Plan, Limit: s.limit(u), Day: day, ResetsAt: next}
-	ctx2, cancel := context.WithTimeout(ctx, s.c.Timeout)
-	used, err := s.rdb.R.HGet(ctx2, s.key(userID, day), "used").Int64()
-	cancel()
+	used, err := int64(0), errRedisSkipped
+	if s.redisUp() {
+		ctx2, cancel := context.WithTimeout(ctx, s.c.Timeout)
+		used, err = s.rdb.R.HGet(ctx2, s.key(userID, day), "used").Int64()
+		cancel()
+		if err != nil && !errors.Is(err, goredis.Nil) {
+			s.redisFailed()
+		}
+	}
 	if err != nil {
 		// Missing or Redis down: answer from PostgreSQL.
 		l, lerr := s.store.LedgerUsed(ctx, userID, day)
@@ -223,13 +239,22 @@ func (s *Service) Status(ctx context.Context, userID string) (Status, error) {
 	return st, nil
 }
 
+var errRedisSkipped = errors.New("redis skipped after a recent error")
+
+func (s *Service) redisUp() bool { return time.Now().UnixNano() >= s.down.Load() }
+func (s *Service) redisFailed()  { s.down.Store(time.Now().Add(s.c.Backoff).UnixNano()) }
+
 func (s *Service) run(ctx context.Context, userID, day string, n, limit int64) ([]int64, error) {
+	if !s.redisUp() {
+		return nil, unavailable(errRedisSkipped)
+	}
 	member := userID + "|" + day
 	for attempt := 0; attempt < 2; attempt++ {
 		rctx, cancel := context.WithTimeout(ctx, s.c.Timeout)
 		res, err := spendScript.Run(rctx, s.rdb.R, []string{s.key(userID, day), s.dirtyKey()}, n, limit, member).Int64Slice()
 		cancel()
 		if err != nil {
+			s.redisFailed()
 			return nil, unavailable(err)
 		}
 		if res[0] != -2 {

@@ -104,6 +104,9 @@ func New(rdb *redis.Client, c Config) *Limiter {
 }
 
 // gcraScript: KEYS[1] the key; ARGV burst, emission µs, cost, now µs.
+// The key outlives its theoretical arrival time by a minute so that clock
+// skew between instances (and pinned test clocks) cannot reset a budget
+// early; a TAT in the past counts as "now".
 // Returns {allowed, remaining, retry_after µs, reset_after µs}.
 var gcraScript = goredis.NewScript(`
 local burst = tonumber(ARGV[1])
@@ -117,7 +120,7 @@ local diff = now - (new_tat - emission * burst)
 if diff < 0 then
   return {0, 0, -diff, tat - now}
 end
-redis.call("SET", KEYS[1], string.format("%.0f", new_tat), "PX", math.ceil((new_tat - now) / 1000) + 1)
+redis.call("SET", KEYS[1], string.format("%.0f", new_tat), "PX", math.ceil((new_tat - now) / 1000) + 60000)
 return {1, math.floor(diff / emission), 0, new_tat - now}
 `)
 
