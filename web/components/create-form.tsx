@@ -6,7 +6,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
 import { api, ApiError, CSRF_COOKIE, readCookie } from "@/lib/api";
 import { KOREA_SIDO, centroid } from "@/lib/korea";
-import { overallPercent, uploadFile, watchProgress } from "@/lib/progress";
+import { normalizeStage, overallPercent, stageDetail, uploadFile, watchProgress } from "@/lib/progress";
 import type { Problem, RemixNode, Video } from "@/lib/types";
 import type { Key } from "@/lib/i18n";
 import { useAuth, useI18n } from "./providers";
@@ -31,7 +31,13 @@ export function CreateForm() {
   const [isPublic, setIsPublic] = useState(true);
   const [over, setOver] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [stage, setStage] = useState<string | null>(null);
+  const [stage, setStageRaw] = useState<string | null>(null);
+  const [detail, setDetail] = useState("");
+  // Server stages may carry a sub-step ("analyze:keyframes"): keep both.
+  const setStage = (s: string) => {
+    setStageRaw(s === "upload" || s === "failed" || s === "done" ? s : normalizeStage(s));
+    setDetail(stageDetail(s));
+  };
   const [percent, setPercent] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [node, setNode] = useState<RemixNode | null>(null);
@@ -259,7 +265,8 @@ export function CreateForm() {
             <div style={{ width: `${percent}%` }} />
           </div>
           <p aria-live="polite" data-testid="stage">
-            <strong>{t(`stage_${stage === "queued" ? "queued" : stage}` as Key) ?? stage}</strong> · {percent}%
+            <strong>{t(`stage_${stage}` as Key)}</strong>
+            {detail ? ` (${detail})` : ""} · {percent}%
           </p>
           <ol className="stages">
             {SHOWN.map((s, i) => (

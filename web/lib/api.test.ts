@@ -107,9 +107,10 @@ describe("createApi", () => {
   });
 
   it("gives up when the refresh fails", async () => {
-    const { fn, calls } = mockFetch([json(401, { code: "unauthorized" }), json(401, { code: "unauthorized" })]);
+    const { fn, calls } = mockFetch([json(401, { code: "unauthorized", detail: "session expired" }), json(401, { code: "unauthorized" })]);
     const err = await createApi({ fetch: fn, cookies: () => "" }).me().catch((e) => e);
     expect(err.code).toBe("unauthorized");
+    expect(err.message).toBe("session expired");
     expect(calls).toHaveLength(2);
   });
 

@@ -180,7 +180,10 @@ export function createApi(opts: ApiOptions = {}) {
   async function refresh(): Promise<boolean> {
     if (!refreshing) {
       refreshing = send("/api/auth/refresh", { method: "POST", noRefresh: true })
-        .then((r) => r.ok)
+        .then(async (r) => {
+          await drain(r);
+          return r.ok;
+        })
         .catch(() => false)
         .finally(() => {
           refreshing = null;
@@ -191,7 +194,10 @@ export function createApi(opts: ApiOptions = {}) {
 
   async function raw(path: string, o: RequestOptions = {}): Promise<Response> {
     let res = await send(path, o);
-    if (res.status === 401 && !o.noRefresh && (await refresh())) {
+    if (res.status === 401 && !o.noRefresh) {
+      // Reading the refusal releases the connection and keeps its problem document.
+      const refused = await toError(res);
+      if (!(await refresh())) throw refused;
       res = await send(path, o);
     }
     if (!res.ok) throw await toError(res);
@@ -254,6 +260,15 @@ export function createApi(opts: ApiOptions = {}) {
 
 /** Api is the client's type. */
 export type Api = ReturnType<typeof createApi>;
+
+/** drain reads a response body to the end, ignoring errors. */
+async function drain(res: Response): Promise<void> {
+  try {
+    await res.arrayBuffer();
+  } catch {
+    /* already read or aborted */
+  }
+}
 
 async function toError(res: Response): Promise<ApiError> {
   let problem: Problem = {};

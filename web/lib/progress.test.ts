@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isTerminal, overallPercent, parseProgress, uploadFile, watchProgress, type EventSourceLike, type XHRLike } from "./progress";
+import { isTerminal, normalizeStage, overallPercent, parseProgress, stageDetail, uploadFile, watchProgress, type EventSourceLike, type XHRLike } from "./progress";
 
 describe("overallPercent", () => {
   it.each([
@@ -7,6 +7,9 @@ describe("overallPercent", () => {
     ["upload", 50, 10],
     ["upload", 100, 20],
     ["analyze", 50, 45],
+    ["analyze:keyframes", 50, 45],
+    ["render:guide.pdf", 50, 90],
+    ["plan", 0, 65],
     ["planning", 0, 65],
     ["rendering", 100, 100],
     ["done", 0, 100],
@@ -16,6 +19,18 @@ describe("overallPercent", () => {
   it("is monotone across stages", () => {
     const seq = [overallPercent("upload", 100), overallPercent("queued", 0), overallPercent("analyzing", 0), overallPercent("planning", 0), overallPercent("rendering", 0), overallPercent("done", 100)];
     expect([...seq].sort((a, b) => a - b)).toEqual(seq);
+  });
+});
+
+describe("normalizeStage and stageDetail", () => {
+  it.each([
+    ["analyze:probe", "analyzing", "probe"],
+    ["render:timeline.fcpxml", "rendering", "timeline.fcpxml"],
+    ["Planning", "planning", ""],
+    ["draft", "queued", ""],
+  ])("%s → %s / %s", (s, stage, detail) => {
+    expect(normalizeStage(s)).toBe(stage);
+    expect(stageDetail(s)).toBe(detail);
   });
 });
 

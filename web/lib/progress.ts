@@ -28,12 +28,19 @@ export function overallPercent(stage: string, percent: number): number {
 
 /** normalizeStage maps server stage or status names onto the stages shown. */
 export function normalizeStage(stage: string): string {
-  const s = stage.toLowerCase();
+  // The worker reports sub-steps as "analyze:keyframes", "render:guide.pdf".
+  const s = stage.toLowerCase().split(":")[0];
   if (s === "analyze" || s === "analysis" || s === "analysing") return "analyzing";
   if (s === "plan") return "planning";
   if (s === "render") return "rendering";
   if (s === "draft" || s === "queue") return "queued";
   return s;
+}
+
+/** stageDetail is the sub-step after "stage:", e.g. "guide.pdf", or "". */
+export function stageDetail(stage: string): string {
+  const i = stage.indexOf(":");
+  return i < 0 ? "" : stage.slice(i + 1);
 }
 
 /** parseProgress reads one event's data, or null when it is not a progress document. */
