@@ -338,3 +338,33 @@ func asErr(err error, target **kmeme.Error) bool {
 	}
 	return false
 }
+
+// TestPlanSpeechDerivesPauses: with no pauses listed, the planner cuts on
+// dips of the loudness curve (breaths between sentences).
+func TestPlanSpeechDerivesPauses(t *testing.T) {
+	t.Parallel()
+	a := &kmeme.Analysis{Version: "1", DurationS: 12, Tempo: kmeme.Tempo{Reason: "speech"},
+		Sections: []kmeme.Section{{Label: kmeme.SectionSpeech, Start: 0, End: 12}}}
+	a.Energy.HopS = 0.25
+	for i := 0; i < 48; i++ {
+		v := 0.9
+		if i == 11 || i == 22 || i == 33 { // dips at 2.875 s, 5.625 s, 8.375 s
+			v = 0.1
+		}
+		a.Energy.Values = append(a.Energy.Values, v)
+	}
+	r := plan(t, a, kmeme.PlatformTikTok)
+	var cuts []float64
+	for _, s := range r.Shots[1:] {
+		cuts = append(cuts, s.Start)
+	}
+	want := []float64{2.875, 5.625, 8.375}
+	if len(cuts) != len(want) {
+		t.Fatalf("cuts %v, want %v", cuts, want)
+	}
+	for i := range want {
+		if cuts[i] != want[i] {
+			t.Errorf("cut %d at %v, want %v", i, cuts[i], want[i])
+		}
+	}
+}

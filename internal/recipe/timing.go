@@ -221,6 +221,11 @@ func speechSpans(a *kmeme.Analysis, secs []kmeme.Section) []span {
 			cs = append(cs, cand{(p.Start + p.End) / 2, true})
 		}
 	}
+	if len(a.Pauses) == 0 {
+		for _, t := range derivedPauses(a) {
+			cs = append(cs, cand{t, true})
+		}
+	}
 	for _, c := range a.Cuts {
 		cs = append(cs, cand{c.T, false})
 	}
@@ -255,6 +260,31 @@ func speechSpans(a *kmeme.Analysis, secs []kmeme.Section) []span {
 	}
 	bounds = append(bounds, d)
 	return toSpans(bounds, secs)
+}
+
+// derivedPauses finds breaths when the analysis lists no pauses: dips of
+// the loudness curve well below its median, and gaps of at least 0.3 s
+// between onsets.
+func derivedPauses(a *kmeme.Analysis) []float64 {
+	var out []float64
+	vs, hop := a.Energy.Values, a.Energy.HopS
+	if len(vs) >= 3 && hop > 0 {
+		sorted := append([]float64(nil), vs...)
+		sort.Float64s(sorted)
+		median := sorted[len(sorted)/2]
+		for i := 1; i+1 < len(vs); i++ {
+			if vs[i] < 0.7*median && vs[i] <= vs[i-1] && vs[i] <= vs[i+1] {
+				out = append(out, round3((float64(i)+0.5)*hop))
+			}
+		}
+	}
+	for i := 1; i < len(a.Onsets); i++ {
+		if gap := a.Onsets[i] - a.Onsets[i-1]; gap >= 0.3 {
+			out = append(out, round3((a.Onsets[i]+a.Onsets[i-1])/2))
+		}
+	}
+	sort.Float64s(out)
+	return out
 }
 
 func toSpans(bounds []float64, secs []kmeme.Section) []span {
