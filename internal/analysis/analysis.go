@@ -98,7 +98,7 @@ func Run(ctx context.Context, path string, opt Options) (*kmeme.Analysis, error)
 	if info.Video != nil {
 		expected := math.Max(1, info.DurationS*math.Min(info.Video.FPS, 60))
 		var det *shot.Detector
-		fps, videoErr = media.DecodeFrames(ctx, info, opt.Limits, media.FrameOptions{Fast: true}, func(f media.Frame) error {
+		fps, videoErr = media.DecodeFrames(ctx, info, opt.Limits, media.FrameOptions{Fast: true, Gray: true}, func(f media.Frame) error {
 			if det == nil {
 				det = shot.NewDetector(math.Min(info.Video.FPS, 60), shot.Options{})
 			}

@@ -94,10 +94,14 @@ type FrameOptions struct {
 	// Fast skips the in-loop deblocking filter while decoding: frames are a
 	// little blockier, decoding is cheaper, and tiny frames do not notice.
 	Fast bool
+	// Gray decodes luma only (1 byte a pixel): the chroma planes are never
+	// scaled or converted.
+	Gray bool
 }
 
-// Frame is one decoded picture: packed RGB24, Width*Height*3 bytes. Pix is
-// reused after the callback returns; copy it to keep it.
+// Frame is one decoded picture: packed RGB24 (Width*Height*3 bytes) or,
+// with FrameOptions.Gray, 8-bit luma (Width*Height bytes). Pix is reused
+// after the callback returns; copy it to keep it.
 type Frame struct {
 	Index         int
 	T             float64
@@ -133,7 +137,11 @@ func DecodeFrames(ctx context.Context, info *Info, lim Limits, opt FrameOptions,
 	}
 	args = append(args, hardenedInput(info.Path)...)
 	rate := strconv.FormatFloat(opt.FPS, 'f', 6, 64)
-	vf := fmt.Sprintf("scale=%d:%d:flags=area,fps=%s,format=rgb24", opt.Width, opt.Height, rate)
+	pixFmt, bpp := "rgb24", 3
+	if opt.Gray {
+		pixFmt, bpp = "gray", 1
+	}
+	vf := fmt.Sprintf("scale=%d:%d:flags=area,fps=%s,format=%s", opt.Width, opt.Height, rate, pixFmt)
 	args = append(args, "-map", "0:v:0", "-an", "-sn", "-dn",
 		"-t", strconv.FormatFloat(lim.MaxDurationS, 'f', 3, 64),
 		"-vf", vf, "-f", "rawvideo", "pipe:1")
@@ -147,7 +155,7 @@ func DecodeFrames(ctx context.Context, info *Info, lim Limits, opt FrameOptions,
 	if err := cmd.Start(); err != nil {
 		return 0, fmt.Errorf("decode frames: start ffmpeg: %w", err)
 	}
-	size := opt.Width * opt.Height * 3
+	size := opt.Width * opt.Height * bpp
 	buf := make([]byte, size)
 	maxFrames := int((math.Min(info.DurationS, lim.MaxDurationS)+2)*opt.FPS) + 10
 	var loopErr error

@@ -2,22 +2,31 @@ package shot
 
 import "math"
 
-// makeThumb reduces a packed RGB24 frame to Side×Side luma by area
-// averaging.
+// makeThumb reduces a packed RGB24 frame (or an 8-bit luma frame, when
+// pix holds fewer than w*h*3 bytes) to Side×Side luma by area averaging.
 func makeThumb(pix []byte, w, h int) *thumb {
 	t := &thumb{}
-	if w <= 0 || h <= 0 || len(pix) < w*h*3 {
+	if w <= 0 || h <= 0 || len(pix) < w*h {
 		return t
+	}
+	bpp := 3
+	if len(pix) < w*h*3 {
+		bpp = 1
 	}
 	var sum [Side * Side]float32
 	var cnt [Side * Side]float32
 	for y := range h {
 		ty := y * Side / h
-		row := pix[y*w*3:]
+		row := pix[y*w*bpp:]
 		for x := range w {
 			tx := x * Side / w
-			p := row[x*3:]
-			l := 0.299*float32(p[0]) + 0.587*float32(p[1]) + 0.114*float32(p[2])
+			var l float32
+			if bpp == 1 {
+				l = float32(row[x])
+			} else {
+				p := row[x*3:]
+				l = 0.299*float32(p[0]) + 0.587*float32(p[1]) + 0.114*float32(p[2])
+			}
 			sum[ty*Side+tx] += l
 			cnt[ty*Side+tx]++
 		}

@@ -129,7 +129,8 @@ func (d *Detector) at(i int) *thumb {
 	return d.ring[i%len(d.ring)]
 }
 
-// Push adds the next frame: packed RGB24, width*height*3 bytes.
+// Push adds the next frame: packed RGB24 (width*height*3 bytes) or 8-bit
+// luma (width*height bytes).
 func (d *Detector) Push(pix []byte, width, height int) {
 	t := makeThumb(pix, width, height)
 	i := d.n
