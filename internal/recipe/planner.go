@@ -320,11 +320,22 @@ func shots(a *kmeme.Analysis, g *grid, spans []span, f *format, r *rng) []kmeme.
 		// Take the next pair in rotation whose caption this plan has not
 		// used yet, so neighbouring shots do not repeat a line.
 		ch := cs[k%len(cs)]
+		fresh := false
 		for j := 0; j < len(cs); j++ {
 			c := cs[(k+j)%len(cs)]
 			if c.caption == nil || !usedCaption[c.caption.casual] {
-				ch = c
+				ch, fresh = c, true
 				break
+			}
+		}
+		if !fresh {
+			// The format's own lines are spent: borrow an unused generic one.
+			pool := genericLines[ro]
+			for j := 0; j < len(pool); j++ {
+				if l := &pool[(k+j)%len(pool)]; !usedCaption[l.casual] {
+					ch.caption = l
+					break
+				}
 			}
 		}
 		ps := kmeme.PlannedShot{

@@ -189,9 +189,19 @@ func beatSpans(a *kmeme.Analysis, g *grid, secs []kmeme.Section, r *rng) []span 
 	sort.Ints(idx)
 	minGap := math.Max(0.35, g.period*0.9)
 	bounds := []float64{0}
+	// The hook shot gets at least a second (unless the clip is tiny), so a
+	// pickup beat does not become a flash of a shot.
+	firstMin := minGap
+	if d >= 4 {
+		firstMin = math.Max(minGap, 1.0)
+	}
 	for _, i := range idx {
 		t := g.beats[i]
-		if t-bounds[len(bounds)-1] < minGap || d-t < minGap {
+		gap := minGap
+		if len(bounds) == 1 {
+			gap = firstMin
+		}
+		if t-bounds[len(bounds)-1] < gap || d-t < minGap {
 			continue
 		}
 		bounds = append(bounds, t)

@@ -127,3 +127,16 @@ func TestLibraryMaterialFits(t *testing.T) {
 		t.Errorf("library has %d formats, want at least 10", len(formats))
 	}
 }
+
+func TestGenericMaterialFits(t *testing.T) {
+	t.Parallel()
+	for ro, lines := range genericLines {
+		for _, l := range lines {
+			for _, s := range []string{l.casual, l.polite} {
+				if _, err := Typeset(s); err != nil {
+					t.Errorf("%s: %v", ro, err)
+				}
+			}
+		}
+	}
+}
