@@ -155,7 +155,7 @@ func (s *Server) handleTrending() http.Handler {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		items, err := s.Platform.Store.TrendingFamilies(ctx, time.Now().Add(-time.Duration(days)*24*time.Hour), limit,
+		items, err := s.Platform.Store.TrendingFamilies(ctx, time.Now().UTC().AddDate(0, 0, -(days-1)), limit,
 			postgres.ViewerOf(kmeme.CallerFrom(ctx)))
 		if err != nil {
 			writeError(w, r, s.Log, err)

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
@@ -85,8 +86,11 @@ func (s *PlatformStore) Ancestors(ctx context.Context, id string, depth int, v V
 	return orEmpty(nodes), translate(err, "list ancestors")
 }
 
-// Descendants returns a page of the nodes below id down to depth levels,
-// in id (creation) order, that the viewer may see.
+// Descendants returns a page of the nodes below id down to depth levels
+// that the viewer may see, in depth-first order (each remix followed by
+// its own remixes). The page is read as one range of the btree index on
+// path — a subtree is a contiguous range in ltree order — so a page costs
+// the same in a family of ten or of a million.
 func (s *PlatformStore) Descendants(ctx context.Context, id string, depth int, p kmeme.Page, v Viewer) ([]*kmeme.RemixNode, string, error) {
 	u, err := ParseID("id", id)
 	if err != nil {
@@ -104,10 +108,19 @@ func (s *PlatformStore) Descendants(ctx context.Context, id string, depth int, p
 	if err := s.db.QueryRow(ctx, `SELECT path::text, depth FROM remix_nodes WHERE id = $1`, u).Scan(&path, &level); err != nil {
 		return nil, "", translate(err, "find node "+id)
 	}
+	start := path
+	if after != nil {
+		var ap string
+		err := s.db.QueryRow(ctx, `SELECT path::text FROM remix_nodes WHERE id = $1`, *after).Scan(&ap)
+		if err != nil || !strings.HasPrefix(ap, path+".") {
+			return nil, "", kmeme.FieldError("after", "the cursor does not belong to this list")
+		}
+		start = ap
+	}
+	// Hex labels sort below "zz", so path.zz bounds the subtree's range.
 	rows, err := s.db.Query(ctx, `SELECT `+nodeColumns+` FROM remix_nodes n
-		WHERE n.path <@ $1::ltree AND n.depth > $2 AND n.depth <= $3
-		  AND ($4::uuid IS NULL OR n.id > $4) AND `+visibleSQL("$5", "$6")+`
-		ORDER BY n.id LIMIT $7`, path, level, level+depth, after, v.UserID, v.Admin, limit+1)
+		WHERE n.path > $1::ltree AND n.path < $2::ltree AND n.depth <= $3 AND `+visibleSQL("$4", "$5")+`
+		ORDER BY n.path LIMIT $6`, start, path+".zz", level+depth, v.UserID, v.Admin, limit+1)
 	if err != nil {
 		return nil, "", translate(err, "list descendants")
 	}
@@ -191,15 +204,16 @@ type Trending struct {
 }
 
 // TrendingFamilies lists the families (roots) that gained the most remixes
-// since the given time, whose root the viewer may see.
+// since the given day, whose root the viewer may see. It reads the daily
+// per-family counts a trigger keeps (remix_family_daily), not the nodes.
 func (s *PlatformStore) TrendingFamilies(ctx context.Context, since time.Time, limit int, v Viewer) ([]Trending, error) {
 	limit = max(1, min(limit, MaxTrending))
 	rows, err := s.db.Query(ctx, `WITH fam AS (
-			SELECT root_id, count(*) AS remixes FROM remix_nodes
-			WHERE created_at >= $1 AND depth > 0 GROUP BY root_id)
+			SELECT root_id, sum(remixes)::int AS remixes FROM remix_family_daily
+			WHERE day >= $1::date GROUP BY root_id HAVING sum(remixes) > 0)
 		SELECT `+nodeColumns+`, fam.remixes FROM fam JOIN remix_nodes n ON n.id = fam.root_id
 		WHERE `+visibleSQL("$2", "$3")+`
-		ORDER BY fam.remixes DESC, n.id LIMIT $4`, since, v.UserID, v.Admin, limit)
+		ORDER BY fam.remixes DESC, n.id LIMIT $4`, since.UTC(), v.UserID, v.Admin, limit)
 	if err != nil {
 		return nil, translate(err, "trending")
 	}

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -32,32 +33,43 @@ func (s *PlatformStore) Similar(ctx context.Context, id string, k int, v Viewer)
 		return nil, err
 	}
 	k = max(1, min(k, MaxSimilarK))
-	var hasEmb, hasText bool
-	if err := s.db.QueryRow(ctx, `SELECT embedding IS NOT NULL, text_embedding IS NOT NULL FROM remix_nodes WHERE id = $1`, u).
-		Scan(&hasEmb, &hasText); err != nil {
+	// The query vectors are read first and sent back as constants: an
+	// HNSW index only serves ORDER BY column <=> constant.
+	var emb, text *string
+	if err := s.db.QueryRow(ctx, `SELECT embedding::text, text_embedding::text FROM remix_nodes WHERE id = $1`, u).
+		Scan(&emb, &text); err != nil {
 		return nil, translate(err, "find node "+id)
 	}
-	if !hasEmb && !hasText {
+	if emb == nil && text == nil {
 		return []Scored{}, nil
+	}
+	w1, w2 := weightStructure, weightText
+	switch {
+	case emb == nil:
+		w1, w2 = 0, 1
+	case text == nil:
+		w1, w2 = 1, 0
+	}
+	var branches []string
+	if emb != nil {
+		branches = append(branches, `(SELECT n.id FROM remix_nodes n WHERE n.embedding IS NOT NULL
+			ORDER BY n.embedding <=> $2::vector LIMIT $4)`)
+	}
+	if text != nil {
+		branches = append(branches, `(SELECT n.id FROM remix_nodes n WHERE n.text_embedding IS NOT NULL
+			ORDER BY n.text_embedding <=> $3::vector LIMIT $4)`)
 	}
 	out := []Scored{}
 	err = InTx(ctx, s.db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SET LOCAL hnsw.ef_search = 100`); err != nil {
 			return translate(err, "tune search")
 		}
-		// Two index scans (one per vector), merged and re-scored exactly.
-		rows, err := tx.Query(ctx, `WITH q AS (SELECT embedding, text_embedding FROM remix_nodes WHERE id = $1),
-			cand AS (
-				(SELECT n.id FROM remix_nodes n, q WHERE q.embedding IS NOT NULL AND n.embedding IS NOT NULL
-					ORDER BY n.embedding <=> q.embedding LIMIT $2)
-				UNION
-				(SELECT n.id FROM remix_nodes n, q WHERE q.text_embedding IS NOT NULL AND n.text_embedding IS NOT NULL
-					ORDER BY n.text_embedding <=> q.text_embedding LIMIT $2))
+		rows, err := tx.Query(ctx, `WITH cand AS (`+strings.Join(branches, " UNION ")+`)
 			SELECT `+nodeColumns+`,
-				coalesce(1 - (n.embedding <=> q.embedding), 0),
-				coalesce(1 - (n.text_embedding <=> q.text_embedding), 0)
-			FROM cand JOIN remix_nodes n ON n.id = cand.id, q
-			WHERE n.id <> $1 AND `+visibleSQL("$3", "$4"), u, k*candidateFactor+1, v.UserID, v.Admin)
+				coalesce(1 - (n.embedding <=> $2::vector), 0),
+				coalesce(1 - (n.text_embedding <=> $3::vector), 0)
+			FROM cand JOIN remix_nodes n ON n.id = cand.id
+			WHERE n.id <> $1 AND `+visibleSQL("$5", "$6"), u, emb, text, k*candidateFactor+1, v.UserID, v.Admin)
 		if err != nil {
 			return translate(err, "similar")
 		}
@@ -67,12 +79,6 @@ func (s *PlatformStore) Similar(ctx context.Context, id string, k int, v Viewer)
 			n, err := scanNodeExtra(rows, &s1, &s2)
 			if err != nil {
 				return translate(err, "similar")
-			}
-			w1, w2 := weightStructure, weightText
-			if !hasEmb {
-				w1, w2 = 0, 1
-			} else if !hasText {
-				w1, w2 = 1, 0
 			}
 			out = append(out, Scored{Node: n, Score: w1*s1 + w2*s2})
 		}

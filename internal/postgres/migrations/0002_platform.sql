@@ -36,3 +36,33 @@ CREATE INDEX remix_nodes_embedding_hnsw ON remix_nodes USING hnsw (embedding vec
 CREATE INDEX remix_nodes_text_embedding_hnsw ON remix_nodes USING hnsw (text_embedding vector_cosine_ops);
 CREATE INDEX remix_nodes_root_created ON remix_nodes (root_id, created_at);
 CREATE INDEX remix_nodes_video ON remix_nodes (video_id);
+
+-- A subtree is one contiguous range in ltree's btree order: descendant
+-- pages are index range scans whatever the family's size.
+CREATE INDEX remix_nodes_path_btree ON remix_nodes (path);
+
+-- Remixes per family per day (UTC), kept by trigger, for trending.
+CREATE TABLE remix_family_daily (
+    root_id uuid NOT NULL,
+    day     date NOT NULL,
+    remixes integer NOT NULL DEFAULT 0,
+    PRIMARY KEY (root_id, day)
+);
+CREATE INDEX remix_family_daily_day ON remix_family_daily (day, root_id);
+
+CREATE FUNCTION remix_family_daily_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO remix_family_daily AS f (root_id, day, remixes)
+        VALUES (NEW.root_id, (NEW.created_at AT TIME ZONE 'UTC')::date, 1)
+        ON CONFLICT (root_id, day) DO UPDATE SET remixes = f.remixes + 1;
+        RETURN NEW;
+    END IF;
+    UPDATE remix_family_daily SET remixes = remixes - 1
+    WHERE root_id = OLD.root_id AND day = (OLD.created_at AT TIME ZONE 'UTC')::date;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER remix_family_daily_insert AFTER INSERT ON remix_nodes
+    FOR EACH ROW WHEN (NEW.depth > 0) EXECUTE FUNCTION remix_family_daily_count();
+CREATE TRIGGER remix_family_daily_delete AFTER DELETE ON remix_nodes
+    FOR EACH ROW WHEN (OLD.depth > 0) EXECUTE FUNCTION remix_family_daily_count();
