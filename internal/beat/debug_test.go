@@ -31,6 +31,13 @@ func TestDebugFile(t *testing.T) {
 			fmt.Printf("lag %3d bpm %6.1f acf %.3f 2x %.3f 3x %.3f\n", lag, 60*env.Rate/float64(lag), acf[lag], acfAt(acf, 2*float64(lag)), acfAt(acf, 3*float64(lag)))
 		}
 	}
+	if l := os.Getenv("BEAT_DEBUG_LAG"); l != "" {
+		var c int
+		fmt.Sscan(l, &c)
+		for lag := c - 3; lag <= c+3; lag++ {
+			fmt.Printf("near lag %d acf %.3f\n", lag, acf[lag])
+		}
+	}
 	r := Analyze(x, 22050, Options{})
 	fmt.Printf("bpm %.2f conf %.2f meter %d reason %q\n", r.BPM, r.Confidence, r.Meter, r.Reason)
 }

@@ -63,7 +63,7 @@ func Downbeats(env *Envelope, beats []float64) (int, []float64) {
 			}
 			c := in/float64(ni) - out/float64(no)
 			if m == 3 {
-				c *= 0.9 // 4/4 is far more common; 3/4 must win clearly
+				c *= 0.75 // 4/4 is far more common; 3/4 must win clearly
 			}
 			if c > bestC {
 				bestM, bestP, bestC = m, p, c

@@ -39,7 +39,7 @@ func Tempo(env *Envelope, opt Options) (bpm, confidence float64) {
 	if fast := 60 * env.Rate / float64(best) * 2; fast <= 170 && best/2 >= minLag {
 		quarter := acfAt(acf, float64(best)/4)
 		ref := math.Max(acf[best], acfAt(acf, float64(best)/2))
-		if ref > 0 && quarter > 0.45*ref {
+		if ref > 0 && quarter > 0.3*ref {
 			if l := localPeak(acf, best/2); l > 0 {
 				best = l
 			}
@@ -110,8 +110,8 @@ func parabolic(a []float64, i int) float64 {
 // period instead of blurring into an eighth-note grid.
 func bandACF(env *Envelope, lags int) []float64 {
 	var sum []float64
-	used := 0
-	for _, b := range env.Bands {
+	used := 0.0
+	for k, b := range env.Bands {
 		if len(b) == 0 {
 			continue
 		}
@@ -123,18 +123,22 @@ func bandACF(env *Envelope, lags int) []float64 {
 			sum = make([]float64, lags)
 		}
 		for i := range a {
-			sum[i] += a[i] / a[0]
+			sum[i] += bandWeight[k] * a[i] / a[0]
 		}
-		used++
+		used += bandWeight[k]
 	}
 	if used == 0 {
 		return nil
 	}
 	for i := range sum {
-		sum[i] /= float64(used)
+		sum[i] /= used
 	}
 	return sum
 }
+
+// bandWeight weighs the low, middle and high bands: the bass drum and bass
+// line mark beats most reliably across styles.
+var bandWeight = [3]float64{0.4, 0.25, 0.35}
 
 // highpass removes the slow trend (a moving mean over about one second)
 // and half-wave rectifies, so loudness swells do not look like periodicity.
