@@ -10,6 +10,7 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/httpapi"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
+	"github.com/kmeme-factory/kmeme/internal/privacy"
 	"github.com/kmeme-factory/kmeme/internal/quota"
 	"github.com/kmeme-factory/kmeme/internal/ratelimit"
 )
@@ -51,11 +52,14 @@ func (a *app) trust(ctx context.Context, deps *httpapi.Deps) (func(), error) {
 			a.log.Info("admin role granted", "user_id", u.ID)
 		}
 	}
-	deps.Trust = httpapi.TrustDeps{Auth: svc, Limiter: lim, Quota: quotas, Users: users, Audit: audit,
+	priv := &privacy.Service{GDPR: postgres.NewGDPRStore(a.db.Pool), Audit: audit, Redis: a.redis, Blobs: deps.Platform.Blobs,
+		Log: a.log, RetentionDays: tc.RetentionDays}
+	deps.Trust = httpapi.TrustDeps{Auth: svc, Limiter: lim, Quota: quotas, Users: users, Audit: audit, Privacy: priv,
 		Costs: postgres.NewCostLedger(a.db.Pool, tc.AIBudgetUSD), CookieSecure: tc.CookieSecure}
 
 	loopCtx, stopLoops := context.WithCancel(context.WithoutCancel(ctx))
 	quotas.Start(loopCtx)
+	priv.Start(loopCtx)
 	keysDone := make(chan struct{})
 	go func() {
 		// Keys rotate when the active one reaches KMEME_AUTH_KEY_ROTATION;
@@ -78,6 +82,7 @@ func (a *app) trust(ctx context.Context, deps *httpapi.Deps) (func(), error) {
 	return func() {
 		stopLoops()
 		quotas.Stop()
+		priv.Stop()
 		<-keysDone
 	}, nil
 }
