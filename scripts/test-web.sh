@@ -14,4 +14,10 @@ npx --no-install tsc --noEmit -p tsconfig.json
 echo "typecheck ok"
 
 echo "== vitest"
-npx --no-install vitest run
+report="$(mktemp /tmp/kmeme-vitest.XXXXXX.json)"
+trap 'rm -f "$report"' EXIT
+status=0
+npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$report" || status=$?
+# One plain closing line for CI: "web: N passed, N failed".
+node -e 'const r=require(process.argv[1]);console.log(`web: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$report" 2>/dev/null || true
+exit "$status"

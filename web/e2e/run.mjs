@@ -161,7 +161,7 @@ async function main() {
       const deadline = Date.now() + PROGRESS_TIMEOUT;
       for (;;) {
         const stage = await page.locator("[data-testid=stage]").textContent().catch(() => "");
-        if (stage) seen.add(stage.split("·")[0].trim());
+        if (stage) seen.add(stage.split(" · ")[0].trim());
         if (await page.locator("[data-testid=open-recipe]").isVisible().catch(() => false)) break;
         const alert = await page.locator("[role=alert]").first().textContent().catch(() => null);
         if (alert) throw new Error(`remix failed: ${alert}`);
