@@ -290,19 +290,26 @@ func clockS(t float64) string {
 	return fmt.Sprintf("%d:%04.1f", m, t-float64(m*60))
 }
 
-// aiFromEnv builds the optional AI pieces from the environment: Gemini
-// when a Gemini key is set, Claude (over the local planner) when an
-// Anthropic key is set, both metered in the JSONL ledger and stopped by the
-// monthly budget.
+// aiFromEnv builds the optional AI pieces from the environment, metered
+// in the CLI's JSONL ledger.
 func aiFromEnv(e env) (kmeme.VideoDescriber, kmeme.Planner, func(), error) {
 	cfg, err := costs.ConfigFromEnv(e.getenv)
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	d, p, err := newAI(cfg, costs.NewFileLedger(cfg.LedgerPath, cfg.BudgetUSD))
+	return d, p, nil, err
+}
+
+// newAI builds Gemini (when a Gemini key is set) and Claude over the local
+// planner (when an Anthropic key is set), both recording every call in
+// ledger and stopped by the monthly budget. Either may be nil. Build them
+// once per process so each provider's circuit breaker is shared by all
+// calls (the job worker can call this with the PostgreSQL ledger).
+func newAI(cfg costs.Config, ledger kmeme.CostLedger) (kmeme.VideoDescriber, kmeme.Planner, error) {
 	if cfg.GeminiAPIKey == "" && cfg.ClaudeAPIKey == "" {
-		return nil, nil, nil, nil
+		return nil, nil, nil
 	}
-	ledger := costs.NewFileLedger(cfg.LedgerPath, cfg.BudgetUSD)
 	meter := &costs.Meter{Ledger: ledger}
 	budget := &costs.Budget{Ledger: ledger, BudgetUSD: cfg.BudgetUSD}
 	retry := resilience.Retry{Deadline: cfg.Timeout}
@@ -314,7 +321,7 @@ func aiFromEnv(e env) (kmeme.VideoDescriber, kmeme.Planner, func(), error) {
 			Retry: retry, Budget: budget, Meter: meter, Cache: &gemini.FileCache{Dir: cfg.CacheDir},
 		})
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 		d = g
 	}
@@ -324,9 +331,9 @@ func aiFromEnv(e env) (kmeme.VideoDescriber, kmeme.Planner, func(), error) {
 			Retry: retry, Budget: budget, Meter: meter, Local: recipe.NewLocal(),
 		})
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 		p = c
 	}
-	return d, p, nil, nil
+	return d, p, nil
 }
