@@ -48,6 +48,7 @@ type platformOpts struct {
 	workers       int
 	maxUpload     int64
 	allowLoopback bool
+	views         httpapi.ViewCache
 }
 
 // withTestCaller stands in for the trust middleware: X-Test-User names
@@ -74,8 +75,13 @@ func setupPlatform(t *testing.T, o platformOpts) *platformBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
+	changed := func(ctx context.Context, id string) {
+		if o.views != nil {
+			_ = o.views.Invalidate(ctx, "recipe:"+id)
+		}
+	}
 	pipe, err := worker.New(db.Pool, worker.Config{Workers: o.workers, MaxAttempts: 2, RetryBase: 50 * time.Millisecond,
-		Blobs: blobs, Planner: recipe.NewLocal(), WorkDir: t.TempDir()})
+		Blobs: blobs, Planner: recipe.NewLocal(), WorkDir: t.TempDir(), Changed: changed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +106,7 @@ func setupPlatform(t *testing.T, o platformOpts) *platformBundle {
 		Platform: httpapi.PlatformDeps{
 			DB: db, Store: postgres.NewPlatformStore(db.Pool), Blobs: blobs, Jobs: pipe, Progress: hub,
 			Importer:       importer.New(importer.Options{MaxBytes: o.maxUpload, Timeout: 10 * time.Second, AllowLoopback: o.allowLoopback}),
-			MaxUploadBytes: o.maxUpload, SpoolDir: t.TempDir(), EventPoll: 500 * time.Millisecond,
+			MaxUploadBytes: o.maxUpload, SpoolDir: t.TempDir(), EventPoll: 500 * time.Millisecond, Views: o.views,
 		},
 	}
 	b.srv = httptest.NewServer(withTestCaller(httpapi.NewServer(d)))
