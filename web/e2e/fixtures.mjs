@@ -48,7 +48,7 @@ export function analysis() {
     beats,
     downbeats,
     cuts: cutsT.map((t) => ({ t, kind: "cut", start: t, end: t, confidence: 0.9 })),
-    shots: bounds.slice(0, -1).map((s, i) => ({ start: s, end: bounds[i + 1], keyframe_t: (s + bounds[i + 1]) / 2, keyframe: `keyframe-${String(i + 1).padStart(3, "0")}.jpg` })),
+    shots: bounds.slice(0, -1).map((s, i) => ({ start: s, end: bounds[i + 1], keyframe_t: (s + bounds[i + 1]) / 2, keyframe: `kf_${String(i + 1).padStart(4, "0")}.jpg` })),
     sections: [
       { label: "intro", start: 0, end: 4.25, start_bar: 1, end_bar: 3, energy: 0.3 },
       { label: "build", start: 4.25, end: 8.25, start_bar: 3, end_bar: 5, energy: 0.6 },
@@ -134,7 +134,7 @@ export function answer(method, url, { hostile = false, admin = true } = {}) {
     const id = decodeURIComponent(m[1]);
     const n = node(id, id === IDS.root ? "월요병 퇴치 댄스" : "직장인 버전", id === IDS.root ? 0 : 1, id === IDS.root ? null : IDS.root, { descendants: id === IDS.root ? 3 : 1 });
     const r = hostile ? hostileRecipe() : recipe();
-    return json({ node: n, analysis: analysis(), recipe: r, files: FILES.map((name) => ({ name, url: `/api/remix/${id}/files/${name}`, size: 1000, content_type: "application/octet-stream" })) });
+    return json({ node: n, analysis: analysis(), recipe: r, files: [...FILES, ...analysis().shots.map((_, i) => `keyframe-${String(i + 1).padStart(3, "0")}.jpg`)].map((name) => ({ name, url: `/api/remix/${id}/files/${name}`, size: 1000, content_type: name.endsWith(".jpg") ? "image/jpeg" : "application/octet-stream" })) });
   }
   m = p.match(/^\/api\/remix\/([^/]+)\/files\/keyframe-(\d+)\.jpg$/);
   if (m) return { status: 200, contentType: "image/svg+xml", body: svgImage(`#${Number(m[2])}`, Number(m[2]) * 50) };

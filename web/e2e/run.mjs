@@ -197,6 +197,9 @@ async function main() {
       console.log(`      analysis: ${beats} beats, ${cuts} cuts; drawn: ${drawnBeats} beat marks, ${drawnCuts} cut marks`);
       assert(beats > 0 && drawnBeats > 0, "no beats on the timeline");
       assert(cuts > 0 && drawnCuts > 0, "no cuts on the timeline");
+      const imgs = await page.evaluate(() => [...document.querySelectorAll("main img")].map((i) => ({ ok: !i.complete || i.naturalWidth > 0, alt: i.alt })));
+      assert(imgs.length > 0, "no keyframe images");
+      assert(imgs.every((i) => i.ok && i.alt), `broken or unlabelled keyframe images: ${JSON.stringify(imgs.filter((i) => !i.ok || !i.alt))}`);
       // Clicking the strip seeks: the position label changes.
       const before = await page.textContent("[data-testid=timeline-pos]");
       const box = await page.locator("[data-testid=timeline]").boundingBox();

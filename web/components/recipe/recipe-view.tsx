@@ -146,7 +146,13 @@ export function RecipeView() {
   const activeShot = activeIndex(shots, time);
   const sourceShots = analysis?.shots ?? [];
   const activeSource = activeIndex(sourceShots, time);
-  const currentKeyframe = sourceShots[activeSource]?.keyframe;
+  // The server publishes shot i's keyframe as "keyframe-00i.jpg" (1-based).
+  const keyframeUrl = (i: number): string | null => {
+    if (i < 0 || !sourceShots[i]?.keyframe) return null;
+    const f = files.get(`keyframe-${String(i + 1).padStart(3, "0")}.jpg`);
+    return f ? safeUrl(f.url) : null;
+  };
+  const currentKeyframe = keyframeUrl(activeSource);
 
   return (
     <article className="stack">
@@ -210,7 +216,7 @@ export function RecipeView() {
               <div className="card">
                 {currentKeyframe ? (
                   // eslint-disable-next-line @next/next/no-img-element
-                  <img src={api.fileUrl(node.id, currentKeyframe)} alt={t("keyframe_alt", { n: activeSource + 1, t: formatTime(time) })} style={{ width: "100%", borderRadius: 8 }} />
+                  <img src={currentKeyframe} alt={t("keyframe_alt", { n: activeSource + 1, t: formatTime(time) })} style={{ width: "100%", borderRadius: 8 }} />
                 ) : null}
                 <div className="btn-row" style={{ marginTop: 8 }}>
                   <button type="button" className="btn small" onClick={() => setPlaying((p) => !p)} aria-pressed={playing}>
@@ -252,15 +258,15 @@ export function RecipeView() {
 
       {analysis && <Timeline analysis={analysis} time={time} playing={playing} onSeek={seek} />}
 
-      {sourceShots.some((s) => s.keyframe) && (
+      {sourceShots.some((_, i) => keyframeUrl(i)) && (
         <section aria-labelledby="kf-h">
           <h2 id="kf-h">{t("keyframes")}</h2>
           <div className="keyframes">
             {sourceShots.map((s, i) =>
-              s.keyframe ? (
+              keyframeUrl(i) ? (
                 <button key={i} type="button" onClick={() => seek(s.start)} aria-current={i === activeSource} aria-label={`${formatTime(s.start)}`}>
                   {/* eslint-disable-next-line @next/next/no-img-element */}
-                  <img src={api.fileUrl(node.id, s.keyframe)} alt={t("keyframe_alt", { n: i + 1, t: formatTime(s.keyframe_t) })} loading="lazy" width={54} height={96} />
+                  <img src={keyframeUrl(i)!} alt={t("keyframe_alt", { n: i + 1, t: formatTime(s.keyframe_t) })} loading="lazy" width={54} height={96} />
                 </button>
               ) : null,
             )}
