@@ -21,7 +21,9 @@ func (v views) GetOrLoad(ctx context.Context, key string, ttl time.Duration, loa
 	return v.c.GetOrLoad(ctx, key, ttl, cache.Loader(load))
 }
 
-func (v views) Invalidate(ctx context.Context, keys ...string) error { return v.c.Invalidate(ctx, keys...) }
+func (v views) Invalidate(ctx context.Context, keys ...string) error {
+	return v.c.Invalidate(ctx, keys...)
+}
 
 func testViews(t *testing.T, url string) (views, *redis.Client, string) {
 	t.Helper()

@@ -205,12 +205,15 @@ type Trending struct {
 
 // TrendingFamilies lists the families (roots) that gained the most remixes
 // since the given day, whose root the viewer may see. It reads the daily
-// per-family counts a trigger keeps (remix_family_daily), not the nodes.
+// per-family counts a trigger keeps (remix_family_daily), not the nodes;
+// the top families are picked before the visibility check, with a margin,
+// so a window full of private families can return fewer than limit.
 func (s *PlatformStore) TrendingFamilies(ctx context.Context, since time.Time, limit int, v Viewer) ([]Trending, error) {
 	limit = max(1, min(limit, MaxTrending))
 	rows, err := s.db.Query(ctx, `WITH fam AS (
 			SELECT root_id, sum(remixes)::int AS remixes FROM remix_family_daily
-			WHERE day >= $1::date GROUP BY root_id HAVING sum(remixes) > 0)
+			WHERE day >= $1::date GROUP BY root_id HAVING sum(remixes) > 0
+			ORDER BY 2 DESC LIMIT $4 * 4)
 		SELECT `+nodeColumns+`, fam.remixes FROM fam JOIN remix_nodes n ON n.id = fam.root_id
 		WHERE `+visibleSQL("$2", "$3")+`
 		ORDER BY fam.remixes DESC, n.id LIMIT $4`, since.UTC(), v.UserID, v.Admin, limit)
