@@ -115,7 +115,7 @@ func trustSetup(t *testing.T, o trustOptions) *trustBundle {
 		svc.Firebase = auth.NewFirebaseVerifier(auth.FirebaseConfig{ProjectID: testProject, CertURL: o.certURL})
 	}
 	if o.budgets == nil {
-		o.budgets = map[string]ratelimit.Budget{"read": {10000, time.Minute}, "remix": {10000, time.Minute}, "auth": {10000, time.Minute}}
+		o.budgets = map[string]ratelimit.Budget{"read": {Count: 10000, Period: time.Minute}, "remix": {Count: 10000, Period: time.Minute}, "auth": {Count: 10000, Period: time.Minute}}
 	}
 	lim := ratelimit.New(rdb, ratelimit.Config{Budgets: o.budgets, Now: o.now, Timeout: o.timeout})
 	if o.plans == nil {
@@ -399,7 +399,7 @@ func TestThousandConcurrentRequestsOneUser(t *testing.T) {
 	// A generous Redis timeout: on a timeout the limiter fails open to the
 	// per-instance limiter, which is by design but not what this measures.
 	b := trustSetup(t, trustOptions{now: func() time.Time { return pinned }, timeout: 10 * time.Second,
-		budgets: map[string]ratelimit.Budget{"read": {10, time.Second}, "auth": {100, time.Second}}})
+		budgets: map[string]ratelimit.Budget{"read": {Count: 10, Period: time.Second}, "auth": {Count: 100, Period: time.Second}}})
 	s := b.signup(t, "busy@k-meme.com")
 	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: 200, MaxIdleConnsPerHost: 200}}
 	var ok, limited atomic.Int32
@@ -443,7 +443,7 @@ func TestThousandConcurrentRequestsOneUser(t *testing.T) {
 
 func TestSignInAttemptsLimitedPerAccount(t *testing.T) {
 	t.Parallel()
-	b := trustSetup(t, trustOptions{budgets: map[string]ratelimit.Budget{"read": {100, time.Minute}, "auth": {5, time.Hour}}})
+	b := trustSetup(t, trustOptions{budgets: map[string]ratelimit.Budget{"read": {Count: 100, Period: time.Minute}, "auth": {Count: 5, Period: time.Hour}}})
 	b.signup(t, "target@k-meme.com") // 1 of the IP's 5
 	for i := 0; i < 4; i++ {
 		if a := b.call(t, nil, "POST", "/api/auth/login", `{"email":"target@k-meme.com","password":"guess-guess"}`); a.status != 401 {
@@ -562,7 +562,7 @@ func TestRedisStoppedMidTraffic(t *testing.T) {
 	t.Parallel()
 	url, kill := startRedis(t)
 	b := trustSetup(t, trustOptions{redisURL: url, budgets: map[string]ratelimit.Budget{
-		"read": {50, time.Hour}, "remix": {100, time.Hour}, "auth": {100, time.Hour}}})
+		"read": {Count: 50, Period: time.Hour}, "remix": {Count: 100, Period: time.Hour}, "auth": {Count: 100, Period: time.Hour}}})
 	s := b.signup(t, "steady@k-meme.com")
 	if a := b.call(t, nil, "POST", "/api/remix", `{"title":"before"}`, bearer(s)...); a.status != 201 {
 		t.Fatalf("remix before the outage: %d %s", a.status, a.body)
