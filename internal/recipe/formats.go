@@ -41,14 +41,16 @@ type format struct {
 	// motion is the source motion the format suits, in [0,1].
 	motion float64
 	// cutRate is the cuts per second the format suits.
-	cutRate     float64
-	keywords    []string // matched against Gemini's format and description
-	ideas       map[role][]idea
-	props       []string
-	checklist   []string
-	adaptations []kmeme.Adaptation
-	tags        []string
-	difficulty  kmeme.Difficulty
+	cutRate float64
+	// bpmLo, bpmHi is the tempo range the format feels right at (0: any).
+	bpmLo, bpmHi float64
+	keywords     []string // matched against Gemini's format and description
+	ideas        map[role][]idea
+	props        []string
+	checklist    []string
+	adaptations  []kmeme.Adaptation
+	tags         []string
+	difficulty   kmeme.Difficulty
 }
 
 // formats is the library, in a fixed order so plans are deterministic.
@@ -59,6 +61,7 @@ var formats = []format{
 		hooks:     []string{"포인트 안무 하나로 끝내는 챌린지", "10초면 외우는 킬링 파트", "박자 타는 맛이 다른 챌린지"},
 		titles:    []string{"킬링 파트 챌린지", "퇴근길 댄스 챌린지", "동네 친구랑 댄스 챌린지", "한 번에 외우는 안무"},
 		mood:      "신나는", sound: "신나는 댄스 팝 비트", wantsTempo: 1, motion: 0.6, cutRate: 0.5,
+		bpmLo: 95, bpmHi: 135,
 		keywords: []string{"dance", "challenge", "choreo", "댄스", "춤"},
 		ideas: map[role][]idea{
 			roleHook: {
@@ -96,6 +99,7 @@ var formats = []format{
 		hooks:     []string{"박자 한 번에 완전 변신", "비포 애프터 차이 실화?", "컷 하나로 딴사람 되기"},
 		titles:    []string{"출근룩 변신 챌린지", "잠옷에서 외출복까지 1초", "주말 변신 트랜지션"},
 		mood:      "반전 있는", sound: "드롭이 확실한 EDM 비트", wantsTempo: 1, motion: 0.4, cutRate: 1.0,
+		bpmLo: 118, bpmHi: 160,
 		keywords: []string{"transition", "outfit", "glow", "transformation", "변신", "before"},
 		ideas: map[role][]idea{
 			roleHook: {
@@ -204,6 +208,7 @@ var formats = []format{
 		hooks:     []string{"기대와 현실의 온도 차", "인스타 vs 현실", "광고랑 너무 다른데?"},
 		titles:    []string{"다이어트 기대 vs 현실", "여행 사진 기대 vs 현실", "자취 요리 기대 vs 현실"},
 		mood:      "허탈하게 웃긴", sound: "전반은 우아하고 후반은 깨는 비트", wantsTempo: 0, motion: 0.3, cutRate: 0.6,
+		bpmLo: 85, bpmHi: 130,
 		keywords: []string{"expectation", "reality", "vs", "기대", "현실"},
 		ideas: map[role][]idea{
 			roleHook: {
@@ -238,6 +243,7 @@ var formats = []format{
 		hooks:     []string{"표정 연기가 다 했다", "입 모양만 봐도 웃김", "이 대사 찰떡 아님?"},
 		titles:    []string{"찰떡 립싱크", "표정 장인 립싱크", "엄마 잔소리 립싱크"},
 		mood:      "능청스러운", sound: "리듬이 또렷한 미디엄 템포 힙합 비트", wantsTempo: 1, motion: 0.25, cutRate: 0.3,
+		bpmLo: 75, bpmHi: 110,
 		keywords: []string{"lip", "sync", "lipsync", "립싱크", "mouth"},
 		ideas: map[role][]idea{
 			roleHook: {
@@ -270,6 +276,7 @@ var formats = []format{
 		hooks:     []string{"소리부터 맛있는 레시피", "편의점 재료로 5분 컷", "자취생 필수 레시피"},
 		titles:    []string{"편의점 조합 레시피", "5분 컷 야식", "라면 업그레이드"},
 		mood:      "아늑한", sound: "부드러운 로파이 비트", wantsTempo: 0, motion: 0.35, cutRate: 0.8,
+		bpmLo: 70, bpmHi: 105,
 		keywords: []string{"food", "cook", "recipe", "eat", "asmr", "먹방", "요리"},
 		ideas: map[role][]idea{
 			roleHook: {
@@ -304,6 +311,7 @@ var formats = []format{
 		hooks:     []string{"하루를 15초에 담아 봄", "직장인 하루 압축", "박자마다 바뀌는 하루"},
 		titles:    []string{"출근부터 퇴근까지", "대학생 하루 브이로그", "주말 하루 몽타주"},
 		mood:      "경쾌한", sound: "경쾌한 시티팝 느낌 비트", wantsTempo: 1, motion: 0.45, cutRate: 1.5,
+		bpmLo: 100, bpmHi: 128,
 		keywords: []string{"vlog", "day", "montage", "life", "브이로그", "일상"},
 		ideas: map[role][]idea{
 			roleHook: {
@@ -408,6 +416,7 @@ var formats = []format{
 		hooks:     []string{"우리 집 고양이 속마음", "강아지가 말을 한다면", "집사 공감 100%"},
 		titles:    []string{"고양이 속마음 더빙", "산책 가기 전 강아지", "집사 vs 냥이"},
 		mood:      "귀여운", sound: "통통 튀는 우쿨렐레 느낌 비트", wantsTempo: 0, motion: 0.3, cutRate: 0.5,
+		bpmLo: 90, bpmHi: 125,
 		keywords: []string{"cat", "dog", "pet", "animal", "고양이", "강아지"},
 		ideas: map[role][]idea{
 			roleHook: {

@@ -184,7 +184,12 @@ func chooseFormat(a *kmeme.Analysis, r *rng) *format {
 		case f.wantsTempo < 0 && a.Tempo.Confidence > 0.5:
 			score -= 1
 		}
-		score -= 2 * math.Abs(motion-f.motion)
+		if f.bpmHi > 0 && a.HasTempo() {
+			if bpm := *a.Tempo.BPM; bpm >= f.bpmLo && bpm <= f.bpmHi {
+				score += 0.8
+			}
+		}
+		score -= 1.5 * math.Abs(motion-f.motion)
 		score -= 0.7 * math.Abs(math.Log((cutRate+0.05)/(f.cutRate+0.05)))
 		for _, k := range f.keywords {
 			if sem != "" && strings.Contains(sem, k) {
@@ -192,7 +197,7 @@ func chooseFormat(a *kmeme.Analysis, r *rng) *format {
 				break
 			}
 		}
-		score += 1.5 * r.float()
+		score += 1.8 * r.float()
 		if score > bestScore {
 			best, bestScore = i, score
 		}
