@@ -2,24 +2,30 @@ package main
 
 import (
 	"context"
+	"errors"
 
 	"github.com/kmeme-factory/kmeme/internal/httpapi"
 )
 
-// cmdWorker runs the job workers alone, for scaling out on other machines.
+// cmdWorker runs the job workers alone, for scaling out on other machines:
+// every worker process takes pipeline jobs from the same PostgreSQL queue.
 func cmdWorker(ctx context.Context, e env, _ []string) error {
 	a, err := openApp(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer a.close()
+	if a.cfg.Platform.Workers == 0 {
+		return errors.New("KMEME_WORKERS is 0: a worker process with no workers has nothing to do")
+	}
 	var deps httpapi.Deps
 	stop, err := a.platform(ctx, &deps, true)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	a.log.Info("worker running")
+	a.log.Info("worker running", "workers", a.cfg.Platform.Workers)
 	<-ctx.Done()
+	a.log.Info("worker stopping: finishing running jobs", "grace", a.cfg.ShutdownTimeout.String())
 	return nil
 }

@@ -354,6 +354,9 @@ func TestPlatformEndToEnd(t *testing.T) {
 			t.Errorf("file %s starts %q", f.Name, body[:min(len(body), 10)])
 		}
 	}
+	if !got["keyframe-001.jpg"] || !got["keyframe-002.jpg"] {
+		t.Errorf("keyframes of the two shots missing from %v", view.Files)
+	}
 	for name := range want {
 		if !got[name] {
 			t.Errorf("view has no %s (files %v)", name, view.Files)

@@ -59,6 +59,7 @@ func run() error {
 	samples := flag.Int("samples", 1000, "queries per lineage measurement")
 	vecQueries := flag.Int("vector-queries", 200, "queries for recall and latency")
 	creates := flag.Int("creates", 2000, "remixes created for the throughput figure")
+	largest := flag.Int("largest", 100_000, "size of one viral family seeded first (0: none)")
 	keep := flag.Bool("keep", false, "keep the database afterwards")
 	seed := flag.Uint64("seed", 42, "random seed")
 	flag.Parse()
@@ -82,7 +83,7 @@ func run() error {
 
 	// 1. Families.
 	t := time.Now()
-	nodes := genForest(rng, *nNodes)
+	nodes := genForest(rng, *nNodes, *largest)
 	maxDepth, roots, biggest := 0, 0, int32(0)
 	for i := range nodes {
 		maxDepth = max(maxDepth, int(nodes[i].depth))
@@ -380,13 +381,17 @@ func run() error {
 // genForest makes families whose sizes follow a power law (Pareto, alpha
 // 1.2, so a few families hold most remixes) and whose shape mixes
 // preferential attachment (popular remixes get remixed more) with chains
-// (remixes of the newest remix), capped at depth 30.
-func genForest(rng *rand.Rand, total int) []node {
+// (remixes of the newest remix), capped at depth 30. The first family can
+// be forced to a given size, to measure the worst case.
+func genForest(rng *rand.Rand, total, largest int) []node {
 	nodes := make([]node, 0, total)
 	start := time.Now().Add(-30 * 24 * time.Hour)
 	span := 30 * 24 * time.Hour
 	for len(nodes) < total {
 		size := int(math.Min(math.Floor(1/math.Pow(1-rng.Float64(), 1/1.2)), 150_000))
+		if len(nodes) == 0 && largest > 0 {
+			size = largest // one meme that went viral
+		}
 		size = min(size, total-len(nodes))
 		base := int32(len(nodes))
 		born := start.Add(time.Duration(rng.Int64N(int64(span))))
