@@ -334,6 +334,7 @@ type retryAfterHolder struct {
 
 func (h *retryAfterHolder) get() time.Duration { h.mu.Lock(); defer h.mu.Unlock(); return h.d }
 
+// RoundTrip implements http.RoundTripper.
 func (t retryAfterTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := t.base.RoundTrip(r)
 	if err == nil && resp.StatusCode >= 400 {

@@ -35,10 +35,12 @@ type StatusError struct {
 	Err        error
 }
 
+// Error implements error.
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("%s: HTTP %d: %v", e.Provider, e.Status, e.Err)
 }
 
+// Unwrap returns the SDK error.
 func (e *StatusError) Unwrap() error { return e.Err }
 
 // ParseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date
@@ -123,6 +125,7 @@ const (
 	HalfOpen
 )
 
+// String names the state.
 func (s State) String() string {
 	return [...]string{"closed", "open", "half-open"}[s]
 }
