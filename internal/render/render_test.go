@@ -588,3 +588,24 @@ func TestTimebase(t *testing.T) {
 		t.Errorf("fcp(60) at 30 fps = %s", got)
 	}
 }
+
+// TestWriteAllAudioOnly: no video stream, no shots, no keyframes — every
+// file is still written and the timelines fall back to a 1080×1920 30 fps grid.
+func TestWriteAllAudioOnly(t *testing.T) {
+	t.Parallel()
+	a := recipetest.Music(5, 9, 100, 3)
+	a.Video, a.Shots, a.Cuts = nil, nil, nil
+	r, err := recipe.NewLocal().Plan(context.Background(), recipe.PlanInput{Analysis: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := WriteAll(context.Background(), dir, a, r, ""); err != nil {
+		t.Fatal(err)
+	}
+	x, _ := os.ReadFile(filepath.Join(dir, FileFCPXML))
+	if !bytes.Contains(x, []byte(`frameDuration="1/30s" width="1080" height="1920"`)) || !bytes.Contains(x, []byte(`hasVideo="0"`)) {
+		t.Errorf("audio-only fcpxml resources: %s", x[:400])
+	}
+	xmllint(t, x)
+}
