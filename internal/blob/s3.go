@@ -83,6 +83,9 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, contentType strin
 		if _, err := io.Copy(f, ctxReader{ctx, r}); err != nil {
 			return 0, fmt.Errorf("put %s: spool: %w", key, err)
 		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return 0, fmt.Errorf("put %s: spool: %w", key, err)
+		}
 		rs = f
 	}
 	start, err := rs.Seek(0, io.SeekCurrent)
