@@ -127,7 +127,7 @@ func TestRemixBadInput(t *testing.T) {
 }
 
 // TestRemixEndToEnd runs the real measuring engine on a generated clip:
-// a 4-second 9:16 video with a click track at 120 BPM and two scenes.
+// a 3-second 9:16 video with a click track at 120 BPM and two scenes.
 func TestRemixEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: runs ffmpeg and the analyser")
@@ -139,9 +139,9 @@ func TestRemixEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	video := filepath.Join(dir, "clip.mp4")
 	cmd := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error",
-		"-f", "lavfi", "-i", "color=c=red:s=180x320:r=30:d=2",
-		"-f", "lavfi", "-i", "color=c=blue:s=180x320:r=30:d=2",
-		"-f", "lavfi", "-i", "aevalsrc='0.8*sin(2*PI*880*t)*exp(-40*mod(t,0.5))':s=22050:d=4",
+		"-f", "lavfi", "-i", "color=c=red:s=180x320:r=30:d=1.5",
+		"-f", "lavfi", "-i", "color=c=blue:s=180x320:r=30:d=1.5",
+		"-f", "lavfi", "-i", "aevalsrc='0.8*sin(2*PI*880*t)*exp(-40*mod(t,0.5))':s=22050:d=3",
 		"-filter_complex", "[0:v][1:v]concat=n=2:v=1:a=0[v]", "-map", "[v]", "-map", "2:a",
 		"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", video)
 	if out, err := cmd.CombinedOutput(); err != nil {
