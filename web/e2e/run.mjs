@@ -202,8 +202,9 @@ async function main() {
       assert(imgs.every((i) => i.ok && i.alt), `broken or unlabelled keyframe images: ${JSON.stringify(imgs.filter((i) => !i.ok || !i.alt))}`);
       // Clicking the strip seeks: the position label changes.
       const before = await page.textContent("[data-testid=timeline-pos]");
-      const box = await page.locator("[data-testid=timeline]").boundingBox();
-      await page.mouse.click(box.x + box.width * 0.6, box.y + box.height / 2);
+      const strip = page.locator("[data-testid=timeline]");
+      const box = await strip.boundingBox();
+      await strip.click({ position: { x: box.width * 0.6, y: box.height / 2 } });
       assert((await page.textContent("[data-testid=timeline-pos]")) !== before, "clicking the timeline did not seek");
       await shoot(page, "recipe");
       await axeCheck(page, "recipe");

@@ -216,7 +216,13 @@ export function RecipeView() {
               <div className="card">
                 {currentKeyframe ? (
                   // eslint-disable-next-line @next/next/no-img-element
-                  <img src={currentKeyframe} alt={t("keyframe_alt", { n: activeSource + 1, t: formatTime(time) })} style={{ width: "100%", borderRadius: 8 }} />
+                  <img
+                    src={currentKeyframe}
+                    alt={t("keyframe_alt", { n: activeSource + 1, t: formatTime(time) })}
+                    width={analysis?.video?.width || 720}
+                    height={analysis?.video?.height || 1280}
+                    style={{ width: "100%", height: "auto", borderRadius: 8 }}
+                  />
                 ) : null}
                 <div className="btn-row" style={{ marginTop: 8 }}>
                   <button type="button" className="btn small" onClick={() => setPlaying((p) => !p)} aria-pressed={playing}>
