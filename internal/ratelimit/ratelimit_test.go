@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -163,5 +164,40 @@ func TestUnknownBudgetIsUnlimited(t *testing.T) {
 	l := New(nil, Config{})
 	if r, err := l.Allow(context.Background(), "nope", "k", true); err != nil || !r.Allowed {
 		t.Fatalf("= %+v, %v", r, err)
+	}
+}
+
+// TestSlowRedisIsBoundedByTimeout: a Redis that accepts and never answers
+// costs one timeout, then the local limiter decides without waiting.
+func TestSlowRedisIsBoundedByTimeout(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { _, _ = io.Copy(io.Discard, c) }()
+		}
+	}()
+	rdb, err := redis.Open(redis.Config{URL: "redis://" + ln.Addr().String(), Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	l := New(rdb, Config{Budgets: map[string]Budget{"read": {5, time.Minute}}, Timeout: 50 * time.Millisecond, Backoff: time.Hour})
+	start := time.Now()
+	for i := 0; i < 20; i++ {
+		if _, err := l.Allow(context.Background(), "read", "u:slow", false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if el := time.Since(start); el > 2*time.Second {
+		t.Fatalf("20 decisions took %v with a 50ms bound", el)
 	}
 }
