@@ -76,6 +76,11 @@ const blockTau = 0.07
 // (mean over blocks of the best-matching block's mean absolute difference,
 // searching ±search pixels) and the fraction of blocks that changed.
 func compare(a, b *thumb) (mce, changed float64) {
+	return compareInto(a, b, nil)
+}
+
+// compareInto is compare that also stores each block's error in errs.
+func compareInto(a, b *thumb, errs *[blocks]float32) (mce, changed float64) {
 	nb := 0
 	for by := 0; by < Side; by += block {
 		for bx := 0; bx < Side; bx += block {
@@ -106,6 +111,9 @@ func compare(a, b *thumb) (mce, changed float64) {
 				}
 			}
 			best /= block * block
+			if errs != nil {
+				errs[nb] = float32(best)
+			}
 			mce += best
 			if best > blockTau {
 				changed++

@@ -86,6 +86,8 @@ type thumb struct {
 	luma [Side * Side]float32 // 0..1
 	mean float32
 	std  float32
+	// berr is each block's error against the previous frame
+	berr [blocks]float32
 }
 
 // series holds the per-frame scalars; a few bytes a frame, so memory stays
@@ -139,7 +141,7 @@ func (d *Detector) Push(pix []byte, width, height int) {
 	d.s.luma = append(d.s.luma, t.mean)
 	d.s.sharp = append(d.s.sharp, float32(sharpness(t)))
 	if prev := d.at(i - 1); prev != nil {
-		m, c := compare(prev, t)
+		m, c := compareInto(prev, t, &t.berr)
 		d.s.mce = append(d.s.mce, float32(m))
 		d.s.cf = append(d.s.cf, float32(c))
 	} else {
@@ -158,7 +160,7 @@ func (d *Detector) Push(pix []byte, width, height int) {
 // after it are known.
 func (d *Detector) judgeHard(j int) {
 	m, cf := float64(d.s.mce[j]), float64(d.s.cf[j])
-	if m < 0.4*d.opt.CutThreshold || cf < 0.3 {
+	if m < 0.008 {
 		return
 	}
 	// it must stand out from its neighbours (fast motion raises them all)
@@ -174,8 +176,11 @@ func (d *Detector) judgeHard(j int) {
 		strong := m >= d.opt.CutThreshold && cf >= d.opt.ChangedFraction && m >= 2*ref
 		// low-contrast pictures change less in absolute terms; then the
 		// change must tower over its neighbours
-		weak := m >= 5*ref+0.01
-		if !strong && !weak {
+		weak := m >= 5*ref+0.01 && cf >= 0.3
+		// a re-crop of a smooth or repetitive picture changes every block a
+		// little; a caption changes a few blocks a lot
+		subtle := m >= 4*ref+0.012 && d.blockJump(j) >= 0.5
+		if !strong && !weak && !subtle {
 			return
 		}
 	}
@@ -190,7 +195,7 @@ func (d *Detector) judgeHard(j int) {
 	// a flash: the old picture comes back within the look-ahead
 	for k := j + 1; k <= j+d.look && k < d.n; k++ {
 		if f := d.at(k); f != nil {
-			if mm, cc := compare(before, f); cc < d.opt.ChangedFraction*0.7 || mm < d.opt.CutThreshold*0.6 {
+			if mm, _ := compare(before, f); mm < 0.35*m {
 				d.flash++
 				return
 			}
@@ -200,7 +205,7 @@ func (d *Detector) judgeHard(j int) {
 	if after := d.at(j); after != nil {
 		for k := j - 2; k >= j-d.look && k >= 0; k-- {
 			if f := d.at(k); f != nil {
-				if mm, cc := compare(f, after); cc < d.opt.ChangedFraction*0.7 || mm < d.opt.CutThreshold*0.6 {
+				if mm, _ := compare(f, after); mm < 0.35*m {
 					d.flash++
 					return
 				}
@@ -209,6 +214,26 @@ func (d *Detector) judgeHard(j int) {
 	}
 	t := float64(j) / d.fps
 	d.cuts = append(d.cuts, Cut{T: t, Start: t, End: t, Kind: Hard, Confidence: clamp01(m / (3 * d.opt.CutThreshold))})
+}
+
+// blockJump is the share of blocks whose error at frame j is well above
+// their error in the frames on either side.
+func (d *Detector) blockJump(j int) float64 {
+	cur, prev, next := d.at(j), d.at(j-1), d.at(j+1)
+	if cur == nil || prev == nil {
+		return 0
+	}
+	n := 0
+	for b := range blocks {
+		ref := prev.berr[b]
+		if next != nil {
+			ref = max(ref, next.berr[b])
+		}
+		if cur.berr[b] > 3*ref+0.006 {
+			n++
+		}
+	}
+	return float64(n) / blocks
 }
 
 // trace, when set by a test, receives gradual-transition diagnostics.
