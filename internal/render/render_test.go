@@ -350,7 +350,9 @@ func xmllint(t *testing.T, b []byte) {
 }
 
 // writeKeyframes makes small JPEG keyframes for every shot of a.
-func writeKeyframes(t *testing.T, a *kmeme.Analysis) string {
+func writeKeyframes(t *testing.T, a *kmeme.Analysis) string { return writeKeyframesDir(t, a) }
+
+func writeKeyframesDir(t testing.TB, a *kmeme.Analysis) string {
 	t.Helper()
 	dir := t.TempDir()
 	for i, s := range a.Shots {
