@@ -199,6 +199,7 @@ func (c *Cache) usable() bool {
 
 func (c *Cache) fail(op string, err error) {
 	c.m.errors.WithLabelValues(c.opt.Name, op).Inc()
+	c.m.up.WithLabelValues(c.opt.Name).Set(0)
 	c.down.Store(c.opt.Now().Add(c.opt.Backoff).UnixNano())
 }
 
@@ -210,6 +211,9 @@ func (c *Cache) get(ctx context.Context, key string) ([]byte, bool) {
 	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
 	v, err := c.rdb.R.Get(ctx, c.key(key)).Bytes()
+	if err == nil || errors.Is(err, goredis.Nil) {
+		c.m.up.WithLabelValues(c.opt.Name).Set(1)
+	}
 	if errors.Is(err, goredis.Nil) {
 		return nil, false
 	}
@@ -270,6 +274,7 @@ type metrics struct {
 	hits, misses, loads, waitHits, skipped, invalidations *prometheus.CounterVec
 	errors                                                *prometheus.CounterVec
 	latency                                               *prometheus.HistogramVec
+	up                                                    *prometheus.GaugeVec
 }
 
 var (
@@ -296,12 +301,14 @@ func metricsFor(reg prometheus.Registerer) *metrics {
 		skipped:       cv("redis_skipped_total", "Reads that skipped Redis during an error back-off.", "cache"),
 		invalidations: cv("invalidations_total", "Keys invalidated.", "cache"),
 		errors:        cv("errors_total", "Redis errors and timeouts by operation.", "cache", "op"),
+		up: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "kmeme_cache_redis_up",
+			Help: "1 while the cache uses Redis, 0 during an error back-off (reads then go to PostgreSQL)."}, []string{"cache"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "kmeme_cache_get_seconds",
 			Help:    "GetOrLoad latency, hits and loads together.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"cache"}),
 	}
 	if reg != nil {
-		for _, col := range []prometheus.Collector{m.hits, m.misses, m.loads, m.waitHits, m.skipped, m.invalidations, m.errors, m.latency} {
+		for _, col := range []prometheus.Collector{m.hits, m.misses, m.loads, m.waitHits, m.skipped, m.invalidations, m.errors, m.latency, m.up} {
 			_ = reg.Register(col) // a second registry holding the same names is the caller's choice
 		}
 	}

@@ -205,6 +205,9 @@ func TestRedisDownServesLoaderAndCountsOutage(t *testing.T) {
 	if c.Up() {
 		t.Error("Up() during back-off")
 	}
+	if up := testutil.ToFloat64(c.m.up.WithLabelValues("t")); up != 0 {
+		t.Errorf("kmeme_cache_redis_up = %v during the outage", up)
+	}
 }
 
 func TestSlowRedisIsBoundedByTimeout(t *testing.T) {
