@@ -259,3 +259,29 @@ func TestStartStopFlushesOnStop(t *testing.T) {
 		t.Fatalf("ledger after Stop = %d, want 2", got)
 	}
 }
+
+// TestRebuildCountsTheDaysRemixes: Redis lost the counter before any flush;
+// the day's remixes in PostgreSQL still count.
+func TestRebuildCountsTheDaysRemixes(t *testing.T) {
+	t.Parallel()
+	b := setup(t, map[string]int64{"free": 3})
+	b.now.Store(time.Now().UnixNano())
+	ctx := context.Background()
+	user := b.user(t, "nodes@k-meme.com")
+	nodes := postgres.NewNodeService(b.db.Pool)
+	for i := 0; i < 2; i++ {
+		if _, err := nodes.CreateNode(ctx, kmeme.NewNode{OwnerID: &user, Title: "오늘"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := b.svc.Status(ctx, user)
+	if err != nil || st.Used != 2 || st.Left != 1 {
+		t.Fatalf("status without a counter = %+v, %v", st, err)
+	}
+	if _, err := b.svc.Spend(ctx, user, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.Spend(ctx, user, 1); kmeme.ErrorCode(err) != kmeme.EQUOTA {
+		t.Fatalf("rebuilt counter allowed a 4th remix: %v", err)
+	}
+}
