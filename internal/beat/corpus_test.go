@@ -61,6 +61,19 @@ func TestDebugCorpus(t *testing.T) {
 			acc1++
 		}
 		f1, f2 := fmeasure(r.Beats, it.Beats, 0.07), fmeasure(r.Downbeats, it.Downbeats, 0.07)
+		var off float64
+		no := 0
+		for _, b := range r.Beats {
+			for _, tb := range it.Beats {
+				if math.Abs(b-tb) < 0.07 {
+					off += b - tb
+					no++
+				}
+			}
+		}
+		if no > 0 {
+			fmt.Printf("   mean offset %+.1f ms over %d beats\n", 1000*off/float64(no), no)
+		}
 		bf += f1
 		df += f2
 		fmt.Printf("%-30s %6.1f/%6.1f %v conf %.2f beatF %.2f downF %.2f meter %d/%d\n", it.Name, r.BPM, *it.BPM, ok, r.Confidence, f1, f2, r.Meter, it.Meter)

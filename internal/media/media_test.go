@@ -96,6 +96,22 @@ func TestProbeBadInput(t *testing.T) {
 	// ffmpeg writes moov last: the first half has none
 	truncated := writeFile(t, "trunc.mp4", data[:len(data)/2])
 	audioOnly := ffmpeg(t, "a.wav", "-f", "lavfi", "-i", "sine=f=300:d=1")
+	// a WAV whose header claims 2 GB of 8 kHz 8-bit audio: 74 hours
+	liar := func() []byte {
+		var b []byte
+		le32 := func(v uint32) []byte { return []byte{byte(v), byte(v >> 8), byte(v >> 16), byte(v >> 24)} }
+		b = append(b, "RIFF"...)
+		b = append(b, le32(0x7ffffff0)...)
+		b = append(b, "WAVEfmt "...)
+		b = append(b, le32(16)...)
+		b = append(b, 1, 0, 1, 0) // PCM, mono
+		b = append(b, le32(8000)...)
+		b = append(b, le32(8000)...)
+		b = append(b, 1, 0, 8, 0) // block align 1, 8 bits
+		b = append(b, "data"...)
+		b = append(b, le32(0x7fffffd0)...)
+		return append(b, make([]byte, 4096)...)
+	}()
 	for _, tc := range []struct {
 		name string
 		path string
@@ -113,6 +129,8 @@ func TestProbeBadInput(t *testing.T) {
 		{"truncated mp4", truncated, Limits{}, kmeme.EUNSUPPORTED, "not a readable"},
 		{"directory", t.TempDir(), Limits{}, kmeme.EINVALID, "not a regular file"},
 		{"too long", good, Limits{MaxDurationS: 1}, kmeme.ETOOLARGE, "too long"},
+		// ffprobe measures the data actually there, so the lie is harmless
+		{"header claims 74 hours", writeFile(t, "liar.wav", liar), Limits{}, "", ""},
 		{"too wide", good, Limits{MaxWidth: 100}, kmeme.ETOOLARGE, "picture too large"},
 		{"too big", good, Limits{MaxFileBytes: 10}, kmeme.ETOOLARGE, "file too large"},
 		{"too many streams", good, Limits{MaxStreams: 1}, kmeme.ETOOLARGE, "too many streams"},
