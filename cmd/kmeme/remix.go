@@ -40,7 +40,7 @@ func cmdRemix(ctx context.Context, e env, args []string) error {
 }
 
 const remixUsage = `Usage: kmeme remix FILE --out DIR [--platform tiktok|shorts|reels] [--title TEXT]
-                   [--register casual|polite] [--cache-dir DIR] [--no-ai]
+                   [--register casual|polite] [--cache-dir DIR] [--url URL] [--no-ai]
 
 Measures FILE (or reuses the cached analysis of the same bytes), writes a
 Korean remix recipe and the creator's files into DIR: analysis.json,
@@ -58,6 +58,7 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 	register := fs.String("register", string(kmeme.RegisterCasual), "caption register for captions.srt: casual or polite")
 	cacheDir := fs.String("cache-dir", "", "analysis cache (default $XDG_CACHE_HOME/kmeme)")
 	noAI := fs.Bool("no-ai", false, "never call Gemini or Claude")
+	srcURL := fs.String("url", "", "where the video came from (an alias key of the Gemini cache)")
 	file, rest := splitPositional(args)
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -148,7 +149,7 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 	if describer != nil && a.Semantics == nil {
 		say("asking the vision model what is on screen")
 		sem, err := describer.Describe(ctx, kmeme.DescribeInput{
-			VideoPath: file, MIMEType: mimeOf(file), ContentHash: hash, Keyframes: keyframePaths(a, keyframes),
+			VideoPath: file, MIMEType: mimeOf(file), ContentHash: hash, URL: *srcURL, Keyframes: keyframePaths(a, keyframes),
 		})
 		if err != nil {
 			say("vision model skipped: %s", oneLine(err))
