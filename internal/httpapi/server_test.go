@@ -17,9 +17,10 @@ import (
 )
 
 type testBundle struct {
-	srv   *httptest.Server
-	nodes *postgres.NodeService
-	db    *postgres.DB
+	srv    *httptest.Server
+	nodes  *postgres.NodeService
+	db     *postgres.DB
+	userID string
 }
 
 func setup(t *testing.T, mutate ...func(*httpapi.Deps)) *testBundle {
@@ -38,9 +39,21 @@ func setup(t *testing.T, mutate ...func(*httpapi.Deps)) *testBundle {
 	for _, m := range mutate {
 		m(&d)
 	}
-	srv := httptest.NewServer(httpapi.NewServer(d))
+	var userID string
+	if err := db.Pool.QueryRow(context.Background(), `INSERT INTO users (email) VALUES ('owner@example.com') RETURNING id::text`).Scan(&userID); err != nil {
+		t.Fatal(err)
+	}
+	// The trust middleware is not wired here: the caller comes from the test.
+	api := httpapi.NewServer(d)
+	signedIn := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Anonymous") == "" {
+			r = r.WithContext(kmeme.WithCaller(r.Context(), &kmeme.Caller{UserID: userID, Role: kmeme.RoleUser, Via: "test"}))
+		}
+		api.ServeHTTP(w, r)
+	})
+	srv := httptest.NewServer(signedIn)
 	t.Cleanup(srv.Close)
-	return &testBundle{srv: srv, nodes: nodes, db: db}
+	return &testBundle{srv: srv, nodes: nodes, db: db, userID: userID}
 }
 
 func (b *testBundle) do(t *testing.T, method, path, body string, hdr ...string) (*http.Response, []byte) {
@@ -175,7 +188,11 @@ func TestBadInputGetsSpecificProblems(t *testing.T) {
 			t.Errorf("%s: code %q field %q, want %q %q (%s)", c.name, p.Code, p.Field, c.code, c.field, p.Detail)
 		}
 	}
-	resp, data := b.do(t, "POST", "/api/remix", `{"title":"x"}`, "Content-Type", "text/plain")
+	resp, data := b.do(t, "POST", "/api/remix", `{"title":"x"}`, "X-Anonymous", "1")
+	if p := problem(t, resp, data); p.Status != 401 || p.Code != "unauthorized" {
+		t.Errorf("anonymous create: %+v", p)
+	}
+	resp, data = b.do(t, "POST", "/api/remix", `{"title":"x"}`, "Content-Type", "text/plain")
 	if p := problem(t, resp, data); p.Status != 415 {
 		t.Errorf("text/plain body: %+v", p)
 	}
