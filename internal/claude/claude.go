@@ -148,6 +148,9 @@ func (p *Planner) Plan(ctx context.Context, in kmeme.PlanInput) (*kmeme.Recipe, 
 	if err := recipe.Validate(merged, in.Analysis); err != nil {
 		return fallback("merged recipe failed validation (" + shortReason(err) + ")")
 	}
+	if err := recipe.CheckSchema(merged); err != nil {
+		return fallback("merged recipe failed the schema (" + shortReason(err) + ")")
+	}
 	merged.Provenance.Models[kmeme.ProviderClaude] = p.cfg.Model
 	if repaired > 0 {
 		merged.Provenance.Fallbacks = append(merged.Provenance.Fallbacks,

@@ -207,6 +207,9 @@ func TestSuccess(t *testing.T) {
 	if math.Abs(r.Provenance.CostUSD-wantUSD) > 1e-9 {
 		t.Errorf("cost %v, want %v", r.Provenance.CostUSD, wantUSD)
 	}
+	if err := recipe.CheckSchema(r); err != nil {
+		t.Errorf("claude recipe vs schema: %v", err)
+	}
 	// Timing is the local plan's, to the millisecond.
 	local, _ := recipe.NewLocal().Plan(context.Background(), b.in)
 	for i := range local.Shots {

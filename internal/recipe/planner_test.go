@@ -93,6 +93,9 @@ func checkPlan(t *testing.T, a *kmeme.Analysis, r *kmeme.Recipe, sch *jsonschema
 	if err := sch.Validate(v); err != nil {
 		t.Errorf("recipe does not match schema/recipe.v1.json: %v", err)
 	}
+	if err := CheckSchema(r); err != nil {
+		t.Errorf("CheckSchema: %v", err)
+	}
 }
 
 func TestPlanTenVideosTenPlans(t *testing.T) {
@@ -366,5 +369,19 @@ func TestPlanSpeechDerivesPauses(t *testing.T) {
 		if cuts[i] != want[i] {
 			t.Errorf("cut %d at %v, want %v", i, cuts[i], want[i])
 		}
+	}
+}
+
+func TestCheckSchemaRejects(t *testing.T) {
+	t.Parallel()
+	r := plan(t, recipetest.Music(8, 10, 120, 4), kmeme.PlatformTikTok)
+	r.Concept.Platform = "vine"
+	if err := CheckSchema(r); kmeme.ErrorCode(err) != kmeme.EINVALID {
+		t.Errorf("bad platform passed the schema: %v", err)
+	}
+	r.Concept.Platform = kmeme.PlatformTikTok
+	r.Provenance.Parts["captions"] = "gpt"
+	if err := CheckSchema(r); err == nil {
+		t.Error("unknown engine passed the schema")
 	}
 }
