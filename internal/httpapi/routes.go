@@ -1,6 +1,10 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/kmeme-factory/kmeme/internal/recipe"
+)
 
 // addRoutes is the whole route table.
 func (s *Server) addRoutes() {
@@ -9,6 +13,8 @@ func (s *Server) addRoutes() {
 	s.handle(Route{Method: "GET", Path: "/metrics", Summary: "Prometheus metrics", Tag: "ops", ResultType: "text/plain", Handler: s.handleMetrics()})
 	s.handle(Route{Method: "GET", Path: "/openapi.json", Summary: "This API document (OpenAPI 3.1)", Tag: "ops", ResultType: "application/json", Handler: s.handleOpenAPI()})
 	s.handle(Route{Method: "GET", Path: "/docs", Summary: "Human-readable API documentation", Tag: "ops", ResultType: "text/html", Handler: s.handleDocs()})
+	s.handle(Route{Method: "GET", Path: "/api/schema/recipe.v1.json", Summary: "The recipe's JSON Schema (version 1)", Tag: "remix",
+		ResultType: "application/schema+json", Handler: s.handleRecipeSchema()})
 
 	// The remix, video, lineage, search and places routes are the
 	// platform's (platform.go).
@@ -31,4 +37,14 @@ var pageParams = []Param{
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	writeProblem(w, Problem{Type: "https://k-meme.com/problems/not_found", Title: "Not found", Status: 404,
 		Code: "not_found", Detail: "no such route", Instance: r.URL.Path, RequestID: RequestID(r.Context())})
+}
+
+// handleRecipeSchema publishes the recipe's JSON Schema so that clients and
+// other engines can validate what they send or receive.
+func (s *Server) handleRecipeSchema() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/schema+json")
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		_, _ = w.Write(recipe.SchemaJSON)
+	})
 }

@@ -315,6 +315,11 @@ func TestOpenAPIAndDocsAndMetrics(t *testing.T) {
 	if props["parent_id"] == nil || props["depth"] == nil {
 		t.Errorf("RemixNode schema = %v", node)
 	}
+	resp, data = b.do(t, "GET", "/api/schema/recipe.v1.json", "")
+	var schema map[string]any
+	if err := json.Unmarshal(data, &schema); err != nil || resp.StatusCode != 200 || schema["$schema"] == nil {
+		t.Errorf("recipe schema: %d %v", resp.StatusCode, err)
+	}
 	resp, data = b.do(t, "GET", "/docs", "")
 	if resp.StatusCode != 200 || !strings.Contains(string(data), "/api/remix/{id}") {
 		t.Errorf("docs: %d", resp.StatusCode)
