@@ -181,3 +181,22 @@ func TestS3AgainstFake(t *testing.T) {
 		t.Errorf("delete twice: %v", err)
 	}
 }
+
+func FuzzCheckKey(f *testing.F) {
+	for _, s := range []string{"videos/ab/c", "../x", "a//b", "a/./b", "nodes/x/files/guide.pdf", "/etc/passwd", "a\\..\\b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, key string) {
+		if CheckKey(key) != nil {
+			return
+		}
+		// An accepted key is a clean relative path that stays under the root.
+		if filepath.IsAbs(key) || filepath.Clean(key) != key || key == ".." || strings.HasPrefix(key, "../") || strings.Contains(key, "\\") {
+			t.Fatalf("accepted unsafe key %q", key)
+		}
+		root := "/srv/blobs"
+		if p := filepath.Join(root, key); !strings.HasPrefix(p, root+"/") {
+			t.Fatalf("key %q escapes to %s", key, p)
+		}
+	})
+}

@@ -137,3 +137,31 @@ func TestFetchLimits(t *testing.T) {
 		t.Errorf("default policy fetched loopback: %v", err)
 	}
 }
+
+func FuzzCheckURL(f *testing.F) {
+	for _, s := range []string{"http://example.com/a.mp4", "http://0x7f000001/", "http://127.1/", "http://[::ffff:127.0.0.1]/",
+		"https://169.254.169.254/", "file:///etc/passwd", "http://10.0.0.1:80/", "http://2130706433/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		u, err := CheckURL(raw)
+		if err != nil {
+			if kmeme.ErrorCode(err) != kmeme.EINVALID {
+				t.Fatalf("CheckURL(%q) = %v, want EINVALID", raw, err)
+			}
+			return
+		}
+		if u.Scheme != "http" && u.Scheme != "https" {
+			t.Fatalf("accepted scheme %q", u.Scheme)
+		}
+		host := u.Hostname()
+		if a, err := netip.ParseAddr(host); err == nil {
+			// Only plain loopback passes here; the dialer refuses it later.
+			if CheckAddr(a, false) != nil && !(a.IsLoopback() && !a.Is4In6()) {
+				t.Fatalf("accepted internal address %s in %q", a, raw)
+			}
+		} else if numericHost.MatchString(host) {
+			t.Fatalf("accepted numeric host %q", host)
+		}
+	})
+}

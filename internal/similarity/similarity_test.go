@@ -105,3 +105,25 @@ func TestStripParticle(t *testing.T) {
 		}
 	}
 }
+
+func FuzzTextEmbedding(f *testing.F) {
+	for _, s := range []string{"출근길 댄스 챌린지", "office dance", "", "ㅋㅋㅋ", "\xff\xfe", "밈을 밈이 밈"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v := TextEmbedding(s)
+		if len(v) != TextDim {
+			t.Fatalf("dim %d", len(v))
+		}
+		n := 0.0
+		for _, x := range v {
+			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+				t.Fatalf("non-finite component for %q", s)
+			}
+			n += float64(x) * float64(x)
+		}
+		if n != 0 && math.Abs(n-1) > 1e-4 {
+			t.Fatalf("norm² %v for %q", n, s)
+		}
+	})
+}
