@@ -80,6 +80,18 @@ export function LineageView() {
 
   useEffect(() => {
     fit();
+    // Refit when the drawing area changes size (rotation, window resize).
+    const svg = svgRef.current;
+    if (!svg || typeof ResizeObserver === "undefined") return;
+    let w = svg.clientWidth;
+    const ro = new ResizeObserver(() => {
+      if (svg.clientWidth !== w) {
+        w = svg.clientWidth;
+        fit();
+      }
+    });
+    ro.observe(svg);
+    return () => ro.disconnect();
   }, [fit]);
 
   const zoom = (f: number, ax?: number, ay?: number) =>

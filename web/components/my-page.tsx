@@ -15,6 +15,7 @@ export function MyPage() {
   const router = useRouter();
   const [remixes, setRemixes] = useState<RemixNode[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
   const [confirm, setConfirm] = useState("");
   const [busy, setBusy] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
@@ -24,7 +25,10 @@ export function MyPage() {
     api
       .myRemixes(100)
       .then((r) => setRemixes(r.items))
-      .catch((e) => setError(errorText(e)));
+      .catch((e) => {
+        setRemixes([]);
+        setListError(errorText(e));
+      });
   }, [user, errorText]);
 
   if (!loaded) return <p aria-busy="true">{t("loading")}</p>;
@@ -105,7 +109,13 @@ export function MyPage() {
         </p>
       )}
       <h2>{t("my_remixes")}</h2>
-      {remixes === null ? <p className="muted">{t("loading")}</p> : <NodeList items={remixes.map((node) => ({ node }))} empty={t("no_remixes")} />}
+      {remixes === null ? (
+        <p className="muted">{t("loading")}</p>
+      ) : listError ? (
+        <p className="error">{listError}</p>
+      ) : (
+        <NodeList items={remixes.map((node) => ({ node }))} empty={t("no_remixes")} />
+      )}
       <dialog ref={dialog} aria-labelledby="del-h" aria-describedby="del-b">
         <form
           method="dialog"

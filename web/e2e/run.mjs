@@ -268,6 +268,15 @@ async function main() {
       await axeCheck(page, "map");
     });
 
+    await step("my page lists my remixes and today's quota", async () => {
+      if (!state.first) throw new Skip("no remix");
+      await page.goto(`${BASE}/me/`);
+      await settle(page);
+      assert(/\d+\s*\/\s*\d+/.test((await page.textContent("[data-testid=quota]")) || ""), "no quota shown");
+      await need("GET", "/api/me/remixes");
+      await page.locator(`[data-testid=node-list] a[href*="${state.first}"]`).first().waitFor({ timeout: 10_000 });
+    });
+
     await step("my page: export my data", async () => {
       if (!signedIn) throw new Skip("not signed in");
       await need("GET", "/api/me/export");
