@@ -52,9 +52,28 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
 	hub := postgres.NewProgressHub(a.db.Pool, a.log)
 	hubDone := hub.Start(hubCtx)
+	store := postgres.NewPlatformStore(a.db.Pool)
+	purgeDone := make(chan struct{})
+	go func() { // idempotency keys are kept for 24 hours
+		defer close(purgeDone)
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			if n, err := store.PurgeIdempotencyKeys(hubCtx, 24); err != nil && hubCtx.Err() == nil {
+				a.log.Warn("purge idempotency keys", "err", err)
+			} else if n > 0 {
+				a.log.Info("purged idempotency keys", "count", n)
+			}
+			select {
+			case <-hubCtx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
 
 	deps.Platform = httpapi.PlatformDeps{
-		DB: a.db, Store: postgres.NewPlatformStore(a.db.Pool), Blobs: blobs, Jobs: pipe, Progress: hub,
+		DB: a.db, Store: store, Blobs: blobs, Jobs: pipe, Progress: hub,
 		Importer:       importer.New(importer.Options{MaxBytes: pc.MaxUploadBytes, Timeout: pc.ImportTimeout}),
 		MaxUploadBytes: pc.MaxUploadBytes, SpoolDir: workDir, Views: views,
 	}
@@ -67,6 +86,7 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 		}
 		stopHub()
 		<-hubDone
+		<-purgeDone
 	}, nil
 }
 

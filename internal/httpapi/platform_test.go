@@ -310,6 +310,21 @@ func TestPlatformEndToEnd(t *testing.T) {
 	if last.Event != "done" || last.Data["percent"].(float64) != 100 {
 		t.Fatalf("last event %+v (all %v)", last, evs)
 	}
+	// Reconnecting after the end gets the end at once, not a hanging stream.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	req, _ := http.NewRequestWithContext(ctx, "GET", b.srv.URL+"/api/remix/"+root.ID+"/events", nil)
+	req.Header.Set("X-Test-User", b.userA)
+	req.Header.Set("Last-Event-ID", "1000000")
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Errorf("reconnect: %v", err)
+	} else {
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), "event: done") {
+			t.Errorf("reconnect after the end: %q", body)
+		}
+	}
+	cancel()
 	stages := map[string]bool{}
 	prev := -1.0
 	for _, e := range evs {

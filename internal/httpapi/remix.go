@@ -471,6 +471,13 @@ func (s *Server) handleRemixEvents() http.Handler {
 			if len(evs) == 100 {
 				continue
 			}
+			if len(evs) == 0 && (n.Status == kmeme.StatusDone || n.Status == kmeme.StatusFailed) {
+				// Finished before this stream began and the client has seen
+				// the events (Last-Event-ID): say so instead of waiting.
+				d := eventData{Stage: string(n.Status), Percent: 100, Status: string(n.Status), Error: n.Error}
+				send(string(n.Status), after, d)
+				return
+			}
 			select {
 			case <-ctx.Done():
 				return
