@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
@@ -27,6 +28,28 @@ type Service struct {
 	// AdminEmails get the admin role at sign-up and Firebase sign-in.
 	AdminEmails []string
 	Now         func() time.Time
+
+	hashOnce  sync.Once
+	hashSlots chan struct{}
+}
+
+// maxConcurrentHashes bounds argon2id work at once: each hash holds
+// Params.Memory (19 MiB by default), so a burst of sign-ins from many IPs
+// must queue rather than exhaust memory.
+const maxConcurrentHashes = 4
+
+// hashing runs fn holding one of the hashing slots, or gives up with
+// EUNAVAILABLE when ctx ends first.
+func (s *Service) hashing(ctx context.Context, fn func()) error {
+	s.hashOnce.Do(func() { s.hashSlots = make(chan struct{}, maxConcurrentHashes) })
+	select {
+	case s.hashSlots <- struct{}{}:
+	case <-ctx.Done():
+		return &kmeme.Error{Code: kmeme.EUNAVAILABLE, RetryAfterS: 1, Message: "too many sign-ins at once; try again", Err: ctx.Err()}
+	}
+	defer func() { <-s.hashSlots }()
+	fn()
+	return nil
 }
 
 // Session is what a successful sign-in answers.
@@ -74,7 +97,11 @@ func (s *Service) Signup(ctx context.Context, email, password, displayName, ip s
 	if len([]rune(displayName)) > 60 {
 		return nil, kmeme.FieldError("display_name", "must be at most 60 characters")
 	}
-	hash, err := HashPassword(password, s.Params)
+	var hash string
+	var err error
+	if herr := s.hashing(ctx, func() { hash, err = HashPassword(password, s.Params) }); herr != nil {
+		return nil, herr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -100,12 +127,19 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (*Sessi
 	if err != nil && kmeme.ErrorCode(err) != kmeme.ENOTFOUND {
 		return nil, err
 	}
+	hash := dummyHash // an unknown e-mail costs the same as a wrong password
+	if u != nil && u.PasswordHash != "" {
+		hash = u.PasswordHash
+	}
+	ok := false
+	if err := s.hashing(ctx, func() { ok = VerifyPassword(password, hash) }); err != nil {
+		return nil, err
+	}
 	if u == nil || u.PasswordHash == "" {
-		VerifyPassword(password, dummyHash)
 		_ = s.Audit.Record(ctx, "", postgres.AuditLoginFailed, ip, nil)
 		return nil, errBadLogin
 	}
-	if !VerifyPassword(password, u.PasswordHash) {
+	if !ok {
 		_ = s.Audit.Record(ctx, u.ID, postgres.AuditLoginFailed, ip, nil)
 		return nil, errBadLogin
 	}
