@@ -45,8 +45,7 @@ type RefreshGrant struct {
 	Family string
 }
 
-// ErrRefreshReused is returned (as EUNAUTHORIZED) when a spent token is
-// presented again: the whole family is revoked.
+// errRefreshInvalid answers unknown, expired and revoked refresh tokens alike.
 var errRefreshInvalid = kmeme.Errorf(kmeme.EUNAUTHORIZED, "the refresh token is invalid or expired; sign in again")
 
 // SpendRefresh marks a refresh token used and returns its grant; the caller
