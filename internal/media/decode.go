@@ -141,7 +141,10 @@ func DecodeFrames(ctx context.Context, info *Info, lim Limits, opt FrameOptions,
 	if opt.Gray {
 		pixFmt, bpp = "gray", 1
 	}
-	vf := fmt.Sprintf("scale=%d:%d:flags=area,fps=%s,format=%s", opt.Width, opt.Height, rate, pixFmt)
+	// two-stage reduction: a cheap bilinear pass to 4× the target, then an
+	// area average; one area pass from 1080p costs a quarter of the decode
+	vf := fmt.Sprintf("scale=%d:%d:flags=fast_bilinear,scale=%d:%d:flags=area,fps=%s,format=%s",
+		4*opt.Width, 4*opt.Height, opt.Width, opt.Height, rate, pixFmt)
 	args = append(args, "-map", "0:v:0", "-an", "-sn", "-dn",
 		"-t", strconv.FormatFloat(lim.MaxDurationS, 'f', 3, 64),
 		"-vf", vf, "-f", "rawvideo", "pipe:1")
