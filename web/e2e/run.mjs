@@ -332,6 +332,16 @@ async function main() {
           await shoot(page, name);
           await axeCheck(page, name);
           if (name === "recipe-fixture") {
+            // Zoomed in, the strip follows playback: the playhead stays drawn
+            // after playing past the first window.
+            for (let i = 0; i < 3; i++) await page.getByRole("button", { name: /확대|Zoom in/ }).first().click();
+            await page.click("[data-testid=play]");
+            await page.waitForFunction(() => {
+              const m = /(\d+):(\d+\.\d)/.exec(document.querySelector("[data-testid=timeline-pos]")?.textContent || "");
+              return m && Number(m[1]) * 60 + Number(m[2]) > 6;
+            }, null, { timeout: 15_000 });
+            await page.click("[data-testid=play]");
+            assert((await page.locator("[data-testid=timeline] [data-kind=playhead]").count()) === 1, "playhead left the zoomed strip during playback");
             // Dark mode and English switch keep the page accessible.
             await page.click("[data-testid=theme-toggle]");
             await page.click("[data-testid=lang-toggle]");

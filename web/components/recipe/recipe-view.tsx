@@ -225,7 +225,7 @@ export function RecipeView() {
                   />
                 ) : null}
                 <div className="btn-row" style={{ marginTop: 8 }}>
-                  <button type="button" className="btn small" onClick={() => setPlaying((p) => !p)} aria-pressed={playing}>
+                  <button type="button" className="btn small" onClick={() => setPlaying((p) => !p)} aria-pressed={playing} data-testid="play">
                     {playing ? "❚❚" : "▶"} <span className="visually-hidden">{t("playhead")}</span>
                   </button>
                   <span className="muted small-text">
