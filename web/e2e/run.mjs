@@ -80,6 +80,9 @@ function makeVideo(dir, name, hue) {
 async function shoot(page, name) {
   for (const [vp, size] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(size);
+    // Scroll to the top first: a sticky header would otherwise be drawn
+    // mid-page in a full-page shot.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(150); // layout settle after resize (not a test wait)
     save(join(OUT, "screenshots", `${name}-${vp}.png`), await page.screenshot({ fullPage: true }));
   }
