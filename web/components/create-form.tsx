@@ -4,7 +4,7 @@
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
-import { api, ApiError, CSRF_COOKIE, readCookie } from "@/lib/api";
+import { api, ApiError, CSRF_COOKIE, parseRetryAfter, readCookie } from "@/lib/api";
 import { KOREA_SIDO, centroid } from "@/lib/korea";
 import { normalizeStage, overallPercent, stageDetail, uploadFile, watchProgress } from "@/lib/progress";
 import type { Problem, RemixNode, Video } from "@/lib/types";
@@ -122,7 +122,7 @@ export function CreateForm() {
       if (file) {
         const up = uploadFile("/api/videos", file, file.name, readCookie(document.cookie, CSRF_COOKIE), (p) => setPercent(overallPercent("upload", p)));
         const res = await up.done;
-        if (res.status < 200 || res.status >= 300) throw new ApiError(res.status, (res.body as Problem) ?? {});
+        if (res.status < 200 || res.status >= 300) throw new ApiError(res.status, (res.body as Problem) ?? {}, parseRetryAfter(res.retryAfter ?? null));
         video = res.body as Video;
       } else {
         video = await api.importVideo(url.trim());

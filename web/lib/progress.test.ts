@@ -117,8 +117,9 @@ class FakeXHR implements XHRLike {
   abort() {
     this.onabort?.();
   }
-  getResponseHeader() {
-    return null;
+  respHeaders: Record<string, string> = {};
+  getResponseHeader(n: string) {
+    return this.respHeaders[n] ?? null;
   }
 }
 
@@ -143,10 +144,11 @@ describe("uploadFile", () => {
     const x = new FakeXHR();
     const up = uploadFile("/api/videos", new Blob(["abc"]), "a.mp4", null, () => {}, () => x);
     expect(x.headers["X-CSRF-Token"]).toBeUndefined();
-    x.status = 413;
-    x.responseText = '{"code":"too_large"}';
+    x.status = 429;
+    x.respHeaders["Retry-After"] = "7";
+    x.responseText = '{"code":"rate_limited"}';
     x.onload?.();
-    await expect(up.done).resolves.toEqual({ status: 413, body: { code: "too_large" } });
+    await expect(up.done).resolves.toEqual({ status: 429, body: { code: "rate_limited" }, retryAfter: "7" });
     const y = new FakeXHR();
     const up2 = uploadFile("/u", new Blob([]), "b", null, () => {}, () => y);
     y.onerror?.();

@@ -134,6 +134,8 @@ export interface XHRLike {
 export interface UploadResult {
   status: number;
   body: unknown;
+  /** Retry-After header, raw, on 429/503. */
+  retryAfter?: string;
 }
 
 /**
@@ -165,7 +167,8 @@ export function uploadFile(
         body = null;
       }
       if (xhr.status >= 200 && xhr.status < 300) onPercent(100);
-      resolve({ status: xhr.status, body });
+      const retryAfter = xhr.getResponseHeader("Retry-After") ?? undefined;
+      resolve(retryAfter ? { status: xhr.status, body, retryAfter } : { status: xhr.status, body });
     };
     xhr.onerror = () => reject(new Error("network"));
     xhr.onabort = () => reject(new Error("aborted"));
