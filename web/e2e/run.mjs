@@ -110,7 +110,8 @@ async function useFixtures(page, opts = {}) {
 }
 
 async function main() {
-  rmSync(OUT, { recursive: true, force: true });
+  // Keep serve.log (written by with-server.sh); start the rest afresh.
+  for (const d of ["screenshots", "axe", "results.json"]) rmSync(join(OUT, d), { recursive: true, force: true });
   const browser = await launch();
   const { context } = browser;
   const page = context.pages()[0] ?? (await context.newPage());
