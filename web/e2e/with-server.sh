@@ -59,4 +59,10 @@ done
 echo "== kmeme serve at $base (database $db)"
 
 cd web
-KMEME_E2E_BASE="$base" "$@"
+status=0
+KMEME_E2E_BASE="$base" "$@" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "--- last lines of web/test-output/serve.log" >&2
+  tail -n 40 test-output/serve.log >&2 || true
+fi
+exit "$status"
