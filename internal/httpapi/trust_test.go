@@ -67,6 +67,8 @@ type trustOptions struct {
 	plans   map[string]int64
 	certURL string
 	privacy func(*postgres.DB, *redis.Client) httpapi.Privacy
+	// platform turns on the platform's storage (idempotency, videos).
+	platform bool
 }
 
 type trustBundle struct {
@@ -134,6 +136,9 @@ func trustSetup(t *testing.T, o trustOptions) *trustBundle {
 	}
 	if o.privacy != nil {
 		d.Trust.Privacy = o.privacy(db, rdb)
+	}
+	if o.platform {
+		d.Platform = httpapi.PlatformDeps{DB: db, Store: postgres.NewPlatformStore(db.Pool)}
 	}
 	srv := httptest.NewServer(httpapi.NewServer(d))
 	t.Cleanup(srv.Close)
