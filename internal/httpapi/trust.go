@@ -159,11 +159,20 @@ func (s *Server) guard(rt Route, h http.Handler) http.Handler {
 			return
 		}
 		rec := &recorder{ResponseWriter: w}
-		h.ServeHTTP(rec, r)
-		if rec.status >= 400 || w.Header().Get("Idempotent-Replayed") == "true" {
+		refund := func() {
 			if err := s.Trust.Quota.Refund(context.WithoutCancel(ctx), caller.UserID, st.Day, int64(rt.Quota)); err != nil {
 				s.Log.WarnContext(ctx, "quota refund failed", "err", err.Error(), "user_id", caller.UserID)
 			}
+		}
+		defer func() {
+			if p := recover(); p != nil {
+				refund() // a crashed handler did not deliver
+				panic(p)
+			}
+		}()
+		h.ServeHTTP(rec, r)
+		if rec.status >= 400 || w.Header().Get("Idempotent-Replayed") == "true" {
+			refund()
 		}
 	})
 }
