@@ -7,6 +7,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -46,6 +47,10 @@ type Config struct {
 	// CORSOrigins are the allowed browser origins (KMEME_CORS_ORIGINS,
 	// comma-separated, default the specification's three).
 	CORSOrigins []string
+	// TrustedProxies are the CIDRs of load balancers whose X-Forwarded-For
+	// is believed for the client's address (KMEME_TRUSTED_PROXIES,
+	// comma-separated, default none: the peer address is the client).
+	TrustedProxies []netip.Prefix
 	// MaxBodyBytes caps JSON request bodies (KMEME_MAX_BODY_BYTES, default 1 MiB).
 	MaxBodyBytes int64
 	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout are the
@@ -165,6 +170,23 @@ func (p *parser) list(name, def string) []string {
 	return out
 }
 
+func (p *parser) prefixes(name string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range p.list(name, "") {
+		pf, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				p.errs = append(p.errs, fmt.Errorf("%s: %q is not an address or CIDR such as 10.0.0.0/8", name, s))
+				continue
+			}
+			pf = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, pf.Masked())
+	}
+	return out
+}
+
 // FromEnv reads the configuration with getenv (os.Getenv in production) and validates it.
 func FromEnv(getenv func(string) string) (*Config, error) {
 	p := &parser{get: getter(getenv)}
@@ -179,6 +201,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		RedisPrefix:        p.str("KMEME_REDIS_PREFIX", ""),
 		HTTPAddr:           p.str("KMEME_HTTP_ADDR", "127.0.0.1:8080"),
 		CORSOrigins:        p.list("KMEME_CORS_ORIGINS", DefaultCORSOrigins),
+		TrustedProxies:     p.prefixes("KMEME_TRUSTED_PROXIES"),
 		MaxBodyBytes:       p.int64("KMEME_MAX_BODY_BYTES", 1<<20),
 		ReadHeaderTimeout:  p.dur("KMEME_HTTP_READ_HEADER_TIMEOUT", 5*time.Second),
 		ReadTimeout:        p.dur("KMEME_HTTP_READ_TIMEOUT", 120*time.Second),

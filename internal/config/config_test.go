@@ -28,14 +28,18 @@ func TestDefaults(t *testing.T) {
 func TestOverridesAndFallbacks(t *testing.T) {
 	t.Parallel()
 	c, err := FromEnv(env(map[string]string{
-		"DATABASE_URL":       "postgres://u@db:5432/x",
-		"KMEME_REDIS_URL":    "rediss://default:pw@upstash.example:6379",
-		"KMEME_CORS_ORIGINS": " https://a.example , ",
-		"KMEME_DB_MAX_CONNS": "8",
-		"KMEME_DB_MIN_CONNS": "2",
+		"DATABASE_URL":          "postgres://u@db:5432/x",
+		"KMEME_REDIS_URL":       "rediss://default:pw@upstash.example:6379",
+		"KMEME_CORS_ORIGINS":    " https://a.example , ",
+		"KMEME_DB_MAX_CONNS":    "8",
+		"KMEME_DB_MIN_CONNS":    "2",
+		"KMEME_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7",
 	}))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(c.TrustedProxies) != 2 || c.TrustedProxies[1].String() != "192.0.2.7/32" {
+		t.Errorf("trusted proxies = %v", c.TrustedProxies)
 	}
 	if c.DatabaseURL != "postgres://u@db:5432/x" || c.DBMaxConns != 8 || len(c.CORSOrigins) != 1 {
 		t.Errorf("overrides not applied: %+v", c)
@@ -57,6 +61,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"KMEME_MAX_BODY_BYTES":       {"KMEME_MAX_BODY_BYTES": "10"},
 		"KMEME_WORKERS":              {"KMEME_WORKERS": "-1"},
 		"KMEME_DB_STATEMENT_TIMEOUT": {"KMEME_DB_STATEMENT_TIMEOUT": "-1s"},
+		"KMEME_TRUSTED_PROXIES":      {"KMEME_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"},
 	}
 	for name, vars := range cases {
 		_, err := FromEnv(env(vars))

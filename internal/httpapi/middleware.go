@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -223,13 +224,59 @@ func withAccessLog(log *slog.Logger, m *Metrics) func(http.Handler) http.Handler
 	}
 }
 
-// clientIP is the peer address; proxies' headers are not trusted here.
+const clientIPKey ctxKey = iota + 100
+
+// clientIP is the caller's address as established by withClientIP, or the
+// peer address.
 func clientIP(r *http.Request) string {
+	if ip, ok := r.Context().Value(clientIPKey).(string); ok {
+		return ip
+	}
+	return peerIP(r)
+}
+
+func peerIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// withClientIP decides the caller's address once per request. Proxy
+// headers are believed only from trusted proxies: X-Forwarded-For is read
+// from the right, skipping trusted hops, and the first other address is
+// the client. Everyone else's headers are ignored, so a client cannot
+// choose its own rate-limit key.
+func withClientIP(trusted []netip.Prefix) func(http.Handler) http.Handler {
+	isTrusted := func(a netip.Addr) bool {
+		a = a.Unmap()
+		for _, p := range trusted {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ip := peerIP(r)
+			if peer, err := netip.ParseAddr(ip); err == nil && len(trusted) > 0 && isTrusted(peer) {
+				hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+				for i := len(hops) - 1; i >= 0; i-- {
+					a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+					if err != nil {
+						break
+					}
+					ip = a.Unmap().String()
+					if !isTrusted(a) {
+						break
+					}
+				}
+			}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientIPKey, ip)))
+		})
+	}
 }
 
 // withTimeout bounds a handler's context.

@@ -8,6 +8,7 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
@@ -19,6 +20,8 @@ type Deps struct {
 	Metrics *Metrics
 	Version string
 
+	// TrustedProxies are the load balancers whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
 	// CORSOrigins are the browser origins allowed to call the API.
 	CORSOrigins []string
 	// MaxBodyBytes caps JSON bodies.
@@ -53,6 +56,7 @@ func NewServer(d Deps) http.Handler {
 	h = withCORS(s.CORSOrigins)(h)
 	h = withSecurityHeaders(true)(h)
 	h = withRecover(s.Log)(h)
+	h = withClientIP(s.TrustedProxies)(h)
 	h = withRequestID(h)
 	return h
 }

@@ -41,7 +41,8 @@ func Open(c Config) (*Client, error) {
 	opt.ReadTimeout = c.Timeout
 	opt.WriteTimeout = c.Timeout
 	opt.PoolTimeout = c.Timeout
-	opt.MaxRetries = 0 // callers decide; a slow Redis must not multiply latency
+	opt.MaxRetries = 0    // callers decide; a slow Redis must not multiply latency
+	opt.DialerRetries = 1 // a dead Redis fails in one dial timeout, not five
 	opt.ContextTimeoutEnabled = true
 	return &Client{R: goredis.NewClient(opt), prefix: c.Prefix}, nil
 }
