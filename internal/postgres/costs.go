@@ -124,4 +124,6 @@ func (l *CostLedger) Summary(ctx context.Context, month string) (*kmeme.CostSumm
 }
 
 // String is for logs.
-func (l *CostLedger) String() string { return fmt.Sprintf("postgres cost ledger (budget $%.2f)", l.budgetUSD) }
+func (l *CostLedger) String() string {
+	return fmt.Sprintf("postgres cost ledger (budget $%.2f)", l.budgetUSD)
+}
