@@ -266,6 +266,9 @@ func (d *Detector) judgeGradual(c int) {
 			return
 		}
 	}
+	if rawDiff(A, B) < 0.4*d.opt.CutThreshold {
+		return // the ends are alike: no transition between them
+	}
 	m, cf := compare(A, B)
 	if m < 0.4*d.opt.CutThreshold || cf < 0.3 {
 		return
