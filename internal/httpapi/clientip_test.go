@@ -12,7 +12,7 @@ func TestClientIPBelievesOnlyTrustedProxies(t *testing.T) {
 	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
 	cases := []struct {
 		name, peer, xff, want string
-		trusted             []netip.Prefix
+		trusted               []netip.Prefix
 	}{
 		{"no proxies configured", "203.0.113.9:1234", "1.2.3.4", "203.0.113.9", nil},
 		{"untrusted peer's header ignored", "203.0.113.9:1234", "1.2.3.4", "203.0.113.9", trusted},

@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/recipe"
 )
 
@@ -18,6 +20,9 @@ func (s *Server) addRoutes() {
 
 	// The remix, video, lineage, search and places routes are the
 	// platform's (platform.go).
+	s.handle(Route{Method: "GET", Path: "/api/me/remixes", Summary: "My remixes, newest first", Tag: "account",
+		Query: pageParams, Result: nodeList{}, Auth: true, Handler: s.handleMyRemixes()})
+
 	s.addPlatformRoutes()
 	s.addTrustRoutes()
 
@@ -46,5 +51,35 @@ func (s *Server) handleRecipeSchema() http.Handler {
 		w.Header().Set("Content-Type", "application/schema+json")
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		_, _ = w.Write(recipe.SchemaJSON)
+	})
+}
+
+// ownedLister is implemented by postgres.NodeService.
+type ownedLister interface {
+	ListOwned(ctx context.Context, ownerID string, p kmeme.Page) ([]*kmeme.RemixNode, string, error)
+}
+
+func (s *Server) handleMyRemixes() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := kmeme.CallerFrom(r.Context())
+		lister, ok := s.Nodes.(ownedLister)
+		if c == nil || !ok {
+			writeError(w, r, s.Log, kmeme.Errorf(kmeme.EUNAUTHORIZED, "sign in first"))
+			return
+		}
+		p, err := pageFrom(r)
+		if err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
+		items, next, err := lister.ListOwned(r.Context(), c.UserID, p)
+		if err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
+		if items == nil {
+			items = []*kmeme.RemixNode{}
+		}
+		writeJSON(w, http.StatusOK, nodeList{Items: items, Next: next})
 	})
 }

@@ -136,6 +136,19 @@ func TestRemixLifecycle(t *testing.T) {
 		t.Errorf("view = %s", data)
 	}
 
+	resp, data = b.do(t, "GET", "/api/me/remixes?limit=1", "")
+	var mine struct {
+		Items []kmeme.RemixNode `json:"items"`
+		Next  string            `json:"next"`
+	}
+	_ = json.Unmarshal(data, &mine)
+	if resp.StatusCode != 200 || len(mine.Items) != 1 || mine.Items[0].ID != child.ID || mine.Next == "" {
+		t.Errorf("my remixes: %d %s", resp.StatusCode, data)
+	}
+	if resp, _ = b.do(t, "GET", "/api/me/remixes", "", "X-Anonymous", "1"); resp.StatusCode != 401 {
+		t.Errorf("anonymous my remixes: %d", resp.StatusCode)
+	}
+
 	resp, data = b.do(t, "GET", "/api/remix/"+root.ID+"/children?limit=10", "")
 	if resp.StatusCode != 200 || !strings.Contains(string(data), child.ID) {
 		t.Fatalf("children: %d %s", resp.StatusCode, data)

@@ -279,6 +279,28 @@ func (s *NodeService) ListChildren(ctx context.Context, id string, p kmeme.Page)
 	return pageOut(nodes, limit)
 }
 
+// ListOwned lists a user's remixes, newest first, a page at a time.
+func (s *NodeService) ListOwned(ctx context.Context, ownerID string, p kmeme.Page) ([]*kmeme.RemixNode, string, error) {
+	u, err := ParseID("owner_id", ownerID)
+	if err != nil {
+		return nil, "", err
+	}
+	limit, before, err := pageArgs(p)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+nodeColumns+` FROM remix_nodes n
+		WHERE n.owner_id = $1 AND ($2::uuid IS NULL OR n.id < $2) ORDER BY n.id DESC LIMIT $3`, u, before, limit+1)
+	if err != nil {
+		return nil, "", translate(err, "list my remixes")
+	}
+	nodes, err := collectNodes(rows)
+	if err != nil {
+		return nil, "", translate(err, "list my remixes")
+	}
+	return pageOut(nodes, limit)
+}
+
 func collectNodes(rows pgx.Rows) ([]*kmeme.RemixNode, error) {
 	defer rows.Close()
 	var out []*kmeme.RemixNode

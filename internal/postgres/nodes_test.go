@@ -171,3 +171,32 @@ func TestMigrationsAreCurrent(t *testing.T) {
 		t.Fatalf("second migrate applied %v, %v", applied, err)
 	}
 }
+
+func TestListOwnedNewestFirst(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tx := pgtest.Tx(t)
+	s := postgres.NewNodeService(tx)
+	var me, other string
+	for _, p := range []*string{&me, &other} {
+		if err := tx.QueryRow(ctx, `INSERT INTO users DEFAULT VALUES RETURNING id::text`).Scan(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mine []string
+	for i := 0; i < 3; i++ {
+		mine = append(mine, mustCreate(t, s, kmeme.NewNode{Title: "mine", OwnerID: &me}).ID)
+		mustCreate(t, s, kmeme.NewNode{Title: "theirs", OwnerID: &other})
+	}
+	page1, next, err := s.ListOwned(ctx, me, kmeme.Page{Limit: 2})
+	if err != nil || len(page1) != 2 || next == "" || page1[0].ID != mine[2] || page1[1].ID != mine[1] {
+		t.Fatalf("page 1 = %v, %q, %v", page1, next, err)
+	}
+	page2, next, err := s.ListOwned(ctx, me, kmeme.Page{Limit: 2, After: next})
+	if err != nil || len(page2) != 1 || next != "" || page2[0].ID != mine[0] {
+		t.Fatalf("page 2 = %v, %q, %v", page2, next, err)
+	}
+	if _, _, err := s.ListOwned(ctx, "me", kmeme.Page{}); kmeme.ErrorCode(err) != kmeme.EINVALID {
+		t.Errorf("bad owner: %v", err)
+	}
+}
