@@ -16,6 +16,7 @@ import (
 // app holds the long-lived dependencies shared by serve and worker.
 type app struct {
 	cfg     *config.Config
+	getenv  func(string) string
 	log     *slog.Logger
 	db      *postgres.DB
 	redis   *redis.Client
@@ -30,7 +31,7 @@ func openApp(ctx context.Context, e env) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
-	a := &app{cfg: cfg, log: observe.Logger(e.stderr, cfg.LogLevel), metrics: httpapi.NewMetrics()}
+	a := &app{cfg: cfg, getenv: e.getenv, log: observe.Logger(e.stderr, cfg.LogLevel), metrics: httpapi.NewMetrics()}
 	stop, err := observe.Setup(ctx, observe.Config{Service: "kmeme", Version: version, Environment: cfg.Env,
 		OTLPEndpoint: cfg.OTLPEndpoint, SentryDSN: cfg.SentryDSN})
 	if err != nil {

@@ -2,18 +2,23 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
+
 	"github.com/kmeme-factory/kmeme/internal/blob"
 	"github.com/kmeme-factory/kmeme/internal/cache"
+	"github.com/kmeme-factory/kmeme/internal/costs"
 	"github.com/kmeme-factory/kmeme/internal/httpapi"
 	"github.com/kmeme-factory/kmeme/internal/importer"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/recipe"
+	"github.com/kmeme-factory/kmeme/internal/redis"
 	"github.com/kmeme-factory/kmeme/internal/worker"
 )
 
@@ -30,13 +35,28 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 		return nil, fmt.Errorf("create work directory (KMEME_DATA_DIR): %w", err)
 	}
 	views := viewCache{cache.New(a.redis, cache.Options{Name: "views", Registerer: a.metrics.Registry})}
+	// Analyses are reused for 24 h by content hash; a measurement can take
+	// a minute, so other instances wait that long for the first one.
+	analyses := cache.New(a.redis, cache.Options{Name: "analysis", Registerer: a.metrics.Registry, LockTTL: 2 * time.Minute})
+	aiCfg, err := costs.ConfigFromEnv(a.getenv)
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	ledger := postgres.NewCostLedger(a.db.Pool, aiCfg.BudgetUSD)
+	describer, planner, err := newAI(aiCfg, ledger, geminiRedisCache{a.redis})
+	if err != nil {
+		return nil, fmt.Errorf("AI providers: %w", err)
+	}
+	if planner == nil {
+		planner = recipe.NewLocal()
+	}
 	workers := 0
 	if withWorkers {
 		workers = pc.Workers
 	}
 	pipe, err := worker.New(a.db.Pool, worker.Config{
 		Workers: workers, MaxAttempts: pc.JobMaxAttempts, JobTimeout: pc.JobTimeout, RescueAfter: pc.JobRescueAfter,
-		WorkDir: workDir, Blobs: blobs, Planner: recipe.NewLocal(), Log: a.log,
+		WorkDir: workDir, Blobs: blobs, Planner: planner, Describer: describer, Analyses: analyses, Log: a.log,
 		Changed: func(ctx context.Context, nodeID string) {
 			if err := views.Invalidate(ctx, "recipe:"+nodeID); err != nil {
 				a.log.Warn("cache invalidation failed", "node_id", nodeID, "err", err)
@@ -77,7 +97,8 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 		Importer:       importer.New(importer.Options{MaxBytes: pc.MaxUploadBytes, Timeout: pc.ImportTimeout}),
 		MaxUploadBytes: pc.MaxUploadBytes, SpoolDir: workDir, Views: views,
 	}
-	a.log.Info("platform ready", "workers", workers, "blob", pc.BlobURL)
+	a.log.Info("platform ready", "workers", workers, "blob", pc.BlobURL,
+		"gemini", aiCfg.GeminiAPIKey != "", "claude", aiCfg.ClaudeAPIKey != "", "ai_budget_usd", aiCfg.BudgetUSD)
 	return func() {
 		sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 		defer cancel()
@@ -117,4 +138,23 @@ func (v viewCache) GetOrLoad(ctx context.Context, key string, ttl time.Duration,
 
 func (v viewCache) Invalidate(ctx context.Context, keys ...string) error {
 	return v.c.Invalidate(ctx, keys...)
+}
+
+// geminiRedisCache keeps Gemini answers in Redis under gemini:{key} (the
+// specification's key; the adapter keys by content hash with a URL alias).
+type geminiRedisCache struct{ r *redis.Client }
+
+func (g geminiRedisCache) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	b, err := g.r.R.Get(ctx, g.r.Key("gemini", key)).Bytes()
+	if errors.Is(err, goredis.Nil) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return b, true, nil
+}
+
+func (g geminiRedisCache) Set(ctx context.Context, key string, val []byte, ttl time.Duration) error {
+	return g.r.R.Set(ctx, g.r.Key("gemini", key), val, ttl).Err()
 }

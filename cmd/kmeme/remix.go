@@ -298,7 +298,7 @@ func aiFromEnv(e env) (kmeme.VideoDescriber, kmeme.Planner, func(), error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	d, p, err := newAI(cfg, costs.NewFileLedger(cfg.LedgerPath, cfg.BudgetUSD))
+	d, p, err := newAI(cfg, costs.NewFileLedger(cfg.LedgerPath, cfg.BudgetUSD), nil)
 	return d, p, nil, err
 }
 
@@ -307,7 +307,12 @@ func aiFromEnv(e env) (kmeme.VideoDescriber, kmeme.Planner, func(), error) {
 // ledger and stopped by the monthly budget. Either may be nil. Build them
 // once per process so each provider's circuit breaker is shared by all
 // calls (the job worker can call this with the PostgreSQL ledger).
-func newAI(cfg costs.Config, ledger kmeme.CostLedger) (kmeme.VideoDescriber, kmeme.Planner, error) {
+// newAI builds the configured providers; geminiCache nil means a file
+// cache under cfg.CacheDir (the CLI), the service passes Redis.
+func newAI(cfg costs.Config, ledger kmeme.CostLedger, geminiCache gemini.Cache) (kmeme.VideoDescriber, kmeme.Planner, error) {
+	if geminiCache == nil {
+		geminiCache = &gemini.FileCache{Dir: cfg.CacheDir}
+	}
 	if cfg.GeminiAPIKey == "" && cfg.ClaudeAPIKey == "" {
 		return nil, nil, nil
 	}
@@ -319,7 +324,7 @@ func newAI(cfg costs.Config, ledger kmeme.CostLedger) (kmeme.VideoDescriber, kme
 	if cfg.GeminiAPIKey != "" {
 		g, err := gemini.New(context.Background(), gemini.Config{
 			APIKey: cfg.GeminiAPIKey, Model: cfg.GeminiModel, BaseURL: cfg.GeminiBaseURL, Price: cfg.GeminiPrice,
-			Retry: retry, Budget: budget, Meter: meter, Cache: &gemini.FileCache{Dir: cfg.CacheDir},
+			Retry: retry, Budget: budget, Meter: meter, Cache: geminiCache,
 		})
 		if err != nil {
 			return nil, nil, err

@@ -2,6 +2,8 @@ package worker
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,6 +21,7 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/analysis"
 	"github.com/kmeme-factory/kmeme/internal/blob"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/media"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/render"
 	"github.com/kmeme-factory/kmeme/internal/similarity"
@@ -230,11 +233,12 @@ func (p *Pipeline) analyze(ctx context.Context, n *postgres.PipelineNode, attemp
 	}
 	kf := filepath.Join(dir, "keyframes")
 	rep := &reporter{p: p, ctx: ctx, nodeID: n.ID, status: kmeme.StatusAnalyzing, lo: pctAnalyzeStart, hi: pctAnalyzeEnd - 2, last: pctAnalyzeStart}
-	a, err := analysis.Run(ctx, src, analysis.Options{KeyframeDir: kf, Progress: func(stage string, frac float64) {
-		rep.report("analyze:"+stage, frac)
-	}})
+	a, err := p.measure(ctx, src, kf, rep)
 	if err != nil {
 		return nil, fmt.Errorf("analyze node %s: %w", n.ID, err)
+	}
+	if p.cfg.Describer != nil && a.Semantics == nil {
+		p.describe(ctx, n, src, kf, a)
 	}
 	for _, s := range a.Shots {
 		if s.Keyframe == "" || blob.CheckKey(s.Keyframe) != nil {
@@ -255,6 +259,93 @@ func (p *Pipeline) analyze(ctx context.Context, n *postgres.PipelineNode, attemp
 		}
 		return next(tx)
 	}, nil
+}
+
+// measure analyses src, through the analysis cache when there is one: the
+// same file (by content hash) is measured once a day however many remixes
+// use it. On a cache hit the keyframes are cut again from this copy, which
+// costs a few seeks instead of a full decode.
+func (p *Pipeline) measure(ctx context.Context, src, kf string, rep *reporter) (*kmeme.Analysis, error) {
+	progress := func(stage string, frac float64) { rep.report("analyze:"+stage, frac) }
+	run := func(ctx context.Context) (*kmeme.Analysis, error) {
+		return analysis.Run(ctx, src, analysis.Options{KeyframeDir: kf, Progress: progress})
+	}
+	if p.cfg.Analyses == nil {
+		return run(ctx)
+	}
+	hash, err := fileSHA256(src)
+	if err != nil {
+		return nil, err
+	}
+	measured := false
+	b, err := p.cfg.Analyses.GetOrLoad(ctx, "analysis:v"+kmeme.AnalysisVersion+":"+hash, AnalysisTTL, func(ctx context.Context) ([]byte, error) {
+		a, err := run(ctx)
+		if err != nil {
+			return nil, err
+		}
+		measured = true
+		return json.Marshal(a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	var a kmeme.Analysis
+	if err := json.Unmarshal(b, &a); err != nil {
+		return nil, fmt.Errorf("decode cached analysis: %w", err)
+	}
+	if measured {
+		return &a, nil
+	}
+	progress("cached", 0.5)
+	if err := os.MkdirAll(kf, 0o750); err != nil {
+		return nil, fmt.Errorf("keyframe directory: %w", err)
+	}
+	lim := media.DefaultLimits()
+	info, err := media.Probe(ctx, src, lim)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range a.Shots {
+		if s.Keyframe == "" || blob.CheckKey(s.Keyframe) != nil {
+			continue
+		}
+		if err := media.WriteKeyframe(ctx, info, lim, s.KeyframeT, filepath.Join(kf, s.Keyframe), keyframeMaxSide); err != nil {
+			return nil, fmt.Errorf("keyframe at %.2fs: %w", s.KeyframeT, err)
+		}
+	}
+	progress("cached", 1)
+	return &a, nil
+}
+
+// describe asks the vision model what is on screen. It never fails the
+// stage: without an answer the recipe is planned from measurements alone.
+func (p *Pipeline) describe(ctx context.Context, n *postgres.PipelineNode, src, kf string, a *kmeme.Analysis) {
+	var frames []string
+	for _, s := range a.Shots {
+		if s.Keyframe != "" {
+			frames = append(frames, filepath.Join(kf, s.Keyframe))
+		}
+	}
+	sem, err := p.cfg.Describer.Describe(ctx, kmeme.DescribeInput{VideoPath: src, MIMEType: "video/mp4",
+		ContentHash: a.ContentHash, URL: n.SourceURL, Keyframes: frames, UserID: n.OwnerID})
+	if err != nil {
+		p.cfg.Log.Warn("video description failed; planning from measurements only", "node_id", n.ID, "err", err)
+		return
+	}
+	a.Semantics = sem
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("hash source: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("hash source: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func (p *Pipeline) plan(ctx context.Context, n *postgres.PipelineNode, _ int) (func(pgx.Tx) error, error) {

@@ -83,6 +83,11 @@ type Config struct {
 	Blobs kmeme.BlobStore
 	// Planner writes recipes. Default the local planner.
 	Planner kmeme.Planner
+	// Describer, when set, adds what a vision model sees (Gemini) to the
+	// analysis; it never changes a measured time.
+	Describer kmeme.VideoDescriber
+	// Analyses caches analyses by content hash for AnalysisTTL (optional).
+	Analyses Cache
 	// Changed is called after every change to a node (cache invalidation).
 	Changed func(ctx context.Context, nodeID string)
 	// BeforeStage, when set, runs before each stage's work (tests use it
@@ -93,6 +98,18 @@ type Config struct {
 	// ClientID names this process among River clients (optional).
 	ClientID string
 }
+
+// Cache is cache-aside storage with stampede protection (internal/cache).
+type Cache interface {
+	GetOrLoad(ctx context.Context, key string, ttl time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error)
+}
+
+// AnalysisTTL is how long an analysis is reused for the same file (the
+// specification's 24 hours).
+const AnalysisTTL = 24 * time.Hour
+
+// keyframeMaxSide matches the analysis engine's keyframe size.
+const keyframeMaxSide = 720
 
 func (c Config) withDefaults() Config {
 	if c.MaxAttempts <= 0 {

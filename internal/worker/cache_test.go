@@ -1,0 +1,101 @@
+package worker_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/kmeme-factory/kmeme/internal/cache"
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/recipe"
+	"github.com/kmeme-factory/kmeme/internal/redis"
+	"github.com/kmeme-factory/kmeme/internal/worker"
+)
+
+// describer stands in for the Gemini adapter.
+type describer struct{ calls atomic.Int32 }
+
+func (d *describer) Describe(_ context.Context, in kmeme.DescribeInput) (*kmeme.Semantics, error) {
+	d.calls.Add(1)
+	if len(in.Keyframes) == 0 || in.VideoPath == "" {
+		return nil, fmt.Errorf("nothing to look at")
+	}
+	return &kmeme.Semantics{Description: "사무실에서 춤추는 사람", Format: "dance challenge", Engine: "test"}, nil
+}
+
+// TestSameVideoIsMeasuredOnce runs two remixes of one file through the
+// pipeline with the Redis analysis cache: the second is served from the
+// cache, still gets its own keyframes, and both carry the vision model's
+// description.
+func TestSameVideoIsMeasuredOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	rdb, err := redis.Open(redis.Config{URL: "redis://127.0.0.1:6379/0", Timeout: time.Second, Prefix: "test:worker:" + uuid.NewString() + ":"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		keys, _ := rdb.R.Keys(ctx, rdb.Key("*")).Result()
+		if len(keys) > 0 {
+			rdb.R.Del(ctx, keys...)
+		}
+		_ = rdb.Close()
+	})
+	d := &describer{}
+	p, err := worker.New(b.db.Pool, worker.Config{Workers: 1, MaxAttempts: 2, RetryBase: 20 * time.Millisecond,
+		Blobs: b.blobs, Planner: recipe.NewLocal(), WorkDir: t.TempDir(), Describer: d,
+		Analyses: cache.New(rdb, cache.Options{Name: "analysis", Timeout: time.Second, LockTTL: time.Minute})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		_ = p.StopAndCancel(sctx)
+	})
+	content := clip(t)
+	first := b.remix(t, p, b.video(t, content))
+	if n := b.waitStatus(t, first, 90*time.Second); n.Status != kmeme.StatusDone {
+		t.Fatalf("first remix %s: %s", n.Status, b.errorOf(t, first))
+	}
+	second := b.remix(t, p, b.video(t, content))
+	n := b.waitStatus(t, second, 90*time.Second)
+	if n.Status != kmeme.StatusDone {
+		t.Fatalf("second remix %s: %s", n.Status, b.errorOf(t, second))
+	}
+	if got := b.count(t, `SELECT count(*) FROM remix_events WHERE node_id = $1 AND stage = 'analyze:cached'`, second); got == 0 {
+		t.Error("second remix of the same file was measured again")
+	}
+	if got := b.count(t, `SELECT count(*) FROM remix_events WHERE node_id = $1 AND stage = 'analyze:cached'`, first); got != 0 {
+		t.Error("first remix claims a cache hit")
+	}
+	var a kmeme.Analysis
+	if err := json.Unmarshal(n.Analysis, &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Semantics == nil || a.Semantics.Format != "dance challenge" {
+		t.Errorf("semantics not merged: %+v", a.Semantics)
+	}
+	if d.calls.Load() != 2 {
+		t.Errorf("describer called %d times, want once per remix", d.calls.Load())
+	}
+	for _, s := range a.Shots {
+		if s.Keyframe == "" {
+			continue
+		}
+		rc, size, err := b.blobs.Open(ctx, "nodes/"+second+"/keyframes/"+s.Keyframe)
+		if err != nil || size == 0 {
+			t.Fatalf("cached remix lacks keyframe %s: %v", s.Keyframe, err)
+		}
+		rc.Close()
+	}
+}
