@@ -356,7 +356,7 @@ func TestPlatformEndToEnd(t *testing.T) {
 		t.Errorf("analysis of the clip: duration %v cuts %v", view.Analysis.DurationS, view.Analysis.Cuts)
 	}
 	want := map[string]string{"guide.pdf": "%PDF", "storyboard.png": "\x89PNG", "captions.srt": "1\n", "timeline.otio": "{",
-		"timeline.fcpxml": "<?xml", "recipe.json": "{", "recipe.md": "", "analysis.json": "{"}
+		"timeline.fcpxml": "<?xml", "recipe.json": "{", "recipe.md": "", "analysis.json": "{", "source.mp4": "\x00\x00\x00"}
 	got := map[string]bool{}
 	for _, f := range view.Files {
 		got[f.Name] = true
@@ -368,6 +368,11 @@ func TestPlatformEndToEnd(t *testing.T) {
 		if prefix, ok := want[f.Name]; ok && !strings.HasPrefix(string(body), prefix) {
 			t.Errorf("file %s starts %q", f.Name, body[:min(len(body), 10)])
 		}
+	}
+	// The player seeks in the source with Range requests.
+	resp, body := b.req(t, "GET", "/api/remix/"+root.ID+"/files/source.mp4", b.userA, nil, "Range", "bytes=4-7")
+	if resp.StatusCode != http.StatusPartialContent || string(body) != "ftyp" {
+		t.Errorf("range of the source: %d %q", resp.StatusCode, body)
 	}
 	if !got["keyframe-001.jpg"] || !got["keyframe-002.jpg"] {
 		t.Errorf("keyframes of the two shots missing from %v", view.Files)

@@ -374,6 +374,13 @@ func (s *Server) handleRemixFile() http.Handler {
 		if strings.HasPrefix(file.ContentType, "image/") || file.ContentType == "application/pdf" {
 			h.Set("Content-Disposition", `inline; filename="`+name+`"`)
 		}
+		if rs, ok := rc.(io.ReadSeeker); ok && strings.HasPrefix(file.ContentType, "video/") {
+			// Players seek with Range requests.
+			h.Set("Content-Disposition", `inline; filename="`+name+`"`)
+			h.Del("Content-Length")
+			http.ServeContent(w, r, name, time.Time{}, rs)
+			return
+		}
 		w.WriteHeader(http.StatusOK)
 		if r.Method != http.MethodHead {
 			_, _ = io.Copy(w, rc)

@@ -461,6 +461,9 @@ func (p *Pipeline) render(ctx context.Context, n *postgres.PipelineNode, attempt
 		written = append(written, postgres.StoredFile{Name: name, Key: key, Size: st.Size(), ContentType: ct})
 	}
 	files = append(written, files...)
+	if src, ok := p.sourceFile(ctx, n); ok {
+		files = append(files, src)
+	}
 	fj, err := json.Marshal(files)
 	if err != nil {
 		return nil, fmt.Errorf("encode files: %w", err)
@@ -497,6 +500,37 @@ func ContentType(name string) string {
 		return "text/markdown; charset=utf-8"
 	}
 	return "application/octet-stream"
+}
+
+// sourceFile lists the source video among a remix's files, pointing at the
+// video's own blob (no copy), so the recipe page can play it. A source that
+// is gone (retention purged it) is simply not listed.
+func (p *Pipeline) sourceFile(ctx context.Context, n *postgres.PipelineNode) (postgres.StoredFile, bool) {
+	if n.VideoKey == "" {
+		return postgres.StoredFile{}, false
+	}
+	rc, size, err := p.cfg.Blobs.Open(ctx, n.VideoKey)
+	if err != nil {
+		return postgres.StoredFile{}, false
+	}
+	defer rc.Close()
+	head := make([]byte, 512)
+	k, _ := io.ReadFull(rc, head)
+	name, ct := sourceName(head[:k])
+	return postgres.StoredFile{Name: name, Key: n.VideoKey, Size: size, ContentType: ct}, true
+}
+
+// sourceName names the source file by its container.
+func sourceName(head []byte) (string, string) {
+	switch {
+	case len(head) >= 12 && string(head[4:8]) == "ftyp" && string(head[8:10]) == "qt":
+		return "source.mov", "video/quicktime"
+	case len(head) >= 8 && string(head[4:8]) == "ftyp":
+		return "source.mp4", "video/mp4"
+	case len(head) >= 4 && head[0] == 0x1a && head[1] == 0x45 && head[2] == 0xdf && head[3] == 0xa3:
+		return "source.webm", "video/webm"
+	}
+	return "source.bin", "application/octet-stream"
 }
 
 func (p *Pipeline) download(ctx context.Context, key, dst string) error {
