@@ -439,9 +439,7 @@ func video(ctx context.Context, cfg genConfig, it itemPlan, tr *Truth, photos []
 			return err
 		}
 		d := s.end - s.start
-		// exactly n frames: the image demuxer rounds -t up to whole frames
-		nFrames := math.Round(d * fps)
-		args = append(args, "-loop", "1", "-framerate", fmt.Sprint(fps), "-t", fmt.Sprintf("%.6f", (nFrames-0.5)/fps), "-i", scaled)
+		args = append(args, "-loop", "1", "-framerate", fmt.Sprint(fps), "-t", inputDuration(int(math.Round(d*fps)), fps), "-i", scaled)
 		// the prescaled photo is 1.4× the frame in both directions
 		fw, fh := float64(W)*0.4, float64(H)*0.4
 		x0, y0 := s.x0*fw, s.y0*fh
@@ -496,6 +494,17 @@ func video(ctx context.Context, cfg genConfig, it itemPlan, tr *Truth, photos []
 	}
 	os.Remove(raw)
 	return nil
+}
+
+// inputDuration is the -t that makes a looped image input exactly n frames
+// long. ffmpeg parses -t to whole microseconds and rescales it to the
+// input's 1/fps time base rounding to nearest, then keeps the frames before
+// it. Half a frame short (the old value) sits on that rounding edge: at 24,
+// 30 and 60 fps the six printed decimals often land just under n-0.5, the
+// shot loses a frame and every later transition in the item starts a frame
+// earlier than its truth. A quarter frame short rounds to n at any rate.
+func inputDuration(n int, fps float64) string {
+	return fmt.Sprintf("%.6f", (float64(n)-0.25)/fps)
 }
 
 // prescale writes a copy of photo scaled to cover 1.4× the frame, cached.

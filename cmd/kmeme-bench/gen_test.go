@@ -1,0 +1,41 @@
+package main
+
+import (
+	"math"
+	"strconv"
+	"testing"
+)
+
+// ffmpegFrames models how ffmpeg turns an input -t into a frame count for
+// a looped image at fps: microseconds, rescaled to the 1/fps time base with
+// rounding to nearest (halves away from zero), frames before that kept.
+func ffmpegFrames(t string, fps float64) int {
+	s, err := strconv.ParseFloat(t, 64)
+	if err != nil {
+		return -1
+	}
+	us := math.Round(s * 1e6)
+	return int(math.Round(us * fps / 1e6))
+}
+
+func TestInputDurationKeepsEveryFrame(t *testing.T) {
+	t.Parallel()
+	for _, fps := range []float64{24, 25, 30, 60} {
+		for n := 1; n <= 60*int(fps); n++ {
+			if got := ffmpegFrames(inputDuration(n, fps), fps); got != n {
+				t.Fatalf("%g fps, %d frames: -t %s gives %d frames", fps, n, inputDuration(n, fps), got)
+			}
+		}
+	}
+}
+
+// TestHalfFrameShortLosesFrames pins the bug inputDuration fixes, so the
+// model above is known to tell the two apart: 70 frames at 24 fps with -t
+// (n-0.5)/fps came out as 69 (item 08 of the seed-1 corpus drifted by one
+// frame per shot).
+func TestHalfFrameShortLosesFrames(t *testing.T) {
+	t.Parallel()
+	if got := ffmpegFrames(strconv.FormatFloat((70-0.5)/24, 'f', 6, 64), 24); got != 69 {
+		t.Fatalf("old -t for 70 frames at 24 fps gives %d frames, want the 69 seen in the corpus", got)
+	}
+}
