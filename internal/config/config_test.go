@@ -20,6 +20,9 @@ func TestDefaults(t *testing.T) {
 	if c.HTTPAddr != "127.0.0.1:8080" || c.RedisTimeout != 200*time.Millisecond {
 		t.Errorf("unexpected defaults: %+v", c)
 	}
+	if c.Trust.AIBudgetUSD != 81 {
+		t.Errorf("AI budget = %v, want the specification's $81", c.Trust.AIBudgetUSD)
+	}
 	if len(c.CORSOrigins) != 3 || c.CORSOrigins[2] != "http://localhost:3000" {
 		t.Errorf("CORS origins = %v", c.CORSOrigins)
 	}

@@ -54,7 +54,7 @@ type Trust struct {
 	// RetentionDays purges source videos older than this, keeping analyses
 	// and recipes (KMEME_RETENTION_DAYS, default 0 = keep).
 	RetentionDays int
-	// AIBudgetUSD is the monthly AI budget shown by admin costs (KMEME_AI_BUDGET_USD, default 50).
+	// AIBudgetUSD is the monthly AI budget shown by admin costs (KMEME_AI_BUDGET_USD, default 81, the specification's figure; the same variable caps paid calls).
 	AIBudgetUSD float64
 }
 
@@ -137,7 +137,7 @@ func loadTrust(p *parser) Trust {
 		QuotaZone:         p.str("KMEME_QUOTA_ZONE", "Asia/Seoul"),
 		QuotaFlush:        p.dur("KMEME_QUOTA_FLUSH", 10*time.Second),
 		RetentionDays:     int(p.int64("KMEME_RETENTION_DAYS", 0)),
-		AIBudgetUSD:       p.float("KMEME_AI_BUDGET_USD", 50),
+		AIBudgetUSD:       p.float("KMEME_AI_BUDGET_USD", 81),
 	}
 }
 

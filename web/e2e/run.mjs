@@ -311,6 +311,22 @@ async function main() {
       assert(login.status === 401, `login after delete answers ${login.status}`);
     });
 
+    await step("admin page: this month's AI spend and budget from the server", async () => {
+      await context.clearCookies();
+      await page.goto(BASE + "/login/?mode=signup");
+      await page.fill("#email", "admin-e2e@example.com");
+      await page.fill("#password", password);
+      await page.fill("#name", "관리자");
+      await page.click("button[type=submit]");
+      await page.waitForURL((u) => new URL(u).pathname === "/", { timeout: 15_000 });
+      const me = await page.evaluate(async () => (await (await fetch("/api/me")).json()).user.role);
+      assert(me === "admin", `the e2e admin has role ${me}`);
+      await page.goto(BASE + "/admin/");
+      await page.getByText(/\$81(?![0-9.])/).first().waitFor({ timeout: 15_000 });
+      await shoot(page, "admin-real");
+      await axeCheck(page, "admin-real");
+    });
+
     // ---- 2. every page, both widths, axe ---------------------------------
     await context.clearCookies();
     const pages = [

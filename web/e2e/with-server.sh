@@ -36,6 +36,8 @@ export KMEME_DATABASE_URL="postgres://$pg_user@$pg_host:$pg_port/$db?sslmode=dis
 export KMEME_HTTP_ADDR="127.0.0.1:$port"
 export KMEME_REDIS_PREFIX="web-$$-$RANDOM:"
 export KMEME_DATA_DIR="$work/data"
+# The e2e admin: signing up with this address gives the admin role.
+export KMEME_ADMIN_EMAILS="${KMEME_ADMIN_EMAILS:-admin-e2e@example.com}"
 export KMEME_LOG_LEVEL="${KMEME_LOG_LEVEL:-warn}"
 
 mkdir -p web/test-output
