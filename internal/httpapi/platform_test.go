@@ -441,7 +441,7 @@ func TestPlatformEndToEnd(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(data), root.ID) || strings.Contains(string(data), child.ID) {
 		t.Errorf("nearby: %d %s", resp.StatusCode, data)
 	}
-	if resp, data = b.json(t, "GET", "/api/geo/nearby?lat=37.57&lon=126.98&km=5", b.userB, ""); strings.Contains(string(data), root.ID) {
+	if _, data = b.json(t, "GET", "/api/geo/nearby?lat=37.57&lon=126.98&km=5", b.userB, ""); strings.Contains(string(data), root.ID) {
 		t.Errorf("nearby shows a private node to another user: %s", data)
 	}
 }

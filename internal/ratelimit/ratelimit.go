@@ -12,7 +12,6 @@ package ratelimit
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"strconv"
 	"sync"
@@ -143,9 +142,7 @@ func (l *Limiter) Allow(ctx context.Context, budget, key string, failClosed bool
 			l.count(budget, r, "redis")
 			return r, nil
 		}
-		if err == nil {
-			err = fmt.Errorf("unexpected reply %v", vals)
-		}
+		// An error or an unexpected reply: count it and fall back locally.
 		l.errors.Inc()
 		l.down.Store(l.c.Now().Add(l.c.Backoff).UnixMicro())
 	}
