@@ -17,6 +17,14 @@ if [ -n "$unformatted" ]; then
   echo "gofmt would change:"; echo "$unformatted"; exit 1
 fi
 echo "clean"
+
+step "staticcheck"
+# Pinned, built from the Go module proxy into bin/ on first use.
+if [ ! -x bin/staticcheck ]; then
+  GOBIN="$PWD/bin" go install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+fi
+bin/staticcheck ./...
+echo "clean"
 [ "${1:-}" = "lint" ] && exit 0
 
 step "go test -race"
