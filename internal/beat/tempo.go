@@ -30,10 +30,29 @@ func Tempo(env *Envelope, opt Options) (bpm, confidence float64) {
 			best, bestScore = lag, score[lag]
 		}
 	}
+	// The strongest slow periodicity (half bars, bars) fixes the metre the
+	// beat must divide; it also survives noise that buries every faster
+	// pulse.
+	bar, short := barLags(acf, maxLag)
+	if bar > 0 && best > 0 && !(divides(bar, best) && divides(short, best)) {
+		// A beat that does not divide the bar is a syncopation's spacing
+		// (dembow's snare three sixteenths apart): take the best divisor.
+		if l := metricalBeat(acf, score, bar, short, minLag, maxLag); l > 0 {
+			best = l
+		}
+	}
 	if best == 0 {
 		return 0, 0
 	}
 	peak := acf[best]
+	if bar > 0 && peak < acf[bar]/4 {
+		// The beat level is buried (music under loud noise) but the bar
+		// repeats clearly: the beat is the divisor the faster pulses back.
+		if l := metricalBeat(acf, score, bar, short, minLag, maxLag); l > 0 && l != best {
+			best = l
+		}
+		peak = math.Max(peak, acf[bar])
+	}
 	// Half-time feel: a backbeat at the slow level with a steady sixteenth
 	// layer (trap hats) is counted at twice the tempo, as producers do.
 	if fast := 60 * env.Rate / float64(best) * 2; fast <= 170 && best/2 >= minLag {
@@ -59,6 +78,69 @@ func Tempo(env *Envelope, opt Options) (bpm, confidence float64) {
 	base /= float64(cnt)
 	confidence = clamp01((conf - base) / 0.35)
 	return bpm, confidence
+}
+
+// barStrength is the autocorrelation a periodicity beyond the tempo range
+// must reach to count as a bar: noise and speech stay under 0.1 on the
+// generated corpus, music under 5 dB SNR noise keeps 0.25.
+const barStrength = 0.16
+
+// barLags returns the strongest autocorrelation peak slower than maxLag
+// (a bar, two bars) and the shortest one nearly as strong (a half bar, a
+// bar), or zeros when none reaches barStrength. A beat must divide both:
+// two bars repeat as well as one, and a waltz's six beats alone would
+// admit a two-beat "beat".
+func barLags(acf []float64, maxLag int) (long, short int) {
+	for l := maxLag + 1; l < len(acf)-1; l++ {
+		if isPeak(acf, l) && (long == 0 || acf[l] > acf[long]) {
+			long = l
+		}
+	}
+	if long == 0 || acf[long] < barStrength {
+		return 0, 0
+	}
+	for l := maxLag + 1; l <= long; l++ {
+		if isPeak(acf, l) && acf[l] >= 0.85*acf[long] {
+			return long, l
+		}
+	}
+	return long, long
+}
+
+// divides reports whether beat lag l fits a whole number (2 to 8) of
+// times into bar lag p, within 3 %.
+func divides(p, l int) bool {
+	k := math.Round(float64(p) / float64(l))
+	return k >= 2 && k <= 8 && math.Abs(float64(p)/(k*float64(l))-1) <= 0.03
+}
+
+// metricalBeat picks, among the tempo-range peaks that divide bar lags p
+// and q (q ≤ p), the one whose pulses inside p are strongest on average,
+// weighed by the tempo score's prior. It returns 0 when no peak divides.
+func metricalBeat(acf, score []float64, p, q, minLag, maxLag int) int {
+	best, bestScore := 0, 0.0
+	for l := minLag; l <= maxLag; l++ {
+		if !isPeak(acf, l) || acf[l] <= 0 || !divides(p, l) || !divides(q, l) {
+			continue
+		}
+		k := int(math.Round(float64(p) / float64(l)))
+		lag := float64(p) / float64(k)
+		// the pulses before p; p itself is common to all
+		var pulse float64
+		for j := 1; j < k; j++ {
+			pulse += acfAt(acf, float64(j)*lag)
+		}
+		pulse /= float64(k - 1)
+		// the prior alone: score[l] over its unweighted value
+		prior := 1.0
+		if s := acf[l]; s > 0 && score[l] > 0 {
+			prior = math.Min(1, score[l]/(s+0.5*math.Min(s, acfAt(acf, 2*float64(l)))+0.25*math.Min(s, acfAt(acf, 3*float64(l)))))
+		}
+		if v := pulse * prior; v > bestScore {
+			best, bestScore = l, v
+		}
+	}
+	return best
 }
 
 // localPeak returns the highest lag within ±2 of i.

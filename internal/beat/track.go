@@ -22,8 +22,8 @@ func Track(env *Envelope, bpm float64) []float64 {
 	if period < 2 || float64(n) < 2*period {
 		return nil
 	}
-	_, sd := meanStd(env.Values)
-	if sd == 0 {
+	v := beatStrength(env)
+	if v == nil {
 		return nil
 	}
 	// local score: the envelope smoothed with a Gaussian a period wide
@@ -39,7 +39,7 @@ func Track(env *Envelope, bpm float64) []float64 {
 		for k, w := range kern {
 			j := i + k - half
 			if j >= 0 && j < n {
-				s += env.Values[j] / sd * w
+				s += v[j] * w
 			}
 		}
 		local[i] = s
@@ -116,11 +116,35 @@ func Track(env *Envelope, bpm float64) []float64 {
 	frames = trimIrregular(frames, period)
 	out := make([]float64, 0, len(frames))
 	for _, f := range frames {
-		t := snap(env.Values, f, 2)/env.Rate - latencyS
+		t := snap(v, f, 2)/env.Rate - latencyS
 		if t < 0 {
 			t = 0
 		}
 		out = append(out, t)
+	}
+	return out
+}
+
+// lowWeight is how much the bass-band flux adds to the full-band flux the
+// tracker follows: kick drums and bass notes sit on the beat, while a loud
+// syncopated snare (dembow's three-three-two) would pull the beats off it.
+const lowWeight = 0.3
+
+// beatStrength is the envelope the tracker follows: the full-band flux
+// plus lowWeight times the bass-band flux, each in units of its standard
+// deviation. It returns nil for a flat envelope.
+func beatStrength(env *Envelope) []float64 {
+	_, sd := meanStd(env.Values)
+	if sd == 0 {
+		return nil
+	}
+	_, sdLow := meanStd(env.Low)
+	out := make([]float64, len(env.Values))
+	for i, x := range env.Values {
+		out[i] = x / sd
+		if sdLow > 0 && i < len(env.Low) {
+			out[i] += lowWeight * env.Low[i] / sdLow
+		}
 	}
 	return out
 }
