@@ -96,6 +96,7 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 		DB: a.db, Store: store, Blobs: blobs, Jobs: pipe, Progress: hub,
 		Importer:       importer.New(importer.Options{MaxBytes: pc.MaxUploadBytes, Timeout: pc.ImportTimeout}),
 		MaxUploadBytes: pc.MaxUploadBytes, SpoolDir: workDir, Views: views,
+		DefaultVisibility: kmeme.Visibility(pc.DefaultVisibility),
 	}
 	a.log.Info("platform ready", "workers", workers, "blob", pc.BlobURL,
 		"gemini", aiCfg.GeminiAPIKey != "", "claude", aiCfg.ClaudeAPIKey != "", "ai_budget_usd", aiCfg.BudgetUSD)

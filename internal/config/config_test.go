@@ -20,6 +20,9 @@ func TestDefaults(t *testing.T) {
 	if c.HTTPAddr != "127.0.0.1:8080" || c.RedisTimeout != 200*time.Millisecond {
 		t.Errorf("unexpected defaults: %+v", c)
 	}
+	if c.Platform.DefaultVisibility != "private" {
+		t.Errorf("default visibility = %q", c.Platform.DefaultVisibility)
+	}
 	if c.Trust.AIBudgetUSD != 81 {
 		t.Errorf("AI budget = %v, want the specification's $81", c.Trust.AIBudgetUSD)
 	}
@@ -65,6 +68,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"KMEME_WORKERS":              {"KMEME_WORKERS": "-1"},
 		"KMEME_DB_STATEMENT_TIMEOUT": {"KMEME_DB_STATEMENT_TIMEOUT": "-1s"},
 		"KMEME_TRUSTED_PROXIES":      {"KMEME_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"},
+		"KMEME_DEFAULT_VISIBILITY":   {"KMEME_DEFAULT_VISIBILITY": "friends"},
 	}
 	for name, vars := range cases {
 		_, err := FromEnv(env(vars))

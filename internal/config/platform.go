@@ -33,23 +33,30 @@ type Platform struct {
 	// before another worker takes it over, as after a crash
 	// (KMEME_JOB_RESCUE_AFTER, default 15m; must exceed KMEME_JOB_TIMEOUT).
 	JobRescueAfter time.Duration
+	// DefaultVisibility is a new remix's visibility when the creator does
+	// not say (KMEME_DEFAULT_VISIBILITY, private or public; default private).
+	DefaultVisibility string
 }
 
 func loadPlatform(p *parser) Platform {
 	return Platform{
-		Workers:        int(p.int64("KMEME_WORKERS", 2)),
-		BlobURL:        p.str("KMEME_BLOB_URL", ""),
-		S3Endpoint:     p.str("KMEME_S3_ENDPOINT", ""),
-		MaxUploadBytes: p.int64("KMEME_MAX_UPLOAD_BYTES", 200<<20),
-		ImportTimeout:  p.dur("KMEME_IMPORT_TIMEOUT", 60*time.Second),
-		JobMaxAttempts: int(p.int64("KMEME_JOB_MAX_ATTEMPTS", 3)),
-		JobTimeout:     p.dur("KMEME_JOB_TIMEOUT", 10*time.Minute),
-		JobRescueAfter: p.dur("KMEME_JOB_RESCUE_AFTER", 15*time.Minute),
+		Workers:           int(p.int64("KMEME_WORKERS", 2)),
+		DefaultVisibility: p.str("KMEME_DEFAULT_VISIBILITY", "private"),
+		BlobURL:           p.str("KMEME_BLOB_URL", ""),
+		S3Endpoint:        p.str("KMEME_S3_ENDPOINT", ""),
+		MaxUploadBytes:    p.int64("KMEME_MAX_UPLOAD_BYTES", 200<<20),
+		ImportTimeout:     p.dur("KMEME_IMPORT_TIMEOUT", 60*time.Second),
+		JobMaxAttempts:    int(p.int64("KMEME_JOB_MAX_ATTEMPTS", 3)),
+		JobTimeout:        p.dur("KMEME_JOB_TIMEOUT", 10*time.Minute),
+		JobRescueAfter:    p.dur("KMEME_JOB_RESCUE_AFTER", 15*time.Minute),
 	}
 }
 
 func (c Platform) validate() []error {
 	var errs []error
+	if c.DefaultVisibility != "private" && c.DefaultVisibility != "public" {
+		errs = append(errs, errorf("KMEME_DEFAULT_VISIBILITY: %q must be private or public", c.DefaultVisibility))
+	}
 	if c.Workers < 0 || c.Workers > 256 {
 		errs = append(errs, errorf("KMEME_WORKERS: %d must be between 0 and 256", c.Workers))
 	}

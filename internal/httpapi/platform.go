@@ -37,6 +37,8 @@ type PlatformDeps struct {
 	// EventPoll is how often an event stream looks for events without a
 	// notification (default 2s).
 	EventPoll time.Duration
+	// DefaultVisibility applies when a creator does not choose (default private).
+	DefaultVisibility kmeme.Visibility
 }
 
 // Enqueuer enqueues a node's pipeline in the caller's transaction.

@@ -49,6 +49,7 @@ type platformOpts struct {
 	maxUpload     int64
 	allowLoopback bool
 	views         httpapi.ViewCache
+	visibility    kmeme.Visibility
 }
 
 // withTestCaller stands in for the trust middleware: X-Test-User names
@@ -107,6 +108,7 @@ func setupPlatform(t *testing.T, o platformOpts) *platformBundle {
 			DB: db, Store: postgres.NewPlatformStore(db.Pool), Blobs: blobs, Jobs: pipe, Progress: hub,
 			Importer:       importer.New(importer.Options{MaxBytes: o.maxUpload, Timeout: 10 * time.Second, AllowLoopback: o.allowLoopback}),
 			MaxUploadBytes: o.maxUpload, SpoolDir: t.TempDir(), EventPoll: 500 * time.Millisecond, Views: o.views,
+			DefaultVisibility: o.visibility,
 		},
 	}
 	b.srv = httptest.NewServer(withTestCaller(httpapi.NewServer(d)))
@@ -692,5 +694,28 @@ func TestLineagePaginationAndLimits(t *testing.T) {
 	resp, data = b.json(t, "GET", "/api/geo/trends?bbox=120,30,135,45", "", "")
 	if resp.StatusCode != 200 || !strings.Contains(string(data), `"cells":[]`) {
 		t.Errorf("geo trends: %d %s", resp.StatusCode, data)
+	}
+}
+
+func TestDefaultVisibilityIsASetting(t *testing.T) {
+	t.Parallel()
+	for _, vis := range []kmeme.Visibility{kmeme.VisibilityPublic, kmeme.VisibilityPrivate} {
+		b := setupPlatform(t, platformOpts{visibility: vis})
+		resp, data := b.json(t, "POST", "/api/remix", b.userA, `{"title":"기본 공개 설정"}`)
+		var n kmeme.RemixNode
+		if err := json.Unmarshal(data, &n); err != nil || resp.StatusCode != 201 || n.Visibility != vis {
+			t.Fatalf("default %s: %d %s", vis, resp.StatusCode, data)
+		}
+		want := 404
+		if vis == kmeme.VisibilityPublic {
+			want = 200
+		}
+		if resp, _ := b.json(t, "GET", "/api/remix/"+n.ID, b.userB, ""); resp.StatusCode != want {
+			t.Errorf("default %s: another user reads it with %d, want %d", vis, resp.StatusCode, want)
+		}
+		resp, data = b.json(t, "POST", "/api/remix", b.userA, `{"title":"직접 고름","visibility":"private"}`)
+		if err := json.Unmarshal(data, &n); err != nil || resp.StatusCode != 201 || n.Visibility != kmeme.VisibilityPrivate {
+			t.Errorf("explicit private under default %s: %s", vis, data)
+		}
 	}
 }

@@ -72,6 +72,9 @@ func (s *Server) handleCreateRemix() http.Handler {
 		if caller != nil {
 			id := caller.UserID
 			in.OwnerID = &id
+			if in.Visibility == "" {
+				in.Visibility = s.Platform.DefaultVisibility
+			}
 		} else if in.Visibility == "" {
 			in.Visibility = kmeme.VisibilityPublic // anonymous remixes could not be read back otherwise
 		}
