@@ -2,8 +2,6 @@ package cache
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"net"
 	"runtime"
@@ -16,29 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/kmeme-factory/kmeme/internal/redis"
+	"github.com/kmeme-factory/kmeme/internal/redis/redistest"
 )
-
-// testRedis opens the shared Redis with a unique prefix and deletes the
-// test's keys at the end.
-func testRedis(t *testing.T) *redis.Client {
-	t.Helper()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	prefix := "test:" + t.Name() + ":" + hex.EncodeToString(b[:]) + ":"
-	c, err := redis.Open(redis.Config{URL: "redis://127.0.0.1:6379/0", Timeout: time.Second, Prefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		keys, _ := c.R.Keys(ctx, prefix+"*").Result()
-		if len(keys) > 0 {
-			c.R.Del(ctx, keys...)
-		}
-		c.Close()
-	})
-	return c
-}
 
 func counter(t *testing.T, m *metrics, name string) float64 {
 	t.Helper()
@@ -57,7 +34,7 @@ func counter(t *testing.T, m *metrics, name string) float64 {
 func TestGetOrLoadHitsAfterFirstLoad(t *testing.T) {
 	t.Parallel()
 	reg := prometheus.NewRegistry()
-	c := New(testRedis(t), Options{Name: "t", Registerer: reg})
+	c := New(redistest.New(t, time.Second), Options{Name: "t", Registerer: reg})
 	ctx := context.Background()
 	var loads atomic.Int32
 	load := func(context.Context) ([]byte, error) { loads.Add(1); return []byte("v1"), nil }
@@ -87,7 +64,7 @@ func TestGetOrLoadHitsAfterFirstLoad(t *testing.T) {
 
 func TestInvalidateForcesReload(t *testing.T) {
 	t.Parallel()
-	c := New(testRedis(t), Options{Name: "t", Registerer: prometheus.NewRegistry(), Timeout: 5 * time.Second})
+	c := New(redistest.New(t, time.Second), Options{Name: "t", Registerer: prometheus.NewRegistry(), Timeout: 5 * time.Second})
 	ctx := context.Background()
 	n := 0
 	load := func(context.Context) ([]byte, error) { n++; return []byte{byte('0' + n)}, nil }
@@ -103,7 +80,7 @@ func TestInvalidateForcesReload(t *testing.T) {
 
 func TestLoaderErrorIsReturnedAndNotCached(t *testing.T) {
 	t.Parallel()
-	c := New(testRedis(t), Options{Name: "t", Registerer: prometheus.NewRegistry(), Timeout: 5 * time.Second})
+	c := New(redistest.New(t, time.Second), Options{Name: "t", Registerer: prometheus.NewRegistry(), Timeout: 5 * time.Second})
 	ctx := context.Background()
 	boom := errors.New("boom")
 	if _, err := c.GetOrLoad(ctx, "k", time.Minute, func(context.Context) ([]byte, error) { return nil, boom }); !errors.Is(err, boom) {
@@ -126,7 +103,7 @@ func TestLoaderErrorIsReturnedAndNotCached(t *testing.T) {
 // could otherwise trigger.)
 func TestStampedeOneLoadAcrossInstances(t *testing.T) {
 	t.Parallel()
-	rdb := testRedis(t)
+	rdb := redistest.New(t, time.Second)
 	a := New(rdb, Options{Name: "t", Registerer: prometheus.NewRegistry(), PollEvery: 5 * time.Millisecond, Timeout: 5 * time.Second})
 	b := New(rdb, Options{Name: "t", Registerer: prometheus.NewRegistry(), PollEvery: 5 * time.Millisecond, Timeout: 5 * time.Second})
 	ctx := context.Background()

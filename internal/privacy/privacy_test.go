@@ -3,7 +3,6 @@ package privacy
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -19,6 +18,7 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/postgres/pgtest"
 	"github.com/kmeme-factory/kmeme/internal/redis"
+	"github.com/kmeme-factory/kmeme/internal/redis/redistest"
 )
 
 // dirBlobs is a small BlobStore over a temp dir (the tests' own, so that
@@ -60,25 +60,6 @@ func (d dirBlobs) DeletePrefix(_ context.Context, prefix string) error {
 	return os.RemoveAll(d.path(strings.TrimSuffix(prefix, "/")))
 }
 
-func testRedis(t *testing.T) *redis.Client {
-	t.Helper()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	prefix := "test:" + t.Name() + ":" + hex.EncodeToString(b[:]) + ":"
-	c, err := redis.Open(redis.Config{URL: "redis://127.0.0.1:6379/0", Timeout: 2 * time.Second, Prefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		if keys, _ := c.R.Keys(ctx, prefix+"*").Result(); len(keys) > 0 {
-			c.R.Del(ctx, keys...)
-		}
-		c.Close()
-	})
-	return c
-}
-
 type person struct {
 	id, email, hash string
 	nodes           []string
@@ -93,7 +74,7 @@ type world struct {
 
 func setup(t *testing.T) *world {
 	t.Helper()
-	w := &world{db: pgtest.NewDB(t), rdb: testRedis(t), blobs: dirBlobs{t.TempDir()}}
+	w := &world{db: pgtest.NewDB(t), rdb: redistest.New(t, 2*time.Second), blobs: dirBlobs{t.TempDir()}}
 	w.svc = &Service{GDPR: postgres.NewGDPRStore(w.db.Pool), Audit: postgres.NewAuditLog(w.db.Pool), Redis: w.rdb, Blobs: w.blobs}
 	return w
 }

@@ -2,8 +2,6 @@ package quota
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -14,26 +12,8 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/postgres/pgtest"
 	"github.com/kmeme-factory/kmeme/internal/redis"
+	"github.com/kmeme-factory/kmeme/internal/redis/redistest"
 )
-
-func testRedis(t *testing.T) *redis.Client {
-	t.Helper()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	prefix := "test:" + t.Name() + ":" + hex.EncodeToString(b[:]) + ":"
-	c, err := redis.Open(redis.Config{URL: "redis://127.0.0.1:6379/0", Timeout: 2 * time.Second, Prefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		if keys, _ := c.R.Keys(ctx, prefix+"*").Result(); len(keys) > 0 {
-			c.R.Del(ctx, keys...)
-		}
-		c.Close()
-	})
-	return c
-}
 
 type bundle struct {
 	db    *postgres.DB
@@ -45,7 +25,7 @@ type bundle struct {
 
 func setup(t *testing.T, plans map[string]int64) *bundle {
 	t.Helper()
-	b := &bundle{db: pgtest.NewDB(t), rdb: testRedis(t)}
+	b := &bundle{db: pgtest.NewDB(t), rdb: redistest.New(t, 2*time.Second)}
 	b.now.Store(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC).UnixNano())
 	b.users = postgres.NewUserStore(b.db.Pool)
 	svc, err := New(b.rdb, postgres.NewQuotaStore(b.db.Pool), Config{Plans: plans, Timeout: 5 * time.Second,

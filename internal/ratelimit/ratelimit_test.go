@@ -2,8 +2,6 @@ package ratelimit
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"net"
 	"sync"
@@ -13,26 +11,8 @@ import (
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/redis"
+	"github.com/kmeme-factory/kmeme/internal/redis/redistest"
 )
-
-func testRedis(t *testing.T) *redis.Client {
-	t.Helper()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	prefix := "test:" + t.Name() + ":" + hex.EncodeToString(b[:]) + ":"
-	c, err := redis.Open(redis.Config{URL: "redis://127.0.0.1:6379/0", Timeout: 2 * time.Second, Prefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		if keys, _ := c.R.Keys(ctx, prefix+"*").Result(); len(keys) > 0 {
-			c.R.Del(ctx, keys...)
-		}
-		c.Close()
-	})
-	return c
-}
 
 // clock is a settable test clock.
 type clock struct{ ns atomic.Int64 }
@@ -55,7 +35,7 @@ func TestThousandConcurrentAgainstTenPerSecond(t *testing.T) {
 			clk := newClock()
 			var rdb *redis.Client
 			if store == "redis" {
-				rdb = testRedis(t)
+				rdb = redistest.New(t, 2*time.Second)
 			}
 			l := New(rdb, Config{Budgets: map[string]Budget{"read": {10, time.Second}}, Timeout: 2 * time.Second, Now: clk.now})
 			ctx := context.Background()

@@ -8,12 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/kmeme-factory/kmeme/internal/cache"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/recipe"
-	"github.com/kmeme-factory/kmeme/internal/redis"
+	"github.com/kmeme-factory/kmeme/internal/redis/redistest"
 	"github.com/kmeme-factory/kmeme/internal/worker"
 )
 
@@ -36,17 +34,7 @@ func TestSameVideoIsMeasuredOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := setup(t)
-	rdb, err := redis.Open(redis.Config{URL: "redis://127.0.0.1:6379/0", Timeout: time.Second, Prefix: "test:worker:" + uuid.NewString() + ":"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		keys, _ := rdb.R.Keys(ctx, rdb.Key("*")).Result()
-		if len(keys) > 0 {
-			rdb.R.Del(ctx, keys...)
-		}
-		_ = rdb.Close()
-	})
+	rdb := redistest.New(t, time.Second)
 	d := &describer{}
 	p, err := worker.New(b.db.Pool, worker.Config{Workers: 1, MaxAttempts: 2, RetryBase: 20 * time.Millisecond,
 		Blobs: b.blobs, Planner: recipe.NewLocal(), WorkDir: t.TempDir(), Describer: d,
