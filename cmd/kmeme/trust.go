@@ -56,6 +56,9 @@ func (a *app) trust(ctx context.Context, deps *httpapi.Deps) (func(), error) {
 		Log: a.log, RetentionDays: tc.RetentionDays}
 	deps.Trust = httpapi.TrustDeps{Auth: svc, Limiter: lim, Quota: quotas, Users: users, Audit: audit, Privacy: priv,
 		Costs: postgres.NewCostLedger(a.db.Pool, tc.AIBudgetUSD), CookieSecure: tc.CookieSecure}
+	if svc.Firebase != nil && tc.FirebaseAPIKey != "" {
+		deps.Trust.FirebaseWeb = &httpapi.FirebaseWeb{APIKey: tc.FirebaseAPIKey, AuthDomain: tc.FirebaseAuthDomain, ProjectID: tc.FirebaseProjectID}
+	}
 
 	loopCtx, stopLoops := context.WithCancel(context.WithoutCancel(ctx))
 	quotas.Start(loopCtx)
@@ -78,7 +81,7 @@ func (a *app) trust(ctx context.Context, deps *httpapi.Deps) (func(), error) {
 			}
 		}
 	}()
-	a.log.Info("trust ready", "firebase", tc.FirebaseProjectID != "", "quota_zone", tc.QuotaZone)
+	a.log.Info("trust ready", "firebase", tc.FirebaseProjectID != "", "firebase_web", deps.Trust.FirebaseWeb != nil, "quota_zone", tc.QuotaZone)
 	return func() {
 		stopLoops()
 		quotas.Stop()

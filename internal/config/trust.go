@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,14 @@ type Trust struct {
 
 	// FirebaseProjectID turns on Firebase ID tokens (KMEME_FIREBASE_PROJECT_ID, default off).
 	FirebaseProjectID string
+	// FirebaseAPIKey is the Firebase web API key the browser uses for the
+	// Google sign-in popup (KMEME_FIREBASE_API_KEY, default empty: the web app
+	// shows no Google button). It is public by Firebase's design and needs
+	// KMEME_FIREBASE_PROJECT_ID.
+	FirebaseAPIKey string
+	// FirebaseAuthDomain is the host serving Firebase's sign-in handler
+	// (KMEME_FIREBASE_AUTH_DOMAIN, default "<project id>.firebaseapp.com").
+	FirebaseAuthDomain string
 	// FirebaseCertURL is where Google publishes the signing certificates
 	// (KMEME_FIREBASE_CERT_URL, default Google's securetoken endpoint).
 	FirebaseCertURL string
@@ -117,29 +126,42 @@ func (p *parser) plans(name, def string) map[string]int64 {
 
 func loadTrust(p *parser) Trust {
 	prod := p.str("KMEME_ENV", "development") == "production"
-	return Trust{
-		AuthIssuer:        p.str("KMEME_AUTH_ISSUER", "kmeme"),
-		AccessTTL:         p.dur("KMEME_AUTH_ACCESS_TTL", 15*time.Minute),
-		RefreshTTL:        p.dur("KMEME_AUTH_REFRESH_TTL", 720*time.Hour),
-		KeyRotation:       p.dur("KMEME_AUTH_KEY_ROTATION", 720*time.Hour),
-		CookieSecure:      p.bool("KMEME_COOKIE_SECURE", prod),
-		AdminEmails:       p.list("KMEME_ADMIN_EMAILS", ""),
-		FirebaseProjectID: p.str("KMEME_FIREBASE_PROJECT_ID", ""),
-		FirebaseCertURL:   p.str("KMEME_FIREBASE_CERT_URL", "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"),
-		FirebaseRefetch:   p.dur("KMEME_FIREBASE_REFETCH", time.Minute),
-		TokenLeeway:       p.dur("KMEME_AUTH_LEEWAY", 30*time.Second),
-		RateRead:          p.rate("KMEME_RATE_READ", "120/1m"),
-		RateUpload:        p.rate("KMEME_RATE_UPLOAD", "10/1m"),
-		RateRemix:         p.rate("KMEME_RATE_REMIX", "20/1m"),
-		RateAuth:          p.rate("KMEME_RATE_AUTH", "10/1m"),
-		LocalLimiterKeys:  int(p.int64("KMEME_RATE_LOCAL_KEYS", 100000)),
-		QuotaPlans:        p.plans("KMEME_QUOTA_PLANS", "free=20,pro=200"),
-		QuotaZone:         p.str("KMEME_QUOTA_ZONE", "Asia/Seoul"),
-		QuotaFlush:        p.dur("KMEME_QUOTA_FLUSH", 10*time.Second),
-		RetentionDays:     int(p.int64("KMEME_RETENTION_DAYS", 0)),
-		AIBudgetUSD:       p.float("KMEME_AI_BUDGET_USD", 81),
+	t := Trust{
+		AuthIssuer:         p.str("KMEME_AUTH_ISSUER", "kmeme"),
+		AccessTTL:          p.dur("KMEME_AUTH_ACCESS_TTL", 15*time.Minute),
+		RefreshTTL:         p.dur("KMEME_AUTH_REFRESH_TTL", 720*time.Hour),
+		KeyRotation:        p.dur("KMEME_AUTH_KEY_ROTATION", 720*time.Hour),
+		CookieSecure:       p.bool("KMEME_COOKIE_SECURE", prod),
+		AdminEmails:        p.list("KMEME_ADMIN_EMAILS", ""),
+		FirebaseProjectID:  p.str("KMEME_FIREBASE_PROJECT_ID", ""),
+		FirebaseAPIKey:     p.str("KMEME_FIREBASE_API_KEY", ""),
+		FirebaseAuthDomain: p.str("KMEME_FIREBASE_AUTH_DOMAIN", ""),
+		FirebaseCertURL:    p.str("KMEME_FIREBASE_CERT_URL", "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"),
+		FirebaseRefetch:    p.dur("KMEME_FIREBASE_REFETCH", time.Minute),
+		TokenLeeway:        p.dur("KMEME_AUTH_LEEWAY", 30*time.Second),
+		RateRead:           p.rate("KMEME_RATE_READ", "120/1m"),
+		RateUpload:         p.rate("KMEME_RATE_UPLOAD", "10/1m"),
+		RateRemix:          p.rate("KMEME_RATE_REMIX", "20/1m"),
+		RateAuth:           p.rate("KMEME_RATE_AUTH", "10/1m"),
+		LocalLimiterKeys:   int(p.int64("KMEME_RATE_LOCAL_KEYS", 100000)),
+		QuotaPlans:         p.plans("KMEME_QUOTA_PLANS", "free=20,pro=200"),
+		QuotaZone:          p.str("KMEME_QUOTA_ZONE", "Asia/Seoul"),
+		QuotaFlush:         p.dur("KMEME_QUOTA_FLUSH", 10*time.Second),
+		RetentionDays:      int(p.int64("KMEME_RETENTION_DAYS", 0)),
+		AIBudgetUSD:        p.float("KMEME_AI_BUDGET_USD", 81),
 	}
+	if t.FirebaseAuthDomain == "" && t.FirebaseProjectID != "" {
+		t.FirebaseAuthDomain = t.FirebaseProjectID + ".firebaseapp.com"
+	}
+	return t
 }
+
+// firebaseKeyRE is the shape of a Firebase web API key (Google API keys
+// are "AIza" and 35 more URL-safe characters; any URL-safe run is taken).
+var firebaseKeyRE = regexp.MustCompile(`^[A-Za-z0-9_-]{20,100}$`)
+
+// hostRE is a host name with an optional port, no scheme or path.
+var hostRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$`)
 
 func (c Trust) validate() []error {
 	var errs []error
@@ -154,6 +176,17 @@ func (c Trust) validate() []error {
 	}
 	if c.FirebaseProjectID != "" && !strings.HasPrefix(c.FirebaseCertURL, "https://") && !strings.HasPrefix(c.FirebaseCertURL, "http://127.0.0.1") {
 		errs = append(errs, errorf("KMEME_FIREBASE_CERT_URL: %q must be an https URL", c.FirebaseCertURL))
+	}
+	if c.FirebaseAPIKey != "" {
+		if c.FirebaseProjectID == "" {
+			errs = append(errs, errorf("KMEME_FIREBASE_API_KEY: needs KMEME_FIREBASE_PROJECT_ID, which verifies the tokens"))
+		}
+		if !firebaseKeyRE.MatchString(c.FirebaseAPIKey) {
+			errs = append(errs, errorf("KMEME_FIREBASE_API_KEY: is not a Firebase web API key (AIza…)"))
+		}
+	}
+	if c.FirebaseAuthDomain != "" && !hostRE.MatchString(c.FirebaseAuthDomain) {
+		errs = append(errs, errorf("KMEME_FIREBASE_AUTH_DOMAIN: %q must be a host name such as my-project.firebaseapp.com", c.FirebaseAuthDomain))
 	}
 	if c.TokenLeeway < 0 || c.TokenLeeway > 5*time.Minute {
 		errs = append(errs, errorf("KMEME_AUTH_LEEWAY: %s must be between 0 and 5m", c.TokenLeeway))

@@ -25,6 +25,27 @@ func TestTrustDefaultsAndErrors(t *testing.T) {
 	if !c.Trust.CookieSecure || c.Trust.RateAuth != (Rate{5, time.Second}) || len(c.Trust.AdminEmails) != 2 {
 		t.Errorf("production = %+v", c.Trust)
 	}
+	if tr.FirebaseAPIKey != "" || tr.FirebaseAuthDomain != "" {
+		t.Errorf("firebase web defaults = %q %q, want empty", tr.FirebaseAPIKey, tr.FirebaseAuthDomain)
+	}
+	key := "AIzaSyA-0123456789abcdefghijklmnopqrstu"
+	c, err = FromEnv(env(map[string]string{"KMEME_FIREBASE_PROJECT_ID": "kmeme-prod", "KMEME_FIREBASE_API_KEY": key}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Trust.FirebaseAPIKey != key || c.Trust.FirebaseAuthDomain != "kmeme-prod.firebaseapp.com" {
+		t.Errorf("firebase web = %q %q", c.Trust.FirebaseAPIKey, c.Trust.FirebaseAuthDomain)
+	}
+	for _, kv := range []map[string]string{
+		{"KMEME_FIREBASE_API_KEY": key},
+		{"KMEME_FIREBASE_PROJECT_ID": "p", "KMEME_FIREBASE_API_KEY": "not a key!"},
+		{"KMEME_FIREBASE_PROJECT_ID": "p", "KMEME_FIREBASE_AUTH_DOMAIN": "https://p.firebaseapp.com/"},
+	} {
+		_, err := FromEnv(env(kv))
+		if err == nil || !strings.Contains(err.Error(), "KMEME_FIREBASE_") {
+			t.Errorf("%v: err = %v, want it to name the variable", kv, err)
+		}
+	}
 	for _, tc := range []struct{ k, v, want string }{
 		{"KMEME_RATE_READ", "lots", "KMEME_RATE_READ"},
 		{"KMEME_RATE_READ", "0/1m", "KMEME_RATE_READ"},

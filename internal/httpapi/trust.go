@@ -31,6 +31,9 @@ type TrustDeps struct {
 	Costs kmeme.CostLedger
 	// CookieSecure marks session cookies Secure (production).
 	CookieSecure bool
+	// FirebaseWeb is published by GET /api/auth/config when Auth also
+	// verifies Firebase tokens; nil hides Google sign-in in the web app.
+	FirebaseWeb *FirebaseWeb
 }
 
 // Privacy is GDPR export and erasure of one user.
@@ -95,7 +98,9 @@ func (s *Server) withTrust(next http.Handler) http.Handler {
 
 // signInPath: signing in ignores an existing session, so a browser holding
 // one does not need the CSRF header to sign in again.
-func signInPath(p string) bool { return p == "/api/auth/login" || p == "/api/auth/signup" }
+func signInPath(p string) bool {
+	return p == "/api/auth/login" || p == "/api/auth/signup" || p == "/api/auth/firebase"
+}
 
 func unsafeMethod(m string) bool {
 	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions

@@ -56,6 +56,10 @@ func (s *Server) addTrustRoutes() {
 		Limit: "auth", Body: signupRequest{}, Status: http.StatusCreated, Result: sessionBody{}, Handler: s.handleSignup()})
 	s.handle(Route{Method: "POST", Path: "/api/auth/login", Summary: "Sign in with e-mail and password (sets session cookies)", Tag: "auth",
 		Limit: "auth", Body: loginRequest{}, Result: sessionBody{}, Handler: s.handleLogin()})
+	s.handle(Route{Method: "GET", Path: "/api/auth/config", Summary: "Which sign-in methods the web app offers (Firebase web config or null)", Tag: "auth",
+		Result: authConfigBody{}, Handler: s.handleAuthConfig()})
+	s.handle(Route{Method: "POST", Path: "/api/auth/firebase", Summary: "Exchange a Firebase ID token for a session (sets session cookies)", Tag: "auth",
+		Limit: "auth", Body: firebaseRequest{}, Result: sessionBody{}, Handler: s.handleFirebaseSignIn()})
 	s.handle(Route{Method: "POST", Path: "/api/auth/refresh", Summary: "Rotate the refresh token (cookie or body) for a new access token", Tag: "auth",
 		Limit: "auth", Body: refreshRequest{}, Result: sessionBody{}, Handler: s.handleRefresh()})
 	s.handle(Route{Method: "POST", Path: "/api/auth/logout", Summary: "Revoke the refresh token and clear the cookies", Tag: "auth",

@@ -66,7 +66,9 @@ type trustOptions struct {
 	now     func() time.Time
 	plans   map[string]int64
 	certURL string
-	privacy func(*postgres.DB, *redis.Client) httpapi.Privacy
+	// firebaseWeb is published by GET /api/auth/config.
+	firebaseWeb *httpapi.FirebaseWeb
+	privacy     func(*postgres.DB, *redis.Client) httpapi.Privacy
 	// platform turns on the platform's storage (idempotency, videos).
 	platform bool
 }
@@ -132,7 +134,7 @@ func trustSetup(t *testing.T, o trustOptions) *trustBundle {
 		Version: "test", CORSOrigins: []string{"http://localhost:3000"}, MaxBodyBytes: 4096,
 		Nodes: postgres.NewNodeService(db.Pool),
 		Trust: httpapi.TrustDeps{Auth: svc, Limiter: lim, Quota: q, Users: postgres.NewUserStore(db.Pool),
-			Audit: postgres.NewAuditLog(db.Pool), Costs: postgres.NewCostLedger(db.Pool, 50)},
+			Audit: postgres.NewAuditLog(db.Pool), Costs: postgres.NewCostLedger(db.Pool, 50), FirebaseWeb: o.firebaseWeb},
 	}
 	if o.privacy != nil {
 		d.Trust.Privacy = o.privacy(db, rdb)
