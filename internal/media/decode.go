@@ -32,7 +32,7 @@ func DecodeAudio(ctx context.Context, info *Info, lim Limits, sampleRate int) ([
 	args = append(args, "-map", "0:a:0", "-vn", "-sn", "-dn",
 		"-t", strconv.FormatFloat(lim.MaxDurationS, 'f', 3, 64),
 		"-ac", "1", "-ar", strconv.Itoa(sampleRate), "-f", "f32le", "pipe:1")
-	cmd := command(ctx, "ffmpeg", args...)
+	cmd := command(ctx, lim, "ffmpeg", args...)
 	stderr := &capped{max: lim.MaxStderrBytes}
 	cmd.Stderr = stderr
 	out, err := cmd.StdoutPipe()
@@ -148,7 +148,7 @@ func DecodeFrames(ctx context.Context, info *Info, lim Limits, opt FrameOptions,
 	args = append(args, "-map", "0:v:0", "-an", "-sn", "-dn",
 		"-t", strconv.FormatFloat(lim.MaxDurationS, 'f', 3, 64),
 		"-vf", vf, "-f", "rawvideo", "pipe:1")
-	cmd := command(ctx, "ffmpeg", args...)
+	cmd := command(ctx, lim, "ffmpeg", args...)
 	stderr := &capped{max: lim.MaxStderrBytes}
 	cmd.Stderr = stderr
 	out, err := cmd.StdoutPipe()

@@ -24,6 +24,12 @@ type Limits struct {
 	DecodeTimeout time.Duration
 	// MaxStderrBytes is how much of ffmpeg's stderr is kept. Default 64 KiB.
 	MaxStderrBytes int
+	// MaxMemoryBytes caps one process's address space (prlimit --as), so a
+	// hostile file cannot make ffmpeg eat the machine. Default 3 GiB.
+	MaxMemoryBytes int64
+	// MaxCPUSeconds caps one process's CPU time (prlimit --cpu), a second
+	// bound beside the wall clock. Default twice DecodeTimeout.
+	MaxCPUSeconds int
 }
 
 // DefaultLimits returns the limits for short-form video.
@@ -57,6 +63,12 @@ func (l Limits) WithDefaults() Limits {
 	}
 	if l.MaxStderrBytes == 0 {
 		l.MaxStderrBytes = 64 << 10
+	}
+	if l.MaxMemoryBytes == 0 {
+		l.MaxMemoryBytes = 3 << 30
+	}
+	if l.MaxCPUSeconds == 0 {
+		l.MaxCPUSeconds = int(2 * l.DecodeTimeout.Seconds())
 	}
 	return l
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -54,9 +55,24 @@ func (c *capped) tail(n int) string {
 	return strings.Join(out, " | ")
 }
 
-// command builds a hardened exec.Cmd: no stdin, killed on ctx cancel, and
-// Wait returns shortly after the kill even if a pipe is still held.
-func command(ctx context.Context, name string, args ...string) *exec.Cmd {
+// prlimitPath is util-linux's prlimit, when the machine has it.
+var prlimitPath, _ = exec.LookPath("prlimit")
+
+// command builds a hardened exec.Cmd: no stdin, killed on ctx cancel, Wait
+// returns shortly after the kill even if a pipe is still held, and (with
+// prlimit) the process's memory and CPU time are capped by the kernel.
+func command(ctx context.Context, lim Limits, name string, args ...string) *exec.Cmd {
+	if prlimitPath != "" && (lim.MaxMemoryBytes > 0 || lim.MaxCPUSeconds > 0) {
+		pre := []string{}
+		if lim.MaxMemoryBytes > 0 {
+			pre = append(pre, "--as="+strconv.FormatInt(lim.MaxMemoryBytes, 10))
+		}
+		if lim.MaxCPUSeconds > 0 {
+			pre = append(pre, "--cpu="+strconv.Itoa(lim.MaxCPUSeconds))
+		}
+		args = append(append(pre, "--", name), args...)
+		name = prlimitPath
+	}
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Stdin = nil
 	cmd.WaitDelay = 2 * time.Second
@@ -67,7 +83,7 @@ func command(ctx context.Context, name string, args ...string) *exec.Cmd {
 func runOutput(ctx context.Context, lim Limits, timeout time.Duration, maxOut int, name string, args ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := command(ctx, name, args...)
+	cmd := command(ctx, lim, name, args...)
 	var out bytes.Buffer
 	stderr := &capped{max: lim.MaxStderrBytes}
 	cmd.Stdout = &limitWriter{w: &out, n: int64(maxOut), cancel: cancel}
