@@ -94,15 +94,14 @@ func generate(ctx context.Context, cfg genConfig) error {
 }
 
 type itemPlan struct {
-	name, audio    string
-	style          int
-	snr            float64 // 0: clean
-	fps            float64
-	vertical       bool
-	w, h           int
-	dur            float64
-	split          string
-	noVideoEffects bool
+	name, audio string
+	style       int
+	snr         float64 // 0: clean
+	fps         float64
+	vertical    bool
+	w, h        int
+	dur         float64
+	split       string
 }
 
 func planItems(cfg genConfig) []itemPlan {

@@ -172,10 +172,8 @@ func timed(ctx context.Context, name string, args ...string) ([]byte, []byte, fl
 }
 
 var (
-	ptsRe  = regexp.MustCompile(`pts_time:([0-9.]+)`)
-	bpmRe  = regexp.MustCompile(`([0-9.]+) bpm`)
-	wsRe   = regexp.MustCompile(`\s+`)
-	metric = []string{}
+	ptsRe = regexp.MustCompile(`pts_time:([0-9.]+)`)
+	bpmRe = regexp.MustCompile(`([0-9.]+) bpm`)
 )
 
 func score(ctx context.Context, cfg scoreConfig) error {

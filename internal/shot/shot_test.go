@@ -11,9 +11,8 @@ const w, h = 64, 64
 // scene is a synthetic picture: smooth blobs and texture from a seed,
 // shifted by (dx, dy) pixels to fake camera motion.
 type scene struct {
-	seed   int64
-	pix    []float64 // 128x128 source, larger than the frame so it can pan
-	bright float64
+	seed int64
+	pix  []float64 // 128x128 source, larger than the frame so it can pan
 }
 
 func newScene(seed int64) *scene {
