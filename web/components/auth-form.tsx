@@ -5,6 +5,8 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { api } from "@/lib/api";
+import type { AuthResult } from "@/lib/types";
+import { GoogleSignIn } from "./google-sign-in";
 import { useAuth, useI18n } from "./providers";
 
 /** AuthForm switches between login and signup with ?mode=signup. */
@@ -20,16 +22,20 @@ export function AuthForm() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  // signedIn is the common end of every sign-in: password or Google.
+  async function signedIn(res: AuthResult) {
+    setUser(res.user);
+    await reload();
+    const next = params.get("next");
+    router.push(next && next.startsWith("/") && !next.startsWith("//") ? next : "/");
+  }
+
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      const res = signup ? await api.signup(email, password, name || undefined) : await api.login(email, password);
-      setUser(res.user);
-      await reload();
-      const next = params.get("next");
-      router.push(next && next.startsWith("/") && !next.startsWith("//") ? next : "/");
+      await signedIn(signup ? await api.signup(email, password, name || undefined) : await api.login(email, password));
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -81,6 +87,7 @@ export function AuthForm() {
           <Link href={signup ? "/login/" : "/login/?mode=signup"}>{signup ? t("to_login") : t("to_signup")}</Link>
         </div>
       </form>
+      <GoogleSignIn onSignedIn={signedIn} />
     </div>
   );
 }

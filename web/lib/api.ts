@@ -3,6 +3,7 @@
 // token is ever stored by this code. Unsafe methods echo the readable
 // kmeme_csrf cookie in X-CSRF-Token. A 401 triggers one refresh and a retry.
 import type {
+  AuthConfig,
   AuthResult,
   CostSummary,
   GeoCell,
@@ -221,6 +222,10 @@ export function createApi(opts: ApiOptions = {}) {
       json<AuthResult>("/api/auth/signup", { method: "POST", body: { email, password, display_name }, noRefresh: true }),
     login: (email: string, password: string) =>
       json<AuthResult>("/api/auth/login", { method: "POST", body: { email, password }, noRefresh: true }),
+    authConfig: () => json<AuthConfig>("/api/auth/config", { noRefresh: true }),
+    /** firebaseSignIn exchanges a Firebase ID token for the server's cookie session. */
+    firebaseSignIn: (id_token: string) =>
+      json<AuthResult>("/api/auth/firebase", { method: "POST", body: { id_token }, noRefresh: true }),
     logout: () => json<void>("/api/auth/logout", { method: "POST", noRefresh: true }),
     refresh,
     me: () => json<{ user: User; quota: Quota }>("/api/me"),

@@ -62,6 +62,18 @@ export interface Quota {
 }
 
 /** Answer of signup, login and refresh. */
+/** FirebaseWebConfig is the public Firebase web configuration (GET /api/auth/config). */
+export interface FirebaseWebConfig {
+  api_key: string;
+  auth_domain: string;
+  project_id: string;
+}
+
+/** AuthConfig says which sign-in methods the server offers. */
+export interface AuthConfig {
+  firebase: FirebaseWebConfig | null;
+}
+
 export interface AuthResult {
   user: User;
   access_token: string;
