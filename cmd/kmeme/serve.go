@@ -37,7 +37,11 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		Ready: a.readyChecks(),
 	}
 	if files := webui.Files(); webui.Built(files) {
-		deps.Web = webui.Handler(files)
+		var wo webui.Options
+		if tc := a.cfg.Trust; tc.FirebaseAPIKey != "" && tc.FirebaseProjectID != "" {
+			wo.FirebaseAuthDomain = tc.FirebaseAuthDomain
+		}
+		deps.Web = webui.Handler(files, wo)
 	}
 	stopPlatform, err := a.platform(ctx, &deps, a.cfg.Platform.Workers > 0)
 	if err != nil {

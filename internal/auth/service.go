@@ -75,6 +75,34 @@ func (s *Service) roleFor(email string) kmeme.Role {
 	return kmeme.RoleUser
 }
 
+// firebaseRole gives the admin role only to a verified e-mail in
+// AdminEmails: anyone can create a Firebase account that claims an
+// address, but only its owner can verify it.
+func (s *Service) firebaseRole(c *Claims) kmeme.Role {
+	if !c.EmailVerified {
+		return kmeme.RoleUser
+	}
+	return s.roleFor(c.Email)
+}
+
+// FirebaseLogin verifies a Firebase ID token, links or creates its user,
+// records the sign-in and starts a session, as Login does for passwords.
+func (s *Service) FirebaseLogin(ctx context.Context, token, ip string) (*Session, error) {
+	if s.Firebase == nil {
+		return nil, unauthorized("Firebase sign-in is not enabled")
+	}
+	c, err := s.Firebase.Verify(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.Users.UpsertFirebase(ctx, c.Subject, c.Email, c.EmailVerified, s.firebaseRole(c))
+	if err != nil {
+		return nil, err
+	}
+	_ = s.Audit.Record(ctx, u.ID, postgres.AuditLogin, ip, map[string]any{"via": "firebase"})
+	return s.newSession(ctx, &u.User, "")
+}
+
 // checkEmail validates an e-mail address.
 func checkEmail(email string) error {
 	email = strings.TrimSpace(email)
@@ -229,7 +257,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*kmeme.Caller
 		if err != nil {
 			return nil, err
 		}
-		u, err := s.Users.UpsertFirebase(ctx, c.Subject, c.Email, c.EmailVerified, s.roleFor(c.Email))
+		u, err := s.Users.UpsertFirebase(ctx, c.Subject, c.Email, c.EmailVerified, s.firebaseRole(c))
 		if err != nil {
 			return nil, err
 		}

@@ -2,13 +2,10 @@ package httpapi
 
 import (
 	"net/http"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/auth"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
-	"github.com/kmeme-factory/kmeme/internal/postgres"
 )
 
 // FirebaseWeb is the Firebase web configuration the browser needs to run
@@ -86,38 +83,7 @@ func (s *Server) handleFirebaseSignIn() http.Handler {
 	})
 }
 
-// firebaseSession verifies the token, links or creates its user, records
-// the sign-in and issues a new session family.
-//
-// It mirrors auth.Service's unexported roleFor and newSession; both belong
-// in internal/auth as Service.FirebaseLogin, which this change could not
-// touch.
+// firebaseSession exchanges a Firebase ID token for our own session.
 func (s *Server) firebaseSession(r *http.Request, svc *auth.Service, tok string) (*auth.Session, error) {
-	ctx := r.Context()
-	c, err := svc.Firebase.Verify(ctx, tok)
-	if err != nil {
-		return nil, err
-	}
-	role := kmeme.RoleUser
-	if c.Email != "" && c.EmailVerified && slices.Contains(svc.AdminEmails, postgres.NormalizeEmail(c.Email)) {
-		role = kmeme.RoleAdmin
-	}
-	u, err := svc.Users.UpsertFirebase(ctx, c.Subject, c.Email, c.EmailVerified, role)
-	if err != nil {
-		return nil, err
-	}
-	_ = svc.Audit.Record(ctx, u.ID, postgres.AuditLogin, clientIP(r), map[string]any{"via": "firebase"})
-	access, ttl, err := svc.Keys.Issue(u.ID, u.Role)
-	if err != nil {
-		return nil, err
-	}
-	now := time.Now()
-	if svc.Now != nil {
-		now = svc.Now()
-	}
-	refresh := auth.RandomToken()
-	if err := svc.Tokens.IssueRefresh(ctx, u.ID, "", refresh, now.Add(svc.RefreshTTL)); err != nil {
-		return nil, err
-	}
-	return &auth.Session{User: u.User, AccessToken: access, ExpiresIn: ttl, RefreshToken: refresh, RefreshTTL: svc.RefreshTTL}, nil
+	return svc.FirebaseLogin(r.Context(), tok, clientIP(r))
 }

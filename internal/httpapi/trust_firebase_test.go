@@ -148,3 +148,35 @@ func TestFirebaseSignInRefusesBadTokens(t *testing.T) {
 		t.Fatalf("firebase off: %d %s", a.status, a.body)
 	}
 }
+
+// TestFirebaseAdminNeedsAVerifiedEmail: anyone can make a Firebase account
+// that claims an admin's address; only a verified one gets the role, by
+// bearer token and by session exchange alike.
+func TestFirebaseAdminNeedsAVerifiedEmail(t *testing.T) {
+	t.Parallel()
+	cs := authtest.NewCertServer(t, "k1")
+	b := trustSetup(t, trustOptions{certURL: cs.URL})
+	role := func(a answer) string {
+		var me struct{ User struct{ Role string } }
+		a.json(t, &me)
+		return me.User.Role
+	}
+	claims := authtest.Claims(testProject, "fb-impostor", time.Now())
+	claims["email"], claims["email_verified"] = "admin@k-meme.com", false
+	a := b.call(t, nil, "GET", "/api/me", "", "Authorization", "Bearer "+cs.Token("k1", claims))
+	if a.status != 200 || role(a) != "user" {
+		t.Fatalf("unverified admin e-mail by bearer: %d %s", a.status, a.body)
+	}
+	a = b.call(t, nil, "POST", "/api/auth/firebase", fmt.Sprintf(`{"id_token":%q}`, cs.Token("k1", claims)), "Origin", "http://localhost:3000")
+	var s session
+	a.json(t, &s)
+	if a.status != 200 || s.User.Role != "user" {
+		t.Fatalf("unverified admin e-mail by exchange: %d %s", a.status, a.body)
+	}
+	owner := authtest.Claims(testProject, "fb-admin", time.Now())
+	owner["email"] = "admin@k-meme.com"
+	a = b.call(t, nil, "GET", "/api/me", "", "Authorization", "Bearer "+cs.Token("k1", owner))
+	if a.status != 200 || role(a) != "admin" {
+		t.Fatalf("verified admin e-mail: %d %s", a.status, a.body)
+	}
+}

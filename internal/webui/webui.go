@@ -36,8 +36,18 @@ func Built(fsys fs.FS) bool {
 
 var inlineScript = regexp.MustCompile(`(?s)<script(\s[^>]*)?>(.*?)</script>`)
 
-// CSP computes the policy for one HTML page.
-func CSP(html []byte) string {
+// Options adjust the pages' policies.
+type Options struct {
+	// FirebaseAuthDomain, when set, lets the sign-in page open Firebase's
+	// Google popup: its handler frame, Google's loader script and the token
+	// endpoints are allowed, and the opener policy allows popups.
+	FirebaseAuthDomain string
+}
+
+// CSP computes the policy for one HTML page with no options.
+func CSP(html []byte) string { return Options{}.csp(html) }
+
+func (o Options) csp(html []byte) string {
 	var hashes []string
 	for _, m := range inlineScript.FindAllSubmatch(html, -1) {
 		attrs := string(m[1])
@@ -51,20 +61,35 @@ func CSP(html []byte) string {
 	if len(hashes) > 0 {
 		script += " " + strings.Join(hashes, " ")
 	}
+	connect, frame := "connect-src 'self'", ""
+	if o.FirebaseAuthDomain != "" {
+		script += " https://apis.google.com"
+		connect += " https://identitytoolkit.googleapis.com https://securetoken.googleapis.com"
+		frame = "frame-src https://" + o.FirebaseAuthDomain + "; "
+	}
 	return "default-src 'self'; " + script + "; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-		"media-src 'self' blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; " +
+		"media-src 'self' blob:; font-src 'self'; " + connect + "; " + frame + "object-src 'none'; base-uri 'self'; " +
 		"form-action 'self'; frame-ancestors 'none'"
 }
 
 type page struct {
 	body []byte
 	csp  string
+	coop string
 }
 
 // Handler serves fsys: exact files, then "name.html" for clean URLs, then
 // 404.html. HTML pages carry their CSP; hashed assets under _next/static
 // are cached for a year, everything else revalidates.
-func Handler(fsys fs.FS) http.Handler {
+func Handler(fsys fs.FS, opts ...Options) http.Handler {
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	coop := "same-origin"
+	if o.FirebaseAuthDomain != "" {
+		coop = "same-origin-allow-popups" // the Google sign-in popup reports back to its opener
+	}
 	pages := map[string]page{}
 	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
@@ -72,7 +97,7 @@ func Handler(fsys fs.FS) http.Handler {
 		}
 		b, err := fs.ReadFile(fsys, p)
 		if err == nil {
-			pages[p] = page{body: b, csp: CSP(b)}
+			pages[p] = page{body: b, csp: o.csp(b), coop: coop}
 		}
 		return nil
 	})
@@ -114,6 +139,7 @@ func Handler(fsys fs.FS) http.Handler {
 func servePage(w http.ResponseWriter, r *http.Request, pg page, status int, mod time.Time) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", pg.csp)
+	h.Set("Cross-Origin-Opener-Policy", pg.coop)
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
 	if status != http.StatusOK {

@@ -66,3 +66,27 @@ func TestHandlerServesPagesAssetsAnd404(t *testing.T) {
 		t.Errorf("page CSP lacks the inline script hash: %q", rec.Header().Get("Content-Security-Policy"))
 	}
 }
+
+func TestFirebaseOptionOpensOnlyWhatThePopupNeeds(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{"login.html": {Data: []byte("<html>login</html>")}}
+	for _, c := range []struct {
+		domain, coop string
+		allowed      bool
+	}{{"", "same-origin", false}, {"kmeme-prod.firebaseapp.com", "same-origin-allow-popups", true}} {
+		rec := httptest.NewRecorder()
+		Handler(fsys, Options{FirebaseAuthDomain: c.domain}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/login", nil))
+		csp := rec.Header().Get("Content-Security-Policy")
+		for _, src := range []string{"https://apis.google.com", "frame-src https://kmeme-prod.firebaseapp.com", "https://identitytoolkit.googleapis.com"} {
+			if strings.Contains(csp, src) != c.allowed {
+				t.Errorf("domain %q: CSP %q, %s allowed = %v", c.domain, csp, src, !c.allowed)
+			}
+		}
+		if got := rec.Header().Get("Cross-Origin-Opener-Policy"); got != c.coop {
+			t.Errorf("domain %q: COOP %q, want %q", c.domain, got, c.coop)
+		}
+		if !strings.Contains(csp, "frame-ancestors 'none'") {
+			t.Errorf("framing allowed: %q", csp)
+		}
+	}
+}
