@@ -57,6 +57,7 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 	pipe, err := worker.New(a.db.Pool, worker.Config{
 		Workers: workers, MaxAttempts: pc.JobMaxAttempts, JobTimeout: pc.JobTimeout, RescueAfter: pc.JobRescueAfter,
 		WorkDir: workDir, Blobs: blobs, Planner: planner, Describer: describer, Analyses: analyses, Log: a.log,
+		Consents: postgres.NewConsentStore(a.db.Pool),
 		Changed: func(ctx context.Context, nodeID string) {
 			if err := views.Invalidate(ctx, "recipe:"+nodeID); err != nil {
 				a.log.Warn("cache invalidation failed", "node_id", nodeID, "err", err)

@@ -25,6 +25,7 @@ func (s *Server) addRoutes() {
 
 	s.addPlatformRoutes()
 	s.addTrustRoutes()
+	s.addConsentRoutes()
 
 	if s.Web != nil {
 		s.mux.Handle("GET /", s.Web)

@@ -35,6 +35,7 @@ func setup(t *testing.T, mutate ...func(*httpapi.Deps)) *testBundle {
 		Ready: []httpapi.ReadyCheck{{Name: "postgres", Check: func(ctx context.Context) (any, error) {
 			return nil, db.Ping(ctx)
 		}}},
+		Trust: httpapi.TrustDeps{Consents: postgres.NewConsentStore(db.Pool)},
 	}
 	for _, m := range mutate {
 		m(&d)
@@ -352,4 +353,31 @@ func grep(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+func TestConsentsRoutes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	type list struct {
+		Items []kmeme.Consent `json:"items"`
+	}
+	resp, data := b.do(t, "GET", "/api/me/consents", "")
+	var l list
+	if err := json.Unmarshal(data, &l); err != nil || resp.StatusCode != 200 || len(l.Items) != 2 || l.Items[0].Granted {
+		t.Fatalf("initial consents: %d %s", resp.StatusCode, data)
+	}
+	resp, data = b.do(t, "PUT", "/api/me/consents", `{"purpose":"ai_processing","granted":true}`)
+	l = list{}
+	if err := json.Unmarshal(data, &l); err != nil || resp.StatusCode != 200 || !l.Items[0].Granted || l.Items[0].DecidedAt == nil {
+		t.Fatalf("grant: %d %s", resp.StatusCode, data)
+	}
+	for body, field := range map[string]string{`{"purpose":"sell_my_data","granted":true}`: "purpose", `{"purpose":"marketing"}`: "granted"} {
+		resp, data = b.do(t, "PUT", "/api/me/consents", body)
+		if p := problem(t, resp, data); p.Status != 400 || p.Field != field {
+			t.Errorf("%s: %+v", body, p)
+		}
+	}
+	if resp, _ = b.do(t, "GET", "/api/me/consents", "", "X-Anonymous", "1"); resp.StatusCode != 401 {
+		t.Errorf("anonymous consents: %d", resp.StatusCode)
+	}
 }

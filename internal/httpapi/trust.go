@@ -29,6 +29,8 @@ type TrustDeps struct {
 	Privacy Privacy
 	// Costs answers the admin cost report.
 	Costs kmeme.CostLedger
+	// Consents records what each user agreed to.
+	Consents *postgres.ConsentStore
 	// CookieSecure marks session cookies Secure (production).
 	CookieSecure bool
 	// FirebaseWeb is published by GET /api/auth/config when Auth also

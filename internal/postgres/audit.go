@@ -18,6 +18,7 @@ const (
 	AuditExport       = "export"
 	AuditErasure      = "erasure"
 	AuditQuotaSet     = "admin_quota_override"
+	AuditConsent      = "consent"
 )
 
 // AuditLog appends to audit_log.

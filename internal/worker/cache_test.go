@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/kmeme-factory/kmeme/internal/cache"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/recipe"
 	"github.com/kmeme-factory/kmeme/internal/redis/redistest"
 	"github.com/kmeme-factory/kmeme/internal/worker"
@@ -85,5 +88,72 @@ func TestSameVideoIsMeasuredOnce(t *testing.T) {
 			t.Fatalf("cached remix lacks keyframe %s: %v", s.Keyframe, err)
 		}
 		rc.Close()
+	}
+}
+
+// TestPaidAIOnlyWithTheOwnersConsent: the vision model sees a video only
+// when its owner granted ai_processing; withdrawing it stops the next run.
+func TestPaidAIOnlyWithTheOwnersConsent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	consents := postgres.NewConsentStore(b.db.Pool)
+	d := &describer{}
+	p, err := worker.New(b.db.Pool, worker.Config{Workers: 1, MaxAttempts: 2, RetryBase: 20 * time.Millisecond,
+		Blobs: b.blobs, WorkDir: t.TempDir(), Describer: d, Consents: consents})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		_ = p.StopAndCancel(sctx)
+	})
+	var owner string
+	if err := b.db.Pool.QueryRow(ctx, `INSERT INTO users (email) VALUES ('consent@example.com') RETURNING id::text`).Scan(&owner); err != nil {
+		t.Fatal(err)
+	}
+	video := b.video(t, clip(t))
+	run := func() *kmeme.Analysis {
+		t.Helper()
+		var id string
+		err := postgres.InTx(ctx, b.db.Pool, func(tx pgx.Tx) error {
+			n, err := postgres.CreateNodeTx(ctx, tx, kmeme.NewNode{Title: "동의", VideoID: &video, OwnerID: &owner, Status: kmeme.StatusQueued})
+			if err != nil {
+				return err
+			}
+			id = n.ID
+			return p.EnqueueTx(ctx, tx, n.ID)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := b.waitStatus(t, id, 90*time.Second)
+		if n.Status != kmeme.StatusDone {
+			t.Fatalf("remix %s: %s", n.Status, b.errorOf(t, id))
+		}
+		var a kmeme.Analysis
+		if err := json.Unmarshal(n.Analysis, &a); err != nil {
+			t.Fatal(err)
+		}
+		return &a
+	}
+	if a := run(); a.Semantics != nil || d.calls.Load() != 0 {
+		t.Fatalf("without consent the describer ran (%d calls, %+v)", d.calls.Load(), a.Semantics)
+	}
+	if err := consents.Set(ctx, owner, kmeme.ConsentAIProcessing, true); err != nil {
+		t.Fatal(err)
+	}
+	if a := run(); a.Semantics == nil || d.calls.Load() != 1 {
+		t.Fatalf("with consent: %d calls, %+v", d.calls.Load(), a.Semantics)
+	}
+	if err := consents.Set(ctx, owner, kmeme.ConsentAIProcessing, false); err != nil {
+		t.Fatal(err)
+	}
+	if a := run(); a.Semantics != nil || d.calls.Load() != 1 {
+		t.Fatalf("after withdrawal: %d calls", d.calls.Load())
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/media"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
+	"github.com/kmeme-factory/kmeme/internal/recipe"
 	"github.com/kmeme-factory/kmeme/internal/render"
 	"github.com/kmeme-factory/kmeme/internal/similarity"
 )
@@ -237,7 +238,7 @@ func (p *Pipeline) analyze(ctx context.Context, n *postgres.PipelineNode, attemp
 	if err != nil {
 		return nil, fmt.Errorf("analyze node %s: %w", n.ID, err)
 	}
-	if p.cfg.Describer != nil && a.Semantics == nil {
+	if p.cfg.Describer != nil && a.Semantics == nil && p.aiAllowed(ctx, n) {
 		p.describe(ctx, n, src, kf, a)
 	}
 	for _, s := range a.Shots {
@@ -335,6 +336,24 @@ func (p *Pipeline) describe(ctx context.Context, n *postgres.PipelineNode, src, 
 	a.Semantics = sem
 }
 
+// aiAllowed reports whether the node's owner lets paid AI providers see
+// their video and text. Without a consent store every node may; a node
+// owned by nobody, or a failed look-up, may not (fail closed).
+func (p *Pipeline) aiAllowed(ctx context.Context, n *postgres.PipelineNode) bool {
+	if p.cfg.Consents == nil {
+		return true
+	}
+	if n.OwnerID == nil {
+		return false
+	}
+	ok, err := p.cfg.Consents.Granted(ctx, *n.OwnerID, kmeme.ConsentAIProcessing)
+	if err != nil {
+		p.cfg.Log.Warn("consent look-up failed; using the local engine", "node_id", n.ID, "err", err)
+		return false
+	}
+	return ok
+}
+
 func fileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -369,7 +388,11 @@ func (p *Pipeline) plan(ctx context.Context, n *postgres.PipelineNode, _ int) (f
 	if err := p.begin(ctx, n.ID, kmeme.StatusPlanning, "plan", pctAnalyzeEnd+2); err != nil {
 		return nil, err
 	}
-	r, err := p.cfg.Planner.Plan(ctx, kmeme.PlanInput{Analysis: &a, Title: n.Title, UserID: n.OwnerID})
+	planner := p.cfg.Planner
+	if !p.aiAllowed(ctx, n) {
+		planner = recipe.NewLocal()
+	}
+	r, err := planner.Plan(ctx, kmeme.PlanInput{Analysis: &a, Title: n.Title, UserID: n.OwnerID})
 	if err != nil {
 		return nil, fmt.Errorf("plan node %s: %w", n.ID, err)
 	}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
+	"github.com/kmeme-factory/kmeme/internal/recipe"
 )
 
 // Queue is the River queue of the pipeline.
@@ -88,6 +89,10 @@ type Config struct {
 	Describer kmeme.VideoDescriber
 	// Analyses caches analyses by content hash for AnalysisTTL (optional).
 	Analyses Cache
+	// Consents, when set, gates the AI providers per owner: a remix whose
+	// owner has not granted kmeme.ConsentAIProcessing is described and
+	// planned by the local engine only.
+	Consents ConsentChecker
 	// Changed is called after every change to a node (cache invalidation).
 	Changed func(ctx context.Context, nodeID string)
 	// BeforeStage, when set, runs before each stage's work (tests use it
@@ -102,6 +107,11 @@ type Config struct {
 // Cache is cache-aside storage with stampede protection (internal/cache).
 type Cache interface {
 	GetOrLoad(ctx context.Context, key string, ttl time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error)
+}
+
+// ConsentChecker answers whether a user granted a purpose.
+type ConsentChecker interface {
+	Granted(ctx context.Context, userID, purpose string) (bool, error)
 }
 
 // AnalysisTTL is how long an analysis is reused for the same file (the
@@ -132,6 +142,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Changed == nil {
 		c.Changed = func(context.Context, string) {}
+	}
+	if c.Planner == nil {
+		c.Planner = recipe.NewLocal()
 	}
 	return c
 }

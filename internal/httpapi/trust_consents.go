@@ -1,0 +1,64 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/postgres"
+)
+
+type consentRequest struct {
+	Purpose string `json:"purpose"`
+	Granted *bool  `json:"granted"`
+}
+
+type consentList struct {
+	Items []kmeme.Consent `json:"items"`
+}
+
+// addConsentRoutes lets users read and change what they agreed to.
+func (s *Server) addConsentRoutes() {
+	s.handle(Route{Method: "GET", Path: "/api/me/consents", Summary: "What I agreed to (ai_processing: my video and text may go to Gemini/Claude; marketing)", Tag: "account",
+		Result: consentList{}, Auth: true, Limit: "read", Handler: s.handleConsents(false)})
+	s.handle(Route{Method: "PUT", Path: "/api/me/consents", Summary: "Grant or withdraw one consent", Tag: "account",
+		Body: consentRequest{}, Result: consentList{}, Auth: true, Limit: "read", Handler: s.handleConsents(true)})
+}
+
+func (s *Server) handleConsents(change bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := kmeme.CallerFrom(r.Context())
+		if c == nil {
+			writeError(w, r, s.Log, kmeme.Errorf(kmeme.EUNAUTHORIZED, "sign in first"))
+			return
+		}
+		if s.Trust.Consents == nil {
+			writeError(w, r, s.Log, kmeme.Errorf(kmeme.EUNAVAILABLE, "consents are not configured on this server"))
+			return
+		}
+		if change {
+			var req consentRequest
+			if err := decodeJSON(w, r, s.MaxBodyBytes, &req); err != nil {
+				writeError(w, r, s.Log, err)
+				return
+			}
+			if req.Granted == nil {
+				writeError(w, r, s.Log, kmeme.FieldError("granted", "say true or false"))
+				return
+			}
+			if err := s.Trust.Consents.Set(r.Context(), c.UserID, req.Purpose, *req.Granted); err != nil {
+				writeError(w, r, s.Log, err)
+				return
+			}
+			if s.Trust.Audit != nil {
+				_ = s.Trust.Audit.Record(r.Context(), c.UserID, postgres.AuditConsent, clientIP(r),
+					map[string]any{"purpose": req.Purpose, "granted": *req.Granted})
+			}
+		}
+		items, err := s.Trust.Consents.List(r.Context(), c.UserID)
+		if err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, consentList{Items: items})
+	})
+}
