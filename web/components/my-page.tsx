@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { api } from "@/lib/api";
-import type { RemixNode } from "@/lib/types";
+import type { Consent, RemixNode } from "@/lib/types";
 import { useAuth, useI18n } from "./providers";
 import { NodeList } from "./ui/node-list";
 
@@ -19,6 +19,7 @@ export function MyPage() {
   const [confirm, setConfirm] = useState("");
   const [busy, setBusy] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
+  const [consents, setConsents] = useState<Consent[] | null>(null);
 
   useEffect(() => {
     if (!user) return;
@@ -30,6 +31,27 @@ export function MyPage() {
         setListError(errorText(e));
       });
   }, [user, errorText]);
+
+  useEffect(() => {
+    if (!user) return;
+    api
+      .consents()
+      .then((r) => setConsents(r.items))
+      .catch(() => setConsents([]));
+  }, [user]);
+
+  async function toggleConsent(purpose: string, granted: boolean) {
+    setError(null);
+    const before = consents;
+    // Show the choice at once; the server's answer then confirms it.
+    setConsents((cs) => cs?.map((c) => (c.purpose === purpose ? { ...c, granted } : c)) ?? cs);
+    try {
+      setConsents((await api.setConsent(purpose, granted)).items);
+    } catch (e) {
+      setConsents(before);
+      setError(errorText(e));
+    }
+  }
 
   if (!loaded) return <p aria-busy="true">{t("loading")}</p>;
   if (!user)
@@ -103,6 +125,30 @@ export function MyPage() {
           </button>
         </div>
       </div>
+      {consents && consents.length > 0 && (
+        <fieldset className="card" data-testid="consents">
+          <legend>{t("consents_title")}</legend>
+          {consents.map((c) => (
+            <p key={c.purpose}>
+              <label>
+                <input
+                  type="checkbox"
+                  checked={c.granted}
+                  onChange={(e) => void toggleConsent(c.purpose, e.currentTarget.checked)}
+                  data-testid={`consent-${c.purpose}`}
+                />{" "}
+                {c.purpose === "ai_processing" ? t("consent_ai_processing") : c.purpose === "marketing" ? t("consent_marketing") : c.purpose}
+              </label>
+              {c.purpose === "ai_processing" && (
+                <>
+                  <br />
+                  <small className="muted">{t("consent_ai_processing_help")}</small>
+                </>
+              )}
+            </p>
+          ))}
+        </fieldset>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}

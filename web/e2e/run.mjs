@@ -281,6 +281,28 @@ async function main() {
       await page.locator(`[data-testid=node-list] a[href*="${state.first}"]`).first().waitFor({ timeout: 10_000 });
     });
 
+    await step("my page: grant and withdraw consent to AI processing", async () => {
+      await need("GET", "/api/me/consents");
+      await page.goto(`${BASE}/me/`);
+      await settle(page);
+      const box = page.locator("[data-testid=consent-ai_processing]");
+      await box.waitFor({ timeout: 10_000 });
+      assert(!(await box.isChecked()), "AI consent granted before the user chose");
+      await box.check();
+      await page.waitForFunction(async () => {
+        const r = await (await fetch("/api/me/consents")).json();
+        return r.items.find((c) => c.purpose === "ai_processing")?.granted === true;
+      }, null, { timeout: 10_000 });
+      await page.reload();
+      await settle(page);
+      assert(await page.locator("[data-testid=consent-ai_processing]").isChecked(), "consent not kept after reload");
+      await page.locator("[data-testid=consent-ai_processing]").uncheck();
+      await page.waitForFunction(async () => {
+        const r = await (await fetch("/api/me/consents")).json();
+        return r.items.find((c) => c.purpose === "ai_processing")?.granted === false;
+      }, null, { timeout: 10_000 });
+    });
+
     await step("my page: export my data", async () => {
       if (!signedIn) throw new Skip("not signed in");
       await need("GET", "/api/me/export");

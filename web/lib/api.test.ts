@@ -72,6 +72,19 @@ describe("createApi", () => {
     expect(JSON.parse(String(calls[1].init.body))).toEqual({ video_id: "v1", title: "t" });
   });
 
+  it("reads and changes consents with a CSRF header on the change", async () => {
+    const items = [{ purpose: "ai_processing", granted: true, decided_at: "2026-11-27T00:00:00Z" }];
+    const { fn, calls } = mockFetch([json(200, { items: [] }), json(200, { items })]);
+    const api = createApi({ fetch: fn, cookies: () => "kmeme_csrf=c1" });
+    await api.consents();
+    const r = await api.setConsent("ai_processing", true);
+    expect(calls[0].url).toBe("/api/me/consents");
+    expect(calls[1].init.method).toBe("PUT");
+    expect(headersOf(calls[1])["X-CSRF-Token"]).toBe("c1");
+    expect(JSON.parse(String(calls[1].init.body))).toEqual({ purpose: "ai_processing", granted: true });
+    expect(r.items[0].granted).toBe(true);
+  });
+
   it("turns a problem document into an ApiError with code, field and retry-after", async () => {
     const { fn } = mockFetch([
       json(

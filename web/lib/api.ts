@@ -5,6 +5,7 @@
 import type {
   AuthConfig,
   AuthResult,
+  Consent,
   CostSummary,
   GeoCell,
   Location,
@@ -231,6 +232,9 @@ export function createApi(opts: ApiOptions = {}) {
     me: () => json<{ user: User; quota: Quota }>("/api/me"),
     myRemixes: (limit = 50, after?: string) => json<Page<RemixNode>>("/api/me/remixes", { query: { limit, after } }),
     exportMe: () => raw("/api/me/export").then((r) => r.blob()),
+    consents: () => json<{ items: Consent[] }>("/api/me/consents"),
+    setConsent: (purpose: string, granted: boolean) =>
+      json<{ items: Consent[] }>("/api/me/consents", { method: "PUT", body: { purpose, granted } }),
     deleteMe: () => json<void>("/api/me", { method: "DELETE" }),
     importVideo: (url: string) => json<Video>("/api/videos/import", { method: "POST", body: { url } }),
     createRemix: (body: NewRemix, idempotencyKey?: string) =>

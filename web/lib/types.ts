@@ -53,6 +53,13 @@ export interface User {
 }
 
 /** Daily quota as /api/me answers. */
+/** Consent is one recorded decision (docs/API.md: /api/me/consents). */
+export interface Consent {
+  purpose: "ai_processing" | "marketing" | string;
+  granted: boolean;
+  decided_at: string | null;
+}
+
 export interface Quota {
   plan: string;
   limit: number;
