@@ -115,18 +115,25 @@ func (s *Server) handleLineage() http.Handler {
 	})
 }
 
+// readableNodeWith checks the platform, reads one bounded integer query
+// parameter, then the readable node named in the path, in that order, so a
+// bad parameter is answered before any database work.
+func (s *Server) readableNodeWith(r *http.Request, name string, def, lo, hi int) (*kmeme.RemixNode, int, error) {
+	if err := s.platformReady(); err != nil {
+		return nil, 0, err
+	}
+	v, err := intParam(r, name, def, lo, hi)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := s.readableNode(r.Context(), r.PathValue("id"))
+	return n, v, err
+}
+
 func (s *Server) handleTree() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		err := s.platformReady()
-		var depth int
-		if err == nil {
-			depth, err = intParam(r, "depth", 10, 1, postgres.MaxLineageDepth)
-		}
-		var n *kmeme.RemixNode
-		if err == nil {
-			n, err = s.readableNode(ctx, r.PathValue("id"))
-		}
+		n, depth, err := s.readableNodeWith(r, "depth", 10, 1, postgres.MaxLineageDepth)
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
@@ -201,15 +208,7 @@ func viewerKey(v postgres.Viewer) string {
 func (s *Server) handleSimilar() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		err := s.platformReady()
-		var k int
-		if err == nil {
-			k, err = intParam(r, "k", 10, 1, postgres.MaxSimilarK)
-		}
-		var n *kmeme.RemixNode
-		if err == nil {
-			n, err = s.readableNode(ctx, r.PathValue("id"))
-		}
+		n, k, err := s.readableNodeWith(r, "k", 10, 1, postgres.MaxSimilarK)
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
