@@ -7,6 +7,7 @@ import (
 	"os/exec"
 
 	"github.com/kmeme-factory/kmeme/internal/config"
+	"github.com/kmeme-factory/kmeme/internal/costs"
 	"github.com/kmeme-factory/kmeme/internal/httpapi"
 	"github.com/kmeme-factory/kmeme/internal/observe"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
@@ -16,7 +17,7 @@ import (
 // app holds the long-lived dependencies shared by serve and worker.
 type app struct {
 	cfg     *config.Config
-	getenv  func(string) string
+	ai      costs.Config // AI providers, prices and budget, read once
 	log     *slog.Logger
 	db      *postgres.DB
 	redis   *redis.Client
@@ -31,7 +32,11 @@ func openApp(ctx context.Context, e env) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
-	a := &app{cfg: cfg, getenv: e.getenv, log: observe.Logger(e.stderr, cfg.LogLevel), metrics: httpapi.NewMetrics()}
+	ai, err := costs.ConfigFromEnv(e.getenv)
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	a := &app{cfg: cfg, ai: ai, log: observe.Logger(e.stderr, cfg.LogLevel), metrics: httpapi.NewMetrics()}
 	stop, err := observe.Setup(ctx, observe.Config{Service: "kmeme", Version: version, Environment: cfg.Env,
 		OTLPEndpoint: cfg.OTLPEndpoint, SentryDSN: cfg.SentryDSN})
 	if err != nil {

