@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
@@ -55,16 +54,10 @@ func (s *Server) handleRecipeSchema() http.Handler {
 	})
 }
 
-// ownedLister is implemented by postgres.NodeService.
-type ownedLister interface {
-	ListOwned(ctx context.Context, ownerID string, p kmeme.Page) ([]*kmeme.RemixNode, string, error)
-}
-
 func (s *Server) handleMyRemixes() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := kmeme.CallerFrom(r.Context())
-		lister, ok := s.Nodes.(ownedLister)
-		if c == nil || !ok {
+		if c == nil {
 			writeError(w, r, s.Log, kmeme.Errorf(kmeme.EUNAUTHORIZED, "sign in first"))
 			return
 		}
@@ -73,7 +66,7 @@ func (s *Server) handleMyRemixes() http.Handler {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		items, next, err := lister.ListOwned(r.Context(), c.UserID, p)
+		items, next, err := s.Nodes.ListOwned(r.Context(), c.UserID, p)
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return

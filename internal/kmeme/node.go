@@ -123,4 +123,6 @@ type RemixNodeService interface {
 	DeleteNode(ctx context.Context, id string) error
 	// ListChildren lists direct children oldest first; the string is the next cursor ("" at the end).
 	ListChildren(ctx context.Context, id string, p Page) ([]*RemixNode, string, error)
+	// ListOwned lists a user's remixes newest first, a page at a time.
+	ListOwned(ctx context.Context, ownerID string, p Page) ([]*RemixNode, string, error)
 }
