@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -92,7 +90,7 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 	}
 	say := func(format string, a ...any) { fmt.Fprintf(e.stderr, "kmeme: "+format+"\n", a...) }
 
-	hash, err := fileSHA256(file)
+	hash, err := analysis.HashFile(file)
 	if err != nil {
 		return err
 	}
@@ -111,7 +109,7 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 			return fmt.Errorf("create cache %s: %w", keyframes, err)
 		}
 		bar := progress.New(e.stderr, "analyse")
-		a, err = deps.analyze(ctx, file, analysis.Options{KeyframeDir: keyframes, Progress: bar.Report})
+		a, err = deps.analyze(ctx, file, analysis.Options{KeyframeDir: keyframes, Progress: bar.Report, ContentHash: hash})
 		bar.Done()
 		if err != nil {
 			return fmt.Errorf("analyse %s: %w", filepath.Base(file), err)
@@ -221,19 +219,6 @@ func rootCause(err error) error {
 		}
 		err = u
 	}
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("hash %s: %w", path, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hash %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // defaultCacheDir is $XDG_CACHE_HOME/kmeme, else ~/.cache/kmeme.

@@ -32,6 +32,9 @@ type Options struct {
 	KeyframeDir string
 	// Progress receives stage reports; nil means none.
 	Progress progress.Func
+	// ContentHash, when the caller already hashed the file (HashFile), is
+	// used instead of reading the file once more.
+	ContentHash string
 }
 
 // SampleRate is the rate audio is decoded at for beat tracking.
@@ -56,9 +59,11 @@ func Run(ctx context.Context, path string, opt Options) (*kmeme.Analysis, error)
 		return nil, err
 	}
 	timing["probe"] = since(t0)
-	hash, err := hashFile(info.Path)
-	if err != nil {
-		return nil, fmt.Errorf("analyze %s: %w", path, err)
+	hash := opt.ContentHash
+	if hash == "" {
+		if hash, err = HashFile(info.Path); err != nil {
+			return nil, fmt.Errorf("analyze %s: %w", path, err)
+		}
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -217,7 +222,9 @@ func build(info *media.Info, hash string, br beat.Result, cuts []shot.Cut, shots
 	return a
 }
 
-func hashFile(path string) (string, error) {
+// HashFile returns the hex SHA-256 of a file: the content hash that keys
+// analyses, caches and deduplication.
+func HashFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("hash: %w", err)

@@ -2,8 +2,6 @@ package worker
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -268,15 +266,15 @@ func (p *Pipeline) analyze(ctx context.Context, n *postgres.PipelineNode, attemp
 // costs a few seeks instead of a full decode.
 func (p *Pipeline) measure(ctx context.Context, src, kf string, rep *reporter) (*kmeme.Analysis, error) {
 	progress := func(stage string, frac float64) { rep.report("analyze:"+stage, frac) }
+	hash, err := analysis.HashFile(src)
+	if err != nil {
+		return nil, err
+	}
 	run := func(ctx context.Context) (*kmeme.Analysis, error) {
-		return analysis.Run(ctx, src, analysis.Options{KeyframeDir: kf, Progress: progress})
+		return analysis.Run(ctx, src, analysis.Options{KeyframeDir: kf, Progress: progress, ContentHash: hash})
 	}
 	if p.cfg.Analyses == nil {
 		return run(ctx)
-	}
-	hash, err := fileSHA256(src)
-	if err != nil {
-		return nil, err
 	}
 	measured := false
 	b, err := p.cfg.Analyses.GetOrLoad(ctx, "analysis:v"+kmeme.AnalysisVersion+":"+hash, AnalysisTTL, func(ctx context.Context) ([]byte, error) {
@@ -352,19 +350,6 @@ func (p *Pipeline) aiAllowed(ctx context.Context, n *postgres.PipelineNode) bool
 		return false
 	}
 	return ok
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("hash source: %w", err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hash source: %w", err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func (p *Pipeline) plan(ctx context.Context, n *postgres.PipelineNode, _ int) (func(pgx.Tx) error, error) {
