@@ -9,13 +9,13 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/postgres/pgtest"
+	"github.com/kmeme-factory/kmeme/internal/redis/redistest"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -44,33 +44,6 @@ func freePort(t *testing.T) int {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// startRedis runs a private redis-server that the test may kill.
-func startRedis(t *testing.T) (addr string, kill func()) {
-	t.Helper()
-	port := freePort(t)
-	cmd := exec.Command("redis-server", "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-	if err := cmd.Start(); err != nil {
-		t.Skipf("redis-server not available: %v", err)
-	}
-	var once sync.Once
-	kill = func() {
-		once.Do(func() {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		})
-	}
-	t.Cleanup(kill)
-	addr = fmt.Sprintf("127.0.0.1:%d", port)
-	waitFor(t, 5*time.Second, func() bool {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	})
-	return addr, kill
 }
 
 func waitFor(t *testing.T, d time.Duration, ok func() bool) {
@@ -106,11 +79,11 @@ func getJSON(t *testing.T, url string, v any) int {
 func TestServeSurvivesRedisDeath(t *testing.T) {
 	t.Parallel()
 	dbURL := pgtest.NewDatabase(t)
-	redisAddr, killRedis := startRedis(t)
+	redisURL, killRedis := redistest.StartServer(t)
 	port := freePort(t)
 	vars := map[string]string{
 		"KMEME_DATABASE_URL": dbURL,
-		"KMEME_REDIS_URL":    "redis://" + redisAddr + "/0",
+		"KMEME_REDIS_URL":    redisURL,
 		"KMEME_HTTP_ADDR":    fmt.Sprintf("127.0.0.1:%d", port),
 		"KMEME_DB_MIN_CONNS": "0",
 		"KMEME_DB_MAX_CONNS": "8",

@@ -7,11 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +27,7 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/quota"
 	"github.com/kmeme-factory/kmeme/internal/ratelimit"
 	"github.com/kmeme-factory/kmeme/internal/redis"
+	"github.com/kmeme-factory/kmeme/internal/redis/redistest"
 )
 
 // countingDB counts every statement: the forged-token tests require zero.
@@ -531,44 +530,11 @@ func TestAdminRoutesNeedTheAdminRole(t *testing.T) {
 	}
 }
 
-// startRedis runs a private redis-server on a free port; the returned func
-// kills it (the shared server on 6379 is never touched).
-func startRedis(t *testing.T) (string, func()) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	cmd := exec.Command("redis-server", "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-	if err := cmd.Start(); err != nil {
-		t.Skipf("redis-server: %v", err)
-	}
-	var once sync.Once
-	kill := func() { once.Do(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }) }
-	t.Cleanup(kill)
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("redis-server did not start on %s", addr)
-		}
-		time.Sleep(10 * time.Millisecond) // waiting for a child process to listen; no signal to wait on
-	}
-	return "redis://" + addr + "/0", kill
-}
-
 // TestRedisStoppedMidTraffic: reads keep answering (limits fall back to the
 // local limiter), paid-AI routes refuse with 503.
 func TestRedisStoppedMidTraffic(t *testing.T) {
 	t.Parallel()
-	url, kill := startRedis(t)
+	url, kill := redistest.StartServer(t)
 	b := trustSetup(t, trustOptions{redisURL: url, timeout: 500 * time.Millisecond, budgets: map[string]ratelimit.Budget{
 		"read": {Count: 50, Period: time.Hour}, "remix": {Count: 100, Period: time.Hour}, "auth": {Count: 100, Period: time.Hour}}})
 	s := b.signup(t, "steady@k-meme.com")

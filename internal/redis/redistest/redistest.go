@@ -6,7 +6,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
+	"net"
 	"os"
+	"os/exec"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,4 +44,38 @@ func New(t testing.TB, timeout time.Duration) *redis.Client {
 		_ = c.Close()
 	})
 	return c
+}
+
+// StartServer runs a private redis-server on a free loopback port, for
+// tests that kill Redis mid-traffic (the shared server is never touched).
+// It returns the server's URL and a kill function, also run at cleanup.
+func StartServer(t testing.TB) (url string, kill func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	cmd := exec.Command("redis-server", "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+	if err := cmd.Start(); err != nil {
+		t.Skipf("redis-server: %v", err)
+	}
+	var once sync.Once
+	kill = func() { once.Do(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }) }
+	t.Cleanup(kill)
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("redis-server did not start on %s", addr)
+		}
+		time.Sleep(10 * time.Millisecond) // waiting for a child process to listen; no signal to wait on
+	}
+	return "redis://" + addr + "/0", kill
 }
