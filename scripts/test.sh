@@ -39,7 +39,7 @@ if [ "$status" -ne 0 ]; then
 fi
 
 step "coverage (statements in non-generated code, benchmark programs and test helpers left out)"
-grep -v -E '_gen\.go|\.pb\.go|/cmd/kmeme-bench/|/scripts/benchplatform/|/benchcache/|/pgtest/|/authtest/|/recipetest/|/redistest/' coverage.out > coverage.filtered.out || true
+grep -v -E '_gen\.go|\.pb\.go|/cmd/kmeme-bench/|/scripts/benchplatform/|/benchcache/|/pgtest/|/authtest/|/recipetest/|/redistest/|/mediatest/' coverage.out > coverage.filtered.out || true
 go tool cover -func=coverage.filtered.out | tail -n 1 | awk '{print "total coverage: " $NF}'
 
 step "fuzz (short runs)"

@@ -5,33 +5,19 @@ import (
 	"errors"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/media/mediatest"
 )
-
-// gen runs ffmpeg to make a test clip in a temp dir.
-func gen(t *testing.T, name string, args ...string) string {
-	t.Helper()
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg not installed")
-	}
-	p := filepath.Join(t.TempDir(), name)
-	full := append([]string{"-hide_banner", "-loglevel", "error", "-y"}, args...)
-	if b, err := exec.Command("ffmpeg", append(full, p)...).CombinedOutput(); err != nil {
-		t.Fatalf("ffmpeg: %v\n%s", err, b)
-	}
-	return p
-}
 
 // clickClip is 6 s of video with a hard cut at 3 s over a 120 BPM click
 // track with an accented low thump every fourth beat.
 func clickClip(t *testing.T) string {
-	return gen(t, "clip.mp4",
+	return mediatest.FFmpeg(t, "clip.mp4",
 		"-f", "lavfi", "-i", "testsrc2=s=240x426:r=25:d=3",
 		"-f", "lavfi", "-i", "mandelbrot=s=240x426:r=25,trim=duration=3",
 		"-f", "lavfi", "-i", "aevalsrc='0.6*sin(2*PI*1500*t)*exp(-mod(t,0.5)*80)+0.8*sin(2*PI*70*t)*exp(-mod(t,2)*15)':s=22050:d=6",
@@ -115,7 +101,7 @@ func TestRunClip(t *testing.T) {
 }
 
 func TestRunAudioOnlyAndVideoOnly(t *testing.T) {
-	audio := gen(t, "a.m4a", "-f", "lavfi", "-i", "aevalsrc='sin(2*PI*1000*t)*exp(-mod(t,0.6)*60)':s=22050:d=8", "-c:a", "aac")
+	audio := mediatest.FFmpeg(t, "a.m4a", "-f", "lavfi", "-i", "aevalsrc='sin(2*PI*1000*t)*exp(-mod(t,0.6)*60)':s=22050:d=8", "-c:a", "aac")
 	a, err := Run(context.Background(), audio, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +109,7 @@ func TestRunAudioOnlyAndVideoOnly(t *testing.T) {
 	if a.Video != nil || len(a.Cuts) != 0 || a.Tempo.BPM == nil || math.Abs(*a.Tempo.BPM-100) > 2 {
 		t.Errorf("audio-only: video %+v cuts %v tempo %+v", a.Video, a.Cuts, a.Tempo)
 	}
-	video := gen(t, "v.mp4", "-f", "lavfi", "-i", "testsrc2=s=128x128:r=30:d=4", "-c:v", "libx264", "-preset", "ultrafast")
+	video := mediatest.FFmpeg(t, "v.mp4", "-f", "lavfi", "-i", "testsrc2=s=128x128:r=30:d=4", "-c:v", "libx264", "-preset", "ultrafast")
 	v, err := Run(context.Background(), video, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -11,25 +11,11 @@ import (
 	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/media/mediatest"
 )
 
-// ffmpeg generates a test file; the test is skipped without ffmpeg.
-func ffmpeg(t *testing.T, out string, args ...string) string {
-	t.Helper()
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg not installed")
-	}
-	path := filepath.Join(t.TempDir(), out)
-	full := append([]string{"-hide_banner", "-loglevel", "error", "-y"}, args...)
-	full = append(full, path)
-	if b, err := exec.Command("ffmpeg", full...).CombinedOutput(); err != nil {
-		t.Fatalf("ffmpeg %v: %v\n%s", args, err, b)
-	}
-	return path
-}
-
 func clip(t *testing.T) string {
-	return ffmpeg(t, "clip.mp4", "-f", "lavfi", "-i", "testsrc2=s=160x284:r=25:d=2",
+	return mediatest.FFmpeg(t, "clip.mp4", "-f", "lavfi", "-i", "testsrc2=s=160x284:r=25:d=2",
 		"-f", "lavfi", "-i", "sine=f=440:d=2", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest")
 }
 
@@ -95,7 +81,7 @@ func TestProbeBadInput(t *testing.T) {
 	}
 	// ffmpeg writes moov last: the first half has none
 	truncated := writeFile(t, "trunc.mp4", data[:len(data)/2])
-	audioOnly := ffmpeg(t, "a.wav", "-f", "lavfi", "-i", "sine=f=300:d=1")
+	audioOnly := mediatest.FFmpeg(t, "a.wav", "-f", "lavfi", "-i", "sine=f=300:d=1")
 	// a WAV whose header claims 2 GB of 8 kHz 8-bit audio: 74 hours
 	liar := func() []byte {
 		var b []byte
