@@ -41,7 +41,12 @@ if [ ! -f "$($PG_CONFIG --sharedir)/extension/vector.control" ]; then
   log "building pgvector from Debian's source package"
   work=$(mktemp -d)
   chmod 755 "$work"; trap 'rm -rf "$work"' EXIT
-  echo "deb-src http://deb.debian.org/debian trixie main" > "$work/sources.list"
+  # The mirror is the one this machine already uses for Debian (its own apt sources), not a host
+  # named here; only the suite differs (trixie ships pgvector, bookworm does not).
+  mirror=$(grep -hsE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null \
+    | grep -oE '(https?|file)://[^ ]*/debian/?( |$)' | grep -v security | head -n1 | xargs || true)
+  [ -n "$mirror" ] || { log "no Debian mirror found in /etc/apt/sources.list*"; exit 1; }
+  echo "deb-src ${mirror%/} trixie main" > "$work/sources.list"
   mkdir -p "$work/lists/partial"
   aptopts=(-o Dir::Etc::SourceList="$work/sources.list" -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$work/lists")
   $SUDO apt-get "${aptopts[@]}" update -qq

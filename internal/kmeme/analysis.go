@@ -32,8 +32,11 @@ type Analysis struct {
 	// CutsOnBeats counts cuts whose time is within 70 ms of a beat.
 	CutsOnBeats int `json:"cuts_on_beats"`
 
+	// Perception is what the local perception stage measured on screen and
+	// in the sound; nil when the stage did not run.
+	Perception *Perception `json:"perception,omitempty"`
 	// Semantics is filled by an optional vision model (Gemini); it never
-	// changes a measured time.
+	// changes a measured time or overrides a perceived fact.
 	Semantics *Semantics `json:"semantics,omitempty"`
 	// Timing reports how long each stage took, for benchmarks and logs.
 	Timing map[string]float64 `json:"timing_s,omitempty"`
@@ -62,6 +65,17 @@ type Tempo struct {
 	BPM        *float64 `json:"bpm"`
 	Confidence float64  `json:"confidence"`
 	Reason     string   `json:"reason,omitempty"`
+	// BPMAlt is the other octave a listener might tap (half or double BPM),
+	// so a plan can offer a half-time or double-time version.
+	BPMAlt *float64 `json:"bpm_alt,omitempty"`
+	// Changes lists real tempo changes inside the file, when there are any.
+	Changes []TempoChange `json:"changes,omitempty"`
+}
+
+// TempoChange is a point where the music's tempo really changes.
+type TempoChange struct {
+	T   float64 `json:"t"`
+	BPM float64 `json:"bpm"`
 }
 
 // CutKind is the kind of a shot transition.
