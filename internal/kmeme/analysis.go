@@ -121,6 +121,7 @@ type SectionLabel string
 // Section labels.
 const (
 	SectionIntro  SectionLabel = "intro"
+	SectionVerse  SectionLabel = "verse"
 	SectionBuild  SectionLabel = "build"
 	SectionDrop   SectionLabel = "drop"
 	SectionBreak  SectionLabel = "break"

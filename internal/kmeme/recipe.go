@@ -3,7 +3,10 @@ package kmeme
 import "context"
 
 // RecipeVersion is the version of the Recipe JSON contract, published as
-// schema/recipe.v1.json. Bump it when a field changes meaning.
+// schema/recipe.v1.json. Bump it when a field changes meaning. The fields
+// marked for v2 (format reasons and runner-up, evidence on adaptations, shot
+// roles, overtitles in both registers) are published with schema v2, when
+// the grounded planner writes them; v1 documents must stay readable.
 const RecipeVersion = "1"
 
 // Platform is the short-form platform a recipe targets.
@@ -71,6 +74,54 @@ type Concept struct {
 	Platform  Platform `json:"platform"`
 	Aspect    string   `json:"aspect"` // e.g. "9:16"
 	DurationS float64  `json:"duration_s"`
+	// FormatName is the Korean name of the format.
+	FormatName string `json:"format_name,omitempty"`
+	// Reasons are the strongest measured reasons the format was chosen.
+	Reasons []FormatReason `json:"format_reasons,omitempty"`
+	// RunnerUp is the second-best format, offered for a re-plan.
+	RunnerUp *FormatAlternative `json:"runner_up,omitempty"`
+	// EvidenceWeak is true when the evidence barely separates the two best
+	// formats: the recipe then offers both plainly.
+	EvidenceWeak bool `json:"evidence_weak,omitempty"`
+}
+
+// FormatReason is one measured reason for (or against) a format.
+type FormatReason struct {
+	Detail   string   `json:"detail"` // Korean, e.g. "사람 1명이 카메라를 보고 말함 (0–12초)"
+	Weight   float64  `json:"weight"`
+	Evidence Evidence `json:"evidence"`
+}
+
+// FormatAlternative is a format the planner could also have chosen.
+type FormatAlternative struct {
+	Format  string         `json:"format"`
+	Name    string         `json:"name"` // Korean
+	Score   float64        `json:"score"`
+	Reasons []FormatReason `json:"reasons,omitempty"`
+}
+
+// EvidenceKind says where a fact about the source video was observed.
+type EvidenceKind string
+
+// Evidence kinds.
+const (
+	EvidenceOCR    EvidenceKind = "ocr"    // on-screen text (perception)
+	EvidenceSpeech EvidenceKind = "speech" // speech segments or transcript
+	EvidencePeople EvidenceKind = "people" // people, faces, framing
+	EvidenceMusic  EvidenceKind = "music"  // tempo, beats, sections, energy
+	EvidenceCuts   EvidenceKind = "cuts"   // shot cuts and their rhythm
+	EvidenceMotion EvidenceKind = "motion" // camera and subject motion
+	EvidenceTitle  EvidenceKind = "title"  // the creator's title
+	EvidenceGemini EvidenceKind = "gemini" // what a vision model described
+	EvidenceFormat EvidenceKind = "format" // a convention of the chosen format itself
+	EvidenceParent EvidenceKind = "parent" // the parent recipe in the lineage
+)
+
+// Evidence points at what was observed and where.
+type Evidence struct {
+	Kind   EvidenceKind `json:"kind"`
+	T      *float64     `json:"t,omitempty"` // seconds into the source, when the fact has a time
+	Detail string       `json:"detail"`      // what was observed, e.g. the OCR text
 }
 
 // AudioPlan says what kind of sound to use. It never names a copyrighted
@@ -97,8 +148,15 @@ type PlannedShot struct {
 	Film      string       `json:"film"`    // what to film
 	Framing   string       `json:"framing"` // e.g. "클로즈업"
 	Action    string       `json:"action"`
-	Overtitle string       `json:"overtitle,omitempty"` // 예능 자막, short
-	Caption   Caption      `json:"caption"`
+	Overtitle string       `json:"overtitle,omitempty"` // 예능 자막, short (casual register)
+	// OvertitlePolite is the overtitle in 존댓말, written by hand, not derived.
+	OvertitlePolite string  `json:"overtitle_polite,omitempty"`
+	Caption         Caption `json:"caption"`
+	// Role says why the shot exists: setup, turn, punchline, reaction, cta…
+	Role ShotRole `json:"role,omitempty"`
+	// SourceText is on-screen text of the source carried over into this shot
+	// (the original beside its Korean equivalent in Overtitle).
+	SourceText string `json:"source_text,omitempty"`
 	// SourceShot is the 1-based index of the source shot this shot re-makes.
 	SourceShot     int     `json:"source_shot"`
 	SourceKeyframe string  `json:"source_keyframe,omitempty"`
@@ -120,11 +178,28 @@ func (c Caption) Text(r Register) string {
 	return c.Casual
 }
 
+// ShotRole is the job a planned shot does in the joke.
+type ShotRole string
+
+// Shot roles.
+const (
+	RoleHook      ShotRole = "hook"
+	RoleSetup     ShotRole = "setup"
+	RoleTurn      ShotRole = "turn"
+	RolePunchline ShotRole = "punchline"
+	RoleReaction  ShotRole = "reaction"
+	RoleCTA       ShotRole = "cta"
+)
+
 // Adaptation is one change from the source culture to Korea and why.
+// Evidence says what in the source it adapts and where it was observed;
+// an adaptation of something not observed is a Suggestion, worded as one.
 type Adaptation struct {
-	Source string `json:"source"`
-	Korean string `json:"korean"`
-	Reason string `json:"reason"`
+	Source     string    `json:"source"`
+	Korean     string    `json:"korean"`
+	Reason     string    `json:"reason"`
+	Evidence   *Evidence `json:"evidence,omitempty"`
+	Suggestion bool      `json:"suggestion,omitempty"`
 }
 
 // Hashtags are per platform: TikTok 3–5, Shorts 3–8 with #Shorts, Reels 5–15.
@@ -155,6 +230,11 @@ type PlanInput struct {
 	Platform Platform // defaults to TikTok
 	Register Register // caption preference; both registers are always written
 	UserID   *string
+	// Format forces a format id (a re-plan with the runner-up); empty lets
+	// the evidence decide.
+	Format string
+	// Parent is the parent remix's recipe in the lineage, when there is one.
+	Parent *Recipe
 }
 
 // Planner writes a recipe for an analysed video.
