@@ -37,6 +37,7 @@ type platformBundle struct {
 	srv      *httptest.Server
 	db       *postgres.DB
 	blobDir  string
+	blobs    kmeme.BlobStore
 	pipe     *worker.Pipeline
 	userA    string
 	userB    string
@@ -95,7 +96,7 @@ func setupPlatform(t *testing.T, o platformOpts) *platformBundle {
 	if o.maxUpload == 0 {
 		o.maxUpload = 20 << 20
 	}
-	b := &platformBundle{db: db, blobDir: blobDir, pipe: pipe, maxBytes: o.maxUpload}
+	b := &platformBundle{db: db, blobDir: blobDir, blobs: blobs, pipe: pipe, maxBytes: o.maxUpload}
 	for _, p := range []*string{&b.userA, &b.userB, &b.adminID} {
 		*p = uuid.NewString()
 		if _, err := db.Pool.Exec(ctx, `INSERT INTO users (id, email) VALUES ($1, $2)`, *p, *p+"@example.com"); err != nil {

@@ -37,55 +37,53 @@ type UserBlobs struct {
 	Hashes []string
 }
 
-// Blobs finds the user's blobs: their videos' files not shared with another
-// owner, and their nodes' rendered files.
+// Blobs finds the user's blobs. Keys lists every file the user's rows
+// name (their videos' files, their nodes' files — which include the source
+// video a remix plays) that no other row references: a blob shared by
+// content hash with another user's video or named in another user's node
+// files is never listed, whichever of the user's rows names it.
 func (s *GDPRStore) Blobs(ctx context.Context, userID string) (*UserBlobs, error) {
 	uid, err := ParseID("user_id", userID)
 	if err != nil {
 		return nil, err
 	}
 	out := &UserBlobs{}
-	rows, err := s.db.Query(ctx, `SELECT v.blob_key, v.content_hash FROM videos v WHERE v.owner_id = $1 AND v.blob_key <> ''
-		AND NOT EXISTS (SELECT 1 FROM videos o WHERE o.blob_key = v.blob_key AND o.owner_id IS DISTINCT FROM $1)`, uid)
+	rows, err := s.db.Query(ctx, `WITH cand AS (
+			SELECT v.blob_key AS k FROM videos v WHERE v.owner_id = $1 AND v.blob_key <> ''
+			UNION
+			SELECT f->>'key' FROM remix_nodes n
+				CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(n.files) = 'array' THEN n.files ELSE '[]'::jsonb END) f
+			WHERE n.owner_id = $1 AND coalesce(f->>'key', '') <> '')
+		SELECT c.k FROM cand c
+		WHERE NOT EXISTS (SELECT 1 FROM videos o WHERE o.blob_key = c.k AND o.owner_id IS DISTINCT FROM $1)
+		  AND NOT EXISTS (SELECT 1 FROM remix_nodes o WHERE o.owner_id IS DISTINCT FROM $1
+			AND o.files @> jsonb_build_array(jsonb_build_object('key', c.k)))
+		ORDER BY c.k`, uid)
 	if err != nil {
 		return nil, translate(err, "list user blobs")
 	}
 	for rows.Next() {
-		var k, h string
-		if err := rows.Scan(&k, &h); err != nil {
+		var k string
+		if err := rows.Scan(&k); err != nil {
 			rows.Close()
 			return nil, translate(err, "list user blobs")
 		}
 		out.Keys = append(out.Keys, k)
-		out.Hashes = append(out.Hashes, h)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, translate(err, "list user blobs")
+	}
 	if err := s.db.QueryRow(ctx, `SELECT coalesce(array_agg(content_hash), '{}') FROM videos WHERE owner_id = $1`, uid).Scan(&out.Hashes); err != nil {
 		return nil, translate(err, "list user hashes")
 	}
-	rows, err = s.db.Query(ctx, `SELECT id::text, coalesce(files, '[]'::jsonb) FROM remix_nodes WHERE owner_id = $1`, uid)
-	if err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT coalesce(array_agg(id::text), '{}') FROM remix_nodes WHERE owner_id = $1`, uid).Scan(&out.NodeIDs); err != nil {
 		return nil, translate(err, "list user nodes")
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var files []byte
-		if err := rows.Scan(&id, &files); err != nil {
-			return nil, translate(err, "list user nodes")
-		}
-		out.NodeIDs = append(out.NodeIDs, id)
+	for _, id := range out.NodeIDs {
 		out.Prefixes = append(out.Prefixes, "nodes/"+id+"/")
-		var fs []StoredFile
-		if json.Unmarshal(files, &fs) == nil {
-			for _, f := range fs {
-				if f.Key != "" {
-					out.Keys = append(out.Keys, f.Key)
-				}
-			}
-		}
 	}
-	return out, translate(rows.Err(), "list user nodes")
+	return out, nil
 }
 
 // ErasureReport says what an erasure did.

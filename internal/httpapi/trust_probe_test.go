@@ -1,0 +1,74 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/postgres"
+	"github.com/kmeme-factory/kmeme/internal/privacy"
+)
+
+// TestErasureKeepsAnotherUsersSharedVideo: A and B upload the same bytes
+// (one content-addressed blob); A's finished remix lists the source among
+// its files. Erasing A must not delete the file B's video still needs.
+func TestErasureKeepsAnotherUsersSharedVideo(t *testing.T) {
+	t.Parallel()
+	b := setupPlatform(t, platformOpts{workers: 1})
+	clip := genClip(t, 2)
+	upload := func(user string) postgres.Video {
+		t.Helper()
+		resp, data := b.upload(t, user, "같은영상.mp4", clip)
+		if resp.StatusCode != 201 {
+			t.Fatalf("upload: %d %s", resp.StatusCode, data)
+		}
+		var v postgres.Video
+		_ = json.Unmarshal(data, &v)
+		return v
+	}
+	va, vb := upload(b.userA), upload(b.userB)
+	remix := func(user, video string) string {
+		t.Helper()
+		resp, data := b.json(t, "POST", "/api/remix", user, `{"video_id":"`+video+`","title":"공유 영상"}`, "Idempotency-Key", uuid.NewString())
+		if resp.StatusCode != 202 {
+			t.Fatalf("create remix: %d %s", resp.StatusCode, data)
+		}
+		var n kmeme.RemixNode
+		_ = json.Unmarshal(data, &n)
+		if evs := b.follow(t, n.ID, user); evs[len(evs)-1].Event != "done" {
+			t.Fatalf("remix of %s: %v", user, evs)
+		}
+		return n.ID
+	}
+	remix(b.userA, va.ID)
+	if n := b.count(t, `SELECT count(*) FROM remix_nodes WHERE owner_id = $1 AND files::text LIKE '%videos/%'`, b.userA); n != 1 {
+		t.Fatalf("A's node does not list the source video among its files (%d)", n)
+	}
+	svc := &privacy.Service{GDPR: postgres.NewGDPRStore(b.db.Pool), Blobs: b.blobs}
+	if err := svc.Erase(context.Background(), b.userA); err != nil {
+		t.Fatal(err)
+	}
+	var key string
+	if err := b.db.Pool.QueryRow(context.Background(), `SELECT blob_key FROM videos WHERE id = $1`, vb.ID).Scan(&key); err != nil {
+		t.Fatal(err)
+	}
+	rc, size, err := b.blobs.Open(context.Background(), key)
+	if err != nil {
+		t.Fatalf("B's video file is gone after A's erasure: %v", err)
+	}
+	rc.Close()
+	if size != int64(len(clip)) {
+		t.Fatalf("B's video file has %d bytes, want %d", size, len(clip))
+	}
+	remix(b.userB, vb.ID)
+	// Erasing B, the last owner, does delete the file.
+	if err := svc.Erase(context.Background(), b.userB); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := b.blobs.Open(context.Background(), key); kmeme.ErrorCode(err) != kmeme.ENOTFOUND {
+		t.Fatalf("the last owner's erasure left the file: %v", err)
+	}
+}
