@@ -20,6 +20,10 @@ type grid struct {
 	meter  int
 	phase  int // index in beats of the first downbeat
 	period float64
+	// downs are the indices in beats of the analysis downbeats, increasing:
+	// bar labels count them, so a bar the analysis found longer or shorter
+	// than the meter is labelled as the analysis says.
+	downs []int
 }
 
 func newGrid(a *kmeme.Analysis) *grid {
@@ -41,8 +45,13 @@ func newGrid(a *kmeme.Analysis) *grid {
 		g.meter = 4
 	}
 	g.period = (bs[len(bs)-1] - bs[0]) / float64(len(bs)-1)
-	if len(a.Downbeats) > 0 {
-		g.phase = g.nearest(a.Downbeats[0])
+	for _, d := range a.Downbeats {
+		if i := g.nearest(d); len(g.downs) == 0 || i > g.downs[len(g.downs)-1] {
+			g.downs = append(g.downs, i)
+		}
+	}
+	if len(g.downs) > 0 {
+		g.phase = g.downs[0]
 	}
 	return g
 }
@@ -60,11 +69,23 @@ func (g *grid) nearest(t float64) int {
 }
 
 // label is the bar.beat position of beat i ("3.1" is the first beat of the
-// third bar); beats before the first downbeat are in bar 0 (a pickup).
+// third bar). Bars are the analysis downbeats: bar k starts at the k-th
+// downbeat and its beats count from there. Beats before the first
+// downbeat are in bar 0 (a pickup); beats after the last one continue at
+// the meter.
 func (g *grid) label(i int) string {
-	rel := i - g.phase
-	bar := floorDiv(rel, g.meter) + 1
-	beat := rel - floorDiv(rel, g.meter)*g.meter + 1
+	k := sort.SearchInts(g.downs, i+1) - 1 // the last downbeat at or before i
+	if k < 0 {
+		rel := i - g.phase
+		bar := floorDiv(rel, g.meter) + 1
+		beat := rel - floorDiv(rel, g.meter)*g.meter + 1
+		return itoa(bar) + "." + itoa(beat)
+	}
+	rel := i - g.downs[k]
+	bar, beat := k+1, rel+1
+	if k == len(g.downs)-1 { // after the last downbeat: the meter goes on
+		bar, beat = k+1+rel/g.meter, rel%g.meter+1
+	}
 	return itoa(bar) + "." + itoa(beat)
 }
 
