@@ -101,6 +101,10 @@ func (s *Server) handleCreateRemix() http.Handler {
 				writeError(w, r, s.Log, s.platformReady())
 				return
 			}
+			if err := chargeQuota(ctx); err != nil {
+				writeError(w, r, s.Log, err)
+				return
+			}
 			n, err := s.Nodes.CreateNode(ctx, in)
 			if err != nil {
 				writeError(w, r, s.Log, err)
@@ -150,6 +154,10 @@ func (s *Server) handleCreateRemix() http.Handler {
 					replay = rp
 					return err
 				}
+			}
+			// New work: charge the quota now, never for a replay.
+			if err := chargeQuota(ctx); err != nil {
+				return err
 			}
 			n, err := postgres.CreateNodeTx(ctx, tx, in)
 			if err != nil {

@@ -128,8 +128,12 @@ func budgetOf(rt Route) string {
 
 // guard wraps one route with its policy: sign-in, rate-limit budget and
 // quota. Operations routes (health, readiness, metrics, docs) are exempt.
-// The quota is spent before the handler and refunded when it answers 400
-// or more, or marks the answer Idempotent-Replayed: true.
+//
+// The quota is charged by the handler through chargeQuota once it knows
+// the request is new work — after its Idempotency-Key claim, so that the
+// replay of a stored answer never spends (and is never refused at the
+// quota edge). A handler that answers success without charging is charged
+// afterwards. A charge is refunded when the answer is 400 or more.
 func (s *Server) guard(rt Route, h http.Handler) http.Handler {
 	if rt.Tag == "ops" {
 		return h
@@ -160,14 +164,17 @@ func (s *Server) guard(rt Route, h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
-		st, err := s.Trust.Quota.Spend(ctx, caller.UserID, int64(rt.Quota))
-		if err != nil {
-			writeError(w, r, s.Log, err)
-			return
-		}
+		// The PostgreSQL reads of a spend happen here, before the handler
+		// opens its transaction; the charge itself is Redis only. An error
+		// is kept for the charge: a replay needs no quota.
+		prep, perr := s.Trust.Quota.Prepare(ctx, caller.UserID)
+		ch := &quotaCharge{prep: prep, err: perr, units: int64(rt.Quota)}
 		rec := &recorder{ResponseWriter: w}
 		refund := func() {
-			if err := s.Trust.Quota.Refund(context.WithoutCancel(ctx), caller.UserID, st.Day, int64(rt.Quota)); err != nil {
+			if !ch.spent {
+				return
+			}
+			if err := s.Trust.Quota.Refund(context.WithoutCancel(ctx), caller.UserID, ch.day, ch.units); err != nil {
 				s.Log.WarnContext(ctx, "quota refund failed", "err", err.Error(), "user_id", caller.UserID)
 			}
 		}
@@ -177,11 +184,55 @@ func (s *Server) guard(rt Route, h http.Handler) http.Handler {
 				panic(p)
 			}
 		}()
-		h.ServeHTTP(rec, r)
-		if rec.status >= 400 || w.Header().Get("Idempotent-Replayed") == "true" {
+		h.ServeHTTP(rec, r.WithContext(context.WithValue(ctx, quotaChargeKey{}, ch)))
+		switch {
+		case rec.status >= 400:
 			refund()
+		case !ch.tried && w.Header().Get("Idempotent-Replayed") != "true":
+			// The handler delivered without charging: count it now.
+			if err := ch.charge(context.WithoutCancel(ctx)); err != nil {
+				s.Log.WarnContext(ctx, "quota charge after the answer failed", "err", err.Error(), "user_id", caller.UserID)
+			}
 		}
 	})
+}
+
+type quotaChargeKey struct{}
+
+// quotaCharge is the route's quota, charged at most once per request.
+type quotaCharge struct {
+	prep  *quota.Charge
+	err   error // of Prepare
+	units int64
+	tried bool
+	spent bool
+	day   string
+}
+
+func (c *quotaCharge) charge(ctx context.Context) error {
+	if c.tried {
+		return nil
+	}
+	c.tried = true
+	if c.err != nil {
+		return c.err
+	}
+	st, err := c.prep.Spend(ctx, c.units)
+	if err != nil {
+		return err
+	}
+	c.spent, c.day = true, st.Day
+	return nil
+}
+
+// chargeQuota spends the route's quota for this request (once; nothing
+// when the route has none): a handler calls it when it knows the request
+// is new work, before doing it. A quota error is the answer to give.
+func chargeQuota(ctx context.Context) error {
+	if c, ok := ctx.Value(quotaChargeKey{}).(*quotaCharge); ok {
+		return c.charge(ctx)
+	}
+	return nil
 }
 
 // writeRateLimit sets the RateLimit headers and answers 429 when denied;

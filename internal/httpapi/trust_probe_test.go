@@ -3,6 +3,8 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -10,6 +12,7 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/privacy"
+	"github.com/kmeme-factory/kmeme/internal/quota"
 )
 
 // TestErasureKeepsAnotherUsersSharedVideo: A and B upload the same bytes
@@ -70,5 +73,55 @@ func TestErasureKeepsAnotherUsersSharedVideo(t *testing.T) {
 	}
 	if _, _, err := b.blobs.Open(context.Background(), key); kmeme.ErrorCode(err) != kmeme.ENOTFOUND {
 		t.Fatalf("the last owner's erasure left the file: %v", err)
+	}
+}
+
+// TestIdempotentRetryAtTheQuotaEdge: the retry of the request that spent
+// the last unit gets the stored answer, not 429; 20 concurrent requests
+// with one key spend one unit and all get the same remix.
+func TestIdempotentRetryAtTheQuotaEdge(t *testing.T) {
+	t.Parallel()
+	b := trustSetup(t, trustOptions{platform: true, plans: map[string]int64{"free": 2}})
+	s := b.signup(t, "edge@k-meme.com")
+	if a := b.call(t, nil, "POST", "/api/remix", `{"title":"첫 번째"}`, append(bearer(s), "Idempotency-Key", "first")...); a.status != http.StatusCreated {
+		t.Fatalf("first remix: %d %s", a.status, a.body)
+	}
+	hdr := append(bearer(s), "Idempotency-Key", "last-unit")
+	var wg sync.WaitGroup
+	answers := make(chan answer, 20)
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			answers <- b.call(t, nil, "POST", "/api/remix", `{"title":"마지막 한 개"}`, hdr...)
+		}()
+	}
+	wg.Wait()
+	close(answers)
+	ids := map[string]int{}
+	for a := range answers {
+		if a.status != http.StatusCreated {
+			t.Errorf("same-key request: %d %s, want 201 (one unit was left)", a.status, a.body)
+			continue
+		}
+		var n struct{ ID string }
+		a.json(t, &n)
+		ids[n.ID]++
+	}
+	if len(ids) > 1 {
+		t.Errorf("one key made %d remixes: %v", len(ids), ids)
+	}
+	// The quota is now spent: a retry of the stored key still gets its 201.
+	a := b.call(t, nil, "POST", "/api/remix", `{"title":"마지막 한 개"}`, hdr...)
+	if a.status != http.StatusCreated || a.header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("retry of a stored key at the quota edge: %d %s", a.status, a.body)
+	}
+	if a := b.call(t, nil, "POST", "/api/remix", `{"title":"새 요청"}`, append(bearer(s), "Idempotency-Key", "over")...); a.status != http.StatusTooManyRequests {
+		t.Errorf("a new request past the quota: %d %s", a.status, a.body)
+	}
+	var me struct{ Quota quota.Status }
+	b.call(t, nil, "GET", "/api/me", "", bearer(s)...).json(t, &me)
+	if me.Quota.Used != 2 {
+		t.Errorf("quota used = %d, want 2", me.Quota.Used)
 	}
 }

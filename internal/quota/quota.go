@@ -179,13 +179,52 @@ return 1
 // exactly limit units are accepted. Over the limit is EQUOTA; Redis down is
 // EUNAVAILABLE (quotas guard paid work, so they fail closed).
 func (s *Service) Spend(ctx context.Context, userID string, n int64) (Status, error) {
+	c, err := s.Prepare(ctx, userID)
+	if err != nil {
+		return c.Status(), err
+	}
+	return c.Spend(ctx, n)
+}
+
+// Charge is a spend prepared ahead: the user's plan and day are read and
+// today's counter exists, so that Spend touches Redis only. A caller that
+// spends inside a PostgreSQL transaction prepares first, so that the
+// spend never waits for a second pooled connection.
+type Charge struct {
+	s    *Service
+	user string
+	st   Status
+}
+
+// Status is the quota as prepared (Used is not yet known).
+func (c *Charge) Status() Status {
+	if c == nil {
+		return Status{}
+	}
+	return c.st
+}
+
+// Prepare reads what a spend needs from PostgreSQL and makes sure today's
+// counter is in Redis (rebuilding it from the ledger when it is missing).
+func (s *Service) Prepare(ctx context.Context, userID string) (*Charge, error) {
 	u, err := s.store.QuotaUser(ctx, userID)
 	if err != nil {
-		return Status{}, err
+		return nil, err
 	}
 	day, _, next := s.Day(u.TimeZone, s.c.Now())
-	st := Status{Plan: u.Plan, Limit: s.limit(u), Day: day, ResetsAt: next}
-	res, err := s.run(ctx, userID, day, n, st.Limit)
+	c := &Charge{s: s, user: userID, st: Status{Plan: u.Plan, Limit: s.limit(u), Day: day, ResetsAt: next}}
+	if _, err := s.run(ctx, userID, day, 0, c.st.Limit, true); err != nil {
+		s.spends.WithLabelValues("unavailable").Inc()
+		return c, err
+	}
+	return c, nil
+}
+
+// Spend takes n units of the prepared day's quota (Redis only; a counter
+// that vanished since Prepare is EUNAVAILABLE, to be retried).
+func (c *Charge) Spend(ctx context.Context, n int64) (Status, error) {
+	s, st := c.s, c.st
+	res, err := s.run(ctx, c.user, st.Day, n, st.Limit, false)
 	if err != nil {
 		s.spends.WithLabelValues("unavailable").Inc()
 		return st, err
@@ -194,8 +233,8 @@ func (s *Service) Spend(ctx context.Context, userID string, n int64) (Status, er
 	st.Left = max(st.Limit-st.Used, 0)
 	if res[0] == 0 {
 		s.spends.WithLabelValues("exceeded").Inc()
-		return st, &kmeme.Error{Code: kmeme.EQUOTA, RetryAfterS: int(next.Sub(s.c.Now()).Seconds()) + 1,
-			Message: fmt.Sprintf("today's quota of %d remixes is spent; it resets at %s", st.Limit, next.Format(time.RFC3339))}
+		return st, &kmeme.Error{Code: kmeme.EQUOTA, RetryAfterS: int(st.ResetsAt.Sub(s.c.Now()).Seconds()) + 1,
+			Message: fmt.Sprintf("today's quota of %d remixes is spent; it resets at %s", st.Limit, st.ResetsAt.Format(time.RFC3339))}
 	}
 	s.spends.WithLabelValues("accepted").Inc()
 	return st, nil
@@ -204,7 +243,7 @@ func (s *Service) Spend(ctx context.Context, userID string, n int64) (Status, er
 // Refund gives n units back to the day they were spent on (a failed or
 // replayed request).
 func (s *Service) Refund(ctx context.Context, userID, day string, n int64) error {
-	_, err := s.run(ctx, userID, day, -n, 0)
+	_, err := s.run(ctx, userID, day, -n, 0, true)
 	return err
 }
 
@@ -244,7 +283,9 @@ var errRedisSkipped = errors.New("redis skipped after a recent error")
 func (s *Service) redisUp() bool { return time.Now().UnixNano() >= s.down.Load() }
 func (s *Service) redisFailed()  { s.down.Store(time.Now().Add(s.c.Backoff).UnixNano()) }
 
-func (s *Service) run(ctx context.Context, userID, day string, n, limit int64) ([]int64, error) {
+// run spends n (negative: refunds) on the day's counter; a missing
+// counter is rebuilt from PostgreSQL when rebuild is set.
+func (s *Service) run(ctx context.Context, userID, day string, n, limit int64, rebuild bool) ([]int64, error) {
 	if !s.redisUp() {
 		return nil, unavailable(errRedisSkipped)
 	}
@@ -259,6 +300,9 @@ func (s *Service) run(ctx context.Context, userID, day string, n, limit int64) (
 		}
 		if res[0] != -2 {
 			return res, nil
+		}
+		if !rebuild {
+			return nil, unavailable(fmt.Errorf("quota counter for %s vanished since it was prepared", day))
 		}
 		if err := s.rebuild(ctx, userID, day); err != nil {
 			return nil, err
