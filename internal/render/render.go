@@ -22,9 +22,17 @@ const (
 	FileMarkdown   = "recipe.md"
 	FileGuide      = "guide.pdf"
 	FileStoryboard = "storyboard.png"
-	FileSRT        = "captions.srt"
+	FileSRT        = "captions.srt" // the chosen register
+	FileSRTCasual  = "captions.casual.srt"
+	FileSRTPolite  = "captions.polite.srt"
+	FileASS        = "subtitles.9x16.ass"
+	FileASSWide    = "subtitles.16x9.ass"
 	FileOTIO       = "timeline.otio"
 	FileFCPXML     = "timeline.fcpxml"
+	FileXMEML      = "timeline.premiere.xml" // FCP 7 XML, Premiere Pro's import
+	FileEDL        = "timeline.edl"
+	FilePreview    = "preview.mp4"
+	FileBundle     = "kmeme-bundle.zip"
 )
 
 // Options tune WriteAllWith. The zero value is usable.
@@ -72,8 +80,14 @@ func WriteAllWith(ctx context.Context, dir string, a *kmeme.Analysis, r *kmeme.R
 		{FileRecipe, func() ([]byte, error) { return jsonBytes(r) }},
 		{FileMarkdown, func() ([]byte, error) { return Markdown(r), nil }},
 		{FileSRT, func() ([]byte, error) { return SRT(r, o.Register), nil }},
-		{FileOTIO, func() ([]byte, error) { return OTIO(a, r, src) }},
-		{FileFCPXML, func() ([]byte, error) { return FCPXML(a, r, src) }},
+		{FileSRTCasual, func() ([]byte, error) { return SRT(r, kmeme.RegisterCasual), nil }},
+		{FileSRTPolite, func() ([]byte, error) { return SRT(r, kmeme.RegisterPolite), nil }},
+		{FileASS, func() ([]byte, error) { return ASS(a, r, o.Register, assPortrait[0], assPortrait[1]), nil }},
+		{FileASSWide, func() ([]byte, error) { return ASS(a, r, o.Register, assLandscape[0], assLandscape[1]), nil }},
+		{FileOTIO, func() ([]byte, error) { return OTIO(a, r, src, o.Register) }},
+		{FileFCPXML, func() ([]byte, error) { return FCPXML(a, r, src, o.Register) }},
+		{FileXMEML, func() ([]byte, error) { return XMEML(a, r, src, o.Register) }},
+		{FileEDL, func() ([]byte, error) { return EDL(a, r), nil }},
 		{FileStoryboard, func() ([]byte, error) { return StoryboardPNG(a, r, o.KeyframeDir, o.FontDir, o.Register) }},
 		{FileGuide, func() ([]byte, error) { return GuidePDF(a, r, o.KeyframeDir, o.FontDir) }},
 	}

@@ -500,6 +500,16 @@ func ContentType(name string) string {
 		return "image/jpeg"
 	case ".srt":
 		return "application/x-subrip; charset=utf-8"
+	case ".ass":
+		return "text/x-ssa; charset=utf-8"
+	case ".edl":
+		return "text/plain; charset=utf-8"
+	case ".xml":
+		return "application/xml"
+	case ".mp4":
+		return "video/mp4"
+	case ".zip":
+		return "application/zip"
 	case ".otio", ".json":
 		return "application/json"
 	case ".fcpxml":
