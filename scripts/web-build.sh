@@ -19,4 +19,7 @@ mkdir -p "$dist"
 # Clear the previous build but keep the committed .gitkeep.
 find "$dist" -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 cp -R out/. "$dist/"
+# Brotli and gzip siblings of every text asset, served by internal/webui
+# with Content-Encoding.
+node scripts/precompress.mjs "$dist"
 echo "web: copied $(find "$dist" -type f ! -name .gitkeep | wc -l) files into internal/webui/dist"

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/httpapi"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
@@ -36,8 +37,11 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		Nodes: postgres.NewNodeService(a.db.Pool),
 		Ready: a.readyChecks(),
 	}
+	// The pages' Open Graph previews ask the API in process; it exists once
+	// the server is built below.
+	var apiHandler http.Handler
 	if files := webui.Files(); webui.Built(files) {
-		var wo webui.Options
+		wo := webui.Options{Meta: webui.MetaFromAPI(func() http.Handler { return apiHandler }, time.Minute)}
 		if tc := a.cfg.Trust; tc.FirebaseAPIKey != "" && tc.FirebaseProjectID != "" {
 			wo.FirebaseAuthDomain = tc.FirebaseAuthDomain
 		}
@@ -54,8 +58,9 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	defer stopTrust()
 
+	apiHandler = httpapi.NewServer(deps)
 	srv := &http.Server{
-		Handler:           httpapi.NewServer(deps),
+		Handler:           apiHandler,
 		ReadHeaderTimeout: a.cfg.ReadHeaderTimeout,
 		ReadTimeout:       a.cfg.ReadTimeout,
 		WriteTimeout:      a.cfg.WriteTimeout,

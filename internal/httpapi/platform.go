@@ -95,6 +95,9 @@ func (s *Server) addPlatformRoutes() {
 	s.handle(Route{Method: "GET", Path: "/api/trending", Summary: "Families (roots) with the most new remixes in a window", Tag: "lineage",
 		Query:  []Param{{Name: "days", Type: "integer", Doc: "window, 1 to 90 (default 7)"}, {Name: "limit", Type: "integer", Doc: "1 to 50 (default 20)"}},
 		Result: trendingBody{}, Limit: "read", Handler: s.handleTrending()})
+	s.handle(Route{Method: "GET", Path: "/api/recipes/public", Summary: "Finished public recipes for visitors (landing cards): title, hook, BPM, minutes, shot count, keyframe", Tag: "remix",
+		Query:  []Param{{Name: "limit", Type: "integer", Doc: "1 to 24 (default 6)"}},
+		Result: showcaseBody{}, Limit: "read", Handler: s.handleShowcase()})
 	s.handle(Route{Method: "GET", Path: "/api/remix/{id}/similar", Summary: "Remixes of the same format (structure) and idea (text)", Tag: "search",
 		Query: []Param{{Name: "k", Type: "integer", Doc: "1 to 50 (default 10)"}}, Result: scoredBody{}, Limit: "read", Handler: s.handleSimilar()})
 	s.handle(Route{Method: "GET", Path: "/api/search", Summary: "Search remixes in Korean or English", Tag: "search",

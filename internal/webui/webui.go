@@ -42,6 +42,10 @@ type Options struct {
 	// Google popup: its handler frame, Google's loader script and the token
 	// endpoints are allowed, and the opener policy allows popups.
 	FirebaseAuthDomain string
+	// Meta, when set, names the recipe a /remix/?id= page shows, so a link
+	// shared in a messenger gets its Open Graph preview (title,
+	// description, image) from the HTML itself, before any script runs.
+	Meta MetaFunc
 }
 
 // CSP computes the policy for one HTML page with no options.
@@ -76,6 +80,8 @@ type page struct {
 	body []byte
 	csp  string
 	coop string
+	// gz and br are the page precompressed (empty when not smaller).
+	gz, br []byte
 }
 
 // Handler serves fsys: exact files, then "name.html" for clean URLs, then
@@ -97,7 +103,10 @@ func Handler(fsys fs.FS, opts ...Options) http.Handler {
 		}
 		b, err := fs.ReadFile(fsys, p)
 		if err == nil {
-			pages[p] = page{body: b, csp: o.csp(b), coop: coop}
+			pg := page{body: b, csp: o.csp(b), coop: coop}
+			pg.gz, _ = fs.ReadFile(fsys, p+".gz")
+			pg.br, _ = fs.ReadFile(fsys, p+".br")
+			pages[p] = pg
 		}
 		return nil
 	})
@@ -110,6 +119,12 @@ func Handler(fsys fs.FS, opts ...Options) http.Handler {
 		candidates := []string{name, name + ".html", path.Join(name, "index.html")}
 		for _, c := range candidates {
 			if pg, ok := pages[c]; ok {
+				if id := r.URL.Query().Get("id"); id != "" && o.Meta != nil && (c == "remix/index.html" || c == "remix.html") {
+					if m, ok := o.Meta(r, id); ok {
+						pg.body = InjectMeta(pg.body, m)
+						pg.gz, pg.br = nil, nil
+					}
+				}
 				servePage(w, r, pg, http.StatusOK, modTime)
 				return
 			}
@@ -123,6 +138,7 @@ func Handler(fsys fs.FS, opts ...Options) http.Handler {
 					if ct := mime.TypeByExtension(path.Ext(c)); ct != "" {
 						w.Header().Set("Content-Type", ct)
 					}
+					b = pickEncoding(w, r, fsys, c, b)
 					http.ServeContent(w, r, c, modTime, bytes.NewReader(b))
 					return
 				}
@@ -142,10 +158,69 @@ func servePage(w http.ResponseWriter, r *http.Request, pg page, status int, mod 
 	h.Set("Cross-Origin-Opener-Policy", pg.coop)
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
+	h.Add("Vary", "Accept-Encoding")
+	body := pg.body
+	if enc := acceptEncoding(r); enc == "br" && len(pg.br) > 0 {
+		h.Set("Content-Encoding", "br")
+		body = pg.br
+	} else if enc != "" && len(pg.gz) > 0 && accepts(r, "gzip") {
+		h.Set("Content-Encoding", "gzip")
+		body = pg.gz
+	}
+	pg.body = body
 	if status != http.StatusOK {
 		w.WriteHeader(status)
 		_, _ = w.Write(pg.body)
 		return
 	}
 	http.ServeContent(w, r, "page.html", mod, bytes.NewReader(pg.body))
+}
+
+// pickEncoding returns the precompressed sibling of file name (name.br or
+// name.gz, written at build time by web/scripts/precompress.mjs) when the
+// client accepts it, and sets Content-Encoding; otherwise b as it is.
+// Responses vary by Accept-Encoding either way.
+func pickEncoding(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string, b []byte) []byte {
+	if strings.HasSuffix(name, ".br") || strings.HasSuffix(name, ".gz") {
+		return b
+	}
+	w.Header().Add("Vary", "Accept-Encoding")
+	if accepts(r, "br") {
+		if c, err := fs.ReadFile(fsys, name+".br"); err == nil {
+			w.Header().Set("Content-Encoding", "br")
+			return c
+		}
+	}
+	if accepts(r, "gzip") {
+		if c, err := fs.ReadFile(fsys, name+".gz"); err == nil {
+			w.Header().Set("Content-Encoding", "gzip")
+			return c
+		}
+	}
+	return b
+}
+
+// acceptEncoding is "br" when the client takes brotli, "gzip" for gzip only,
+// "" for neither.
+func acceptEncoding(r *http.Request) string {
+	switch {
+	case accepts(r, "br"):
+		return "br"
+	case accepts(r, "gzip"):
+		return "gzip"
+	}
+	return ""
+}
+
+// accepts reports whether Accept-Encoding lists coding with a non-zero q.
+func accepts(r *http.Request, coding string) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), coding) {
+			continue
+		}
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
 }

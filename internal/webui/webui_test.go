@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 func TestCSPHashesInlineScriptsOnly(t *testing.T) {
@@ -87,6 +88,97 @@ func TestFirebaseOptionOpensOnlyWhatThePopupNeeds(t *testing.T) {
 		}
 		if !strings.Contains(csp, "frame-ancestors 'none'") {
 			t.Errorf("framing allowed: %q", csp)
+		}
+	}
+}
+
+func TestPrecompressedAssetsAndPagesByAcceptEncoding(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{
+		"index.html":           {Data: []byte("<html>home</html>")},
+		"index.html.br":        {Data: []byte("BR-HOME")},
+		"_next/static/a.js":    {Data: []byte("console.log(1)")},
+		"_next/static/a.js.gz": {Data: []byte("GZ-JS")},
+		"_next/static/a.js.br": {Data: []byte("BR-JS")},
+		"_next/static/b.css":   {Data: []byte("body{}")},
+	}
+	h := Handler(fsys)
+	cases := []struct{ path, accept, body, enc, ctype string }{
+		{"/_next/static/a.js", "gzip, deflate, br", "BR-JS", "br", "javascript"},
+		{"/_next/static/a.js", "gzip", "GZ-JS", "gzip", "javascript"},
+		{"/_next/static/a.js", "br;q=0, gzip", "GZ-JS", "gzip", "javascript"},
+		{"/_next/static/a.js", "", "console.log(1)", "", "javascript"},
+		{"/_next/static/b.css", "br", "body{}", "", "css"},
+		{"/", "br", "BR-HOME", "br", "text/html"},
+		{"/", "gzip", "<html>home</html>", "", "text/html"},
+	}
+	for _, c := range cases {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, c.path, nil)
+		if c.accept != "" {
+			req.Header.Set("Accept-Encoding", c.accept)
+		}
+		h.ServeHTTP(rec, req)
+		if rec.Body.String() != c.body || rec.Header().Get("Content-Encoding") != c.enc ||
+			!strings.Contains(rec.Header().Get("Content-Type"), c.ctype) || !strings.Contains(rec.Header().Get("Vary"), "Accept-Encoding") {
+			t.Errorf("%s (Accept-Encoding %q): body %q, encoding %q, type %q, vary %q", c.path, c.accept, rec.Body.String(),
+				rec.Header().Get("Content-Encoding"), rec.Header().Get("Content-Type"), rec.Header().Get("Vary"))
+		}
+	}
+}
+
+func TestRecipePageCarriesItsOpenGraphPreview(t *testing.T) {
+	t.Parallel()
+	page := `<html><head><title>K-MEME 팩토리</title><meta name="description" content="기본 설명"/>` +
+		`<meta property="og:title" content="기본"/></head><body><script>1</script></body></html>`
+	fsys := fstest.MapFS{"remix/index.html": {Data: []byte(page)}, "index.html": {Data: []byte("<html><head><title>x</title></head></html>")}}
+	// The API the previews ask: one public recipe, one private.
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Cookie") != "" || r.Header.Get("Authorization") != "" {
+			t.Errorf("preview lookup carries credentials")
+		}
+		switch r.URL.Path {
+		case "/api/remix/pub":
+			_, _ = w.Write([]byte(`{"node":{"title":"작업명","status":"done","visibility":"public"},
+				"recipe":{"concept":{"title":"월요병 <챌린지>","hook":"첫 박에 하품"},"audio":{"bpm":120.4},"shots":[{},{}],"shoot_minutes":15},
+				"files":[{"name":"storyboard.png","url":"/api/remix/pub/files/storyboard.png"},{"name":"keyframe-001.jpg","url":"/api/remix/pub/files/keyframe-001.jpg"}]}`))
+		case "/api/remix/priv":
+			_, _ = w.Write([]byte(`{"node":{"title":"비밀","visibility":"private"}}`))
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	h := Handler(fsys, Options{Meta: MetaFromAPI(func() http.Handler { return api }, time.Minute)})
+	get := func(target string) string {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, target, nil)
+		req.Host = "k-meme.test"
+		req.Header.Set("Cookie", "kmeme_session=secret")
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Fatalf("%s: %d", target, rec.Code)
+		}
+		return rec.Body.String()
+	}
+	body := get("/remix/?id=pub")
+	for _, want := range []string{
+		`<title>월요병 &lt;챌린지&gt; · K-MEME 팩토리</title>`,
+		`<meta property="og:title" content="월요병 &lt;챌린지&gt;"/>`,
+		`<meta property="og:description" content="첫 박에 하품 · 120 BPM · 촬영 15분 · 샷 2개"/>`,
+		`<meta property="og:image" content="http://k-meme.test/api/remix/pub/files/keyframe-001.jpg"/>`,
+		`<meta property="og:url" content="http://k-meme.test/remix/?id=pub"/>`,
+		`<meta name="twitter:card" content="summary_large_image"/>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("recipe page lacks %s:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "기본 설명") || strings.Count(body, `property="og:title"`) != 1 {
+		t.Errorf("static defaults not replaced:\n%s", body)
+	}
+	for _, target := range []string{"/remix/?id=priv", "/remix/?id=missing", "/remix/"} {
+		if b := get(target); strings.Contains(b, "og:image") || strings.Contains(b, "비밀") || !strings.Contains(b, "기본 설명") {
+			t.Errorf("%s: a preview for a recipe that is not public:\n%s", target, b)
 		}
 	}
 }
