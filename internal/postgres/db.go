@@ -8,7 +8,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -104,6 +108,10 @@ const (
 	pgCheckViolation      = "23514"
 	pgInvalidText         = "22P02"
 	pgQueryCanceled       = "57014"
+	pgAdminShutdown       = "57P01"
+	pgCrashShutdown       = "57P02"
+	pgCannotConnectNow    = "57P03"
+	pgTooManyConnections  = "53300"
 )
 
 // translate turns pgx and PostgreSQL errors into domain errors, keeping the cause.
@@ -129,6 +137,13 @@ func translate(err error, doing string) error {
 			return &kmeme.Error{Code: kmeme.EINVALID, Message: "invalid value", Err: fmt.Errorf("%s: %w", doing, err)}
 		case pgQueryCanceled:
 			return &kmeme.Error{Code: kmeme.EUNAVAILABLE, Message: "the database took too long", Err: fmt.Errorf("%s: %w", doing, err)}
+		case pgAdminShutdown, pgCrashShutdown, pgCannotConnectNow, pgTooManyConnections:
+			// The server is restarting, failing over or full: the session
+			// ended, the next one will be on a fresh connection.
+			return &kmeme.Error{Code: kmeme.EUNAVAILABLE, Message: "the database is unavailable", RetryAfterS: 1, Err: fmt.Errorf("%s: %w", doing, err)}
+		}
+		if strings.HasPrefix(pe.Code, "08") { // connection exception class
+			return &kmeme.Error{Code: kmeme.EUNAVAILABLE, Message: "the database is unavailable", RetryAfterS: 1, Err: fmt.Errorf("%s: %w", doing, err)}
 		}
 	}
 	if errors.Is(err, context.DeadlineExceeded) || pgconn.SafeToRetry(err) || isConnError(err) {
@@ -137,7 +152,13 @@ func translate(err error, doing string) error {
 	return fmt.Errorf("%s: %w", doing, err)
 }
 
+// isConnError reports a connection that could not be made or broke under
+// a query (the server went away mid-statement: EOF, reset, closed conn).
 func isConnError(err error) bool {
 	var ce *pgconn.ConnectError
-	return errors.As(err, &ce) || pgconn.Timeout(err)
+	var ne net.Error
+	return errors.As(err, &ce) || pgconn.Timeout(err) || errors.As(err, &ne) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		strings.Contains(err.Error(), "conn closed")
 }
