@@ -14,7 +14,8 @@ import (
 
 // decodeJSON reads exactly one JSON object into v: the body is capped at
 // limit bytes (413 past it), unknown fields and trailing data are refused,
-// and errors name the field at fault.
+// strings the database cannot store (NUL, invalid UTF-8) are refused
+// (checkText), and errors name the field at fault.
 func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -34,7 +35,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 	if _, err := dec.Token(); err != io.EOF {
 		return kmeme.Errorf(kmeme.EINVALID, "the body must hold a single JSON object")
 	}
-	return nil
+	return checkText(v)
 }
 
 func jsonError(err error, limit int64) error {

@@ -52,6 +52,7 @@ func NewServer(d Deps) http.Handler {
 	s := newServer(d)
 	var h http.Handler = s.mux
 	h = s.withTrust(h)
+	h = withTextCheck(h)
 	h = withAccessLog(s.Log, s.Metrics)(h)
 	h = withCORS(s.CORSOrigins)(h)
 	h = withSecurityHeaders(true)(h)

@@ -125,3 +125,50 @@ func TestIdempotentRetryAtTheQuotaEdge(t *testing.T) {
 		t.Errorf("quota used = %d, want 2", me.Quota.Used)
 	}
 }
+
+// TestNULAndBadUTF8Are400: strings PostgreSQL cannot store (NUL, invalid
+// UTF-8) are refused with a 400 problem naming the field, on anonymous
+// routes as well as signed-in ones, and nothing is stored.
+func TestNULAndBadUTF8Are400(t *testing.T) {
+	t.Parallel()
+	b := trustSetup(t, trustOptions{platform: true})
+	s := b.signup(t, "nul@k-meme.com")
+	cases := []struct {
+		name, method, path, body string
+		auth                     bool
+		field                    string
+	}{
+		{"search q", "GET", "/api/search?q=a%00b", "", false, "q"},
+		{"search q bad utf-8", "GET", "/api/search?q=a%ffb", "", false, "q"},
+		{"login e-mail", "POST", "/api/auth/login", `{"email":"a\u0000@k-meme.com","password":"password-123"}`, false, "email"},
+		{"signup display name", "POST", "/api/auth/signup", `{"email":"new@k-meme.com","password":"password-123","display_name":"밈\u0000러"}`, false, "display_name"},
+		{"title", "POST", "/api/remix", `{"title":"챌린지\u0000"}`, true, "title"},
+		{"location label", "POST", "/api/remix", `{"title":"장소","location":{"lat":37.5,"lon":127,"label":"서울\u0000"}}`, true, "location.label"},
+	}
+	for _, c := range cases {
+		var hdr []string
+		if c.auth {
+			hdr = bearer(s)
+		}
+		a := b.call(t, nil, c.method, c.path, c.body, hdr...)
+		var p struct {
+			Code  string
+			Field string
+		}
+		_ = json.Unmarshal(a.body, &p)
+		if a.status != http.StatusBadRequest || p.Code != "invalid" {
+			t.Errorf("%s: %d %s, want a 400 problem", c.name, a.status, a.body)
+			continue
+		}
+		if p.Field != c.field {
+			t.Errorf("%s: problem %s does not name the field %q", c.name, a.body, c.field)
+		}
+	}
+	var nodes, users int
+	if err := b.db.Pool.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM remix_nodes), (SELECT count(*) FROM users WHERE email = 'new@k-meme.com')`).Scan(&nodes, &users); err != nil {
+		t.Fatal(err)
+	}
+	if nodes != 0 || users != 0 {
+		t.Errorf("refused bodies stored %d nodes and %d accounts", nodes, users)
+	}
+}

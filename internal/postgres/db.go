@@ -103,15 +103,17 @@ func InTx(ctx context.Context, db DBTX, fn func(tx pgx.Tx) error) error {
 
 // PostgreSQL error codes we translate.
 const (
-	pgUniqueViolation     = "23505"
-	pgForeignKeyViolation = "23503"
-	pgCheckViolation      = "23514"
-	pgInvalidText         = "22P02"
-	pgQueryCanceled       = "57014"
-	pgAdminShutdown       = "57P01"
-	pgCrashShutdown       = "57P02"
-	pgCannotConnectNow    = "57P03"
-	pgTooManyConnections  = "53300"
+	pgUniqueViolation          = "23505"
+	pgForeignKeyViolation      = "23503"
+	pgCheckViolation           = "23514"
+	pgInvalidText              = "22P02"
+	pgQueryCanceled            = "57014"
+	pgAdminShutdown            = "57P01"
+	pgCrashShutdown            = "57P02"
+	pgCannotConnectNow         = "57P03"
+	pgTooManyConnections       = "53300"
+	pgCharacterNotInRepertoire = "22021"
+	pgUntranslatableCharacter  = "22P05"
 )
 
 // translate turns pgx and PostgreSQL errors into domain errors, keeping the cause.
@@ -135,6 +137,9 @@ func translate(err error, doing string) error {
 			return &kmeme.Error{Code: kmeme.ECONFLICT, Message: "still referenced or refers to something missing", Err: fmt.Errorf("%s: %w", doing, err)}
 		case pgCheckViolation, pgInvalidText:
 			return &kmeme.Error{Code: kmeme.EINVALID, Message: "invalid value", Err: fmt.Errorf("%s: %w", doing, err)}
+		case pgCharacterNotInRepertoire, pgUntranslatableCharacter:
+			// The API refuses such text at its boundary; this is the net.
+			return &kmeme.Error{Code: kmeme.EINVALID, Message: "the text holds a character that cannot be stored (NUL or invalid UTF-8)", Err: fmt.Errorf("%s: %w", doing, err)}
 		case pgQueryCanceled:
 			return &kmeme.Error{Code: kmeme.EUNAVAILABLE, Message: "the database took too long", Err: fmt.Errorf("%s: %w", doing, err)}
 		case pgAdminShutdown, pgCrashShutdown, pgCannotConnectNow, pgTooManyConnections:
