@@ -36,7 +36,7 @@ func (a *app) trust(ctx context.Context, deps *httpapi.Deps) (func(), error) {
 	lim := ratelimit.New(a.redis, ratelimit.Config{
 		Budgets: map[string]ratelimit.Budget{"read": budget(tc.RateRead), "upload": budget(tc.RateUpload),
 			"remix": budget(tc.RateRemix), "auth": budget(tc.RateAuth)},
-		Timeout: a.cfg.RedisTimeout, LocalKeys: tc.LocalLimiterKeys, Registerer: a.metrics.Registry,
+		Timeout: a.cfg.RedisTimeout, LocalKeys: tc.LocalLimiterKeys, LocalShare: tc.LocalLimiterShare, Registerer: a.metrics.Registry,
 	})
 	quotas, err := quota.New(a.redis, postgres.NewQuotaStore(a.db.Pool), quota.Config{Plans: tc.QuotaPlans, Zone: tc.QuotaZone,
 		FlushEvery: tc.QuotaFlush, Timeout: a.cfg.RedisTimeout, Log: a.log, Registerer: a.metrics.Registry})

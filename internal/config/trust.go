@@ -52,6 +52,10 @@ type Trust struct {
 	RateRead, RateUpload, RateRemix, RateAuth Rate
 	// LocalLimiterKeys bounds the in-memory fallback limiter (KMEME_RATE_LOCAL_KEYS, default 100000).
 	LocalLimiterKeys int
+	// LocalLimiterShare is the fraction of each budget the fallback limiter
+	// grants per instance while Redis is down (KMEME_RATE_LOCAL_SHARE,
+	// default 1; 1/N with N instances keeps their sum within the budget).
+	LocalLimiterShare float64
 
 	// QuotaPlans maps plan to remixes per day (KMEME_QUOTA_PLANS, default "free=20,pro=200").
 	QuotaPlans map[string]int64
@@ -142,6 +146,7 @@ func loadTrust(p *parser) Trust {
 		RateRemix:          p.rate("KMEME_RATE_REMIX", "20/1m"),
 		RateAuth:           p.rate("KMEME_RATE_AUTH", "10/1m"),
 		LocalLimiterKeys:   int(p.int64("KMEME_RATE_LOCAL_KEYS", 100000)),
+		LocalLimiterShare:  p.fraction("KMEME_RATE_LOCAL_SHARE", 1),
 		QuotaPlans:         p.plans("KMEME_QUOTA_PLANS", "free=20,pro=200"),
 		QuotaZone:          p.str("KMEME_QUOTA_ZONE", "Asia/Seoul"),
 		QuotaFlush:         p.dur("KMEME_QUOTA_FLUSH", 10*time.Second),
@@ -209,6 +214,20 @@ func (c Trust) validate() []error {
 		errs = append(errs, errorf("KMEME_RATE_LOCAL_KEYS: %d must be at least 100", c.LocalLimiterKeys))
 	}
 	return errs
+}
+
+// fraction reads a number in (0, 1].
+func (p *parser) fraction(name string, def float64) float64 {
+	v := p.get.first("", name)
+	if v == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || !(f > 0 && f <= 1) {
+		p.errs = append(p.errs, fmt.Errorf("%s: %q must be a number above 0 and at most 1, e.g. 0.25", name, v))
+		return def
+	}
+	return f
 }
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -8,6 +8,15 @@
 //
 // The script takes the time from the caller (microseconds), so instances
 // need synchronised clocks (NTP) and tests can pin the clock.
+//
+// The fallback is conservative: it never hands out a second budget. Every
+// Redis decision is mirrored into the local limiter (the key's theoretical
+// arrival time as Redis reported it), so a stall mid-burst leaves locally
+// only what Redis had left; and every Redis call carries the local state
+// as a floor, so what the fallback allowed while Redis was away is spent
+// in Redis too once it answers. A local share below 1 (LocalShare) also
+// shrinks the fallback's budget for keys this instance never saw in Redis,
+// for deployments with many instances.
 package ratelimit
 
 import (
@@ -59,7 +68,11 @@ type Config struct {
 	// Backoff is how long Redis is skipped after an error (default 1s).
 	Backoff time.Duration
 	// LocalKeys bounds the fallback's memory (default 100,000 keys).
-	LocalKeys  int
+	LocalKeys int
+	// LocalShare is the fraction of each budget the in-memory fallback
+	// grants per instance (default 1; with N instances 1/N keeps the sum
+	// within the budget). At least one request per period passes.
+	LocalShare float64
 	Registerer prometheus.Registerer
 	Now        func() time.Time
 }
@@ -89,6 +102,9 @@ func New(rdb *redis.Client, c Config) *Limiter {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.LocalShare <= 0 || c.LocalShare > 1 {
+		c.LocalShare = 1
+	}
 	l := &Limiter{rdb: rdb, c: c, local: &localGCRA{max: c.LocalKeys, tat: map[string]int64{}},
 		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kmeme_ratelimit_decisions_total",
 			Help: "Rate-limit decisions by budget, outcome and store (redis, local, closed)."}, []string{"budget", "outcome", "store"}),
@@ -102,7 +118,8 @@ func New(rdb *redis.Client, c Config) *Limiter {
 	return l
 }
 
-// gcraScript: KEYS[1] the key; ARGV burst, emission µs, cost, now µs.
+// gcraScript: KEYS[1] the key; ARGV burst, emission µs, cost, now µs,
+// floor µs (this instance's local TAT: what its fallback allowed).
 // The key outlives its theoretical arrival time by a minute so that clock
 // skew between instances (and pinned test clocks) cannot reset a budget
 // early; a TAT in the past counts as "now".
@@ -112,7 +129,9 @@ local burst = tonumber(ARGV[1])
 local emission = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
 local now = tonumber(ARGV[4])
+local floor = tonumber(ARGV[5] or "0")
 local tat = tonumber(redis.call("GET", KEYS[1]) or now)
+if tat < floor then tat = floor end
 if tat < now then tat = now end
 local new_tat = tat + emission * cost
 local diff = now - (new_tat - emission * burst)
@@ -132,13 +151,16 @@ func (l *Limiter) Allow(ctx context.Context, budget, key string, failClosed bool
 		return Result{Allowed: true, Limit: -1}, nil
 	}
 	now := l.c.Now().UnixMicro()
+	lkey := budget + ":" + key
 	if l.rdb != nil && now >= l.down.Load() {
 		rctx, cancel := context.WithTimeout(ctx, l.c.Timeout)
-		vals, err := gcraScript.Run(rctx, l.rdb.R, []string{l.rdb.Key("rl", budget, key)}, b.Count, b.emission(), 1, now).Int64Slice()
+		vals, err := gcraScript.Run(rctx, l.rdb.R, []string{l.rdb.Key("rl", budget, key)}, b.Count, b.emission(), 1, now, l.local.floor(lkey)).Int64Slice()
 		cancel()
 		if err == nil && len(vals) == 4 {
 			r := Result{Allowed: vals[0] == 1, Limit: b.Count, Remaining: int(vals[1]),
 				RetryAfter: time.Duration(vals[2]) * time.Microsecond, ResetAfter: time.Duration(vals[3]) * time.Microsecond}
+			// Remember the spend: the key's TAT is now + reset_after.
+			l.local.observe(lkey, now+vals[3], now)
 			l.count(budget, r, "redis")
 			return r, nil
 		}
@@ -151,9 +173,23 @@ func (l *Limiter) Allow(ctx context.Context, budget, key string, failClosed bool
 		return Result{}, &kmeme.Error{Code: kmeme.EUNAVAILABLE, RetryAfterS: int(math.Ceil(l.c.Backoff.Seconds())),
 			Message: "this action is paused while a dependency recovers; try again shortly"}
 	}
-	r := l.local.allow(budget+":"+key, b, now)
+	r := l.local.allow(lkey, l.localBudget(b), now)
+	r.Limit = b.Count
 	l.count(budget, r, "local")
 	return r, nil
+}
+
+// localBudget is the fallback's share of b, at the same rate per request
+// (so a TAT mirrored from Redis means the same in both).
+func (l *Limiter) localBudget(b Budget) Budget {
+	if l.c.LocalShare >= 1 || l.rdb == nil { // without Redis the local limiter is the only one
+		return b
+	}
+	n := int(math.Floor(float64(b.Count) * l.c.LocalShare))
+	if n < 1 {
+		n = 1
+	}
+	return Budget{Count: n, Period: time.Duration(b.emission()*int64(n)) * time.Microsecond}
 }
 
 // Reset clears a key's budget (after a successful sign-in, for instance).
@@ -176,9 +212,10 @@ func (l *Limiter) count(budget string, r Result, store string) {
 
 // localGCRA is the same algorithm in memory, bounded to max keys.
 type localGCRA struct {
-	mu  sync.Mutex
-	max int
-	tat map[string]int64
+	mu    sync.Mutex
+	max   int
+	tat   map[string]int64
+	swept int64 // when observe last swept a full map (µs)
 }
 
 func (g *localGCRA) allow(key string, b Budget, now int64) Result {
@@ -209,6 +246,39 @@ func (g *localGCRA) allow(key string, b Budget, now int64) Result {
 	g.tat[key] = newTAT
 	return Result{Allowed: true, Limit: b.Count, Remaining: int(diff / em),
 		ResetAfter: time.Duration(newTAT-now) * time.Microsecond, Local: true}
+}
+
+// floor is the key's local TAT (0: none).
+func (g *localGCRA) floor(key string) int64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.tat[key]
+}
+
+// observe records a TAT Redis reported for key (never moving it back).
+// A full map drops expired entries first and otherwise skips the record.
+func (g *localGCRA) observe(key string, tat, now int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	old, ok := g.tat[key]
+	if ok && old >= tat {
+		return
+	}
+	if !ok && len(g.tat) >= g.max {
+		if now-g.swept < int64(time.Second/time.Microsecond) {
+			return // swept less than a second ago: skip, do not scan per request
+		}
+		g.swept = now
+		for k, t := range g.tat {
+			if t <= now {
+				delete(g.tat, k)
+			}
+		}
+		if len(g.tat) >= g.max {
+			return
+		}
+	}
+	g.tat[key] = tat
 }
 
 func (g *localGCRA) reset(key string) {
