@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
 .PHONY: all setup build web go-build run test test-go test-web test-e2e lint fuzz \
-	bench-api bench-analyze bench-platform bench-cache bench-web clean
+	bench-api bench-analyze bench-platform bench-cache bench-web bench-recipe clean
 
 all: build
 
@@ -45,6 +45,9 @@ bench-analyze: setup go-build
 
 bench-platform: setup go-build
 	@scripts/bench-platform.sh
+
+bench-recipe:
+	@$(GO) run ./scripts/benchrecipe
 
 bench-cache: setup go-build
 	@scripts/bench-cache.sh

@@ -8,3 +8,10 @@ import _ "embed"
 //
 //go:embed recipe.v1.json
 var RecipeV1 []byte
+
+// RecipeV2 is the JSON Schema of a recipe, version 2: format reasons and
+// runner-up, evidence on adaptations, shot roles, polite overtitles and
+// carried-over source text. The reader in internal/recipe upgrades v1.
+//
+//go:embed recipe.v2.json
+var RecipeV2 []byte

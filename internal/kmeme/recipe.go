@@ -3,11 +3,12 @@ package kmeme
 import "context"
 
 // RecipeVersion is the version of the Recipe JSON contract, published as
-// schema/recipe.v1.json. Bump it when a field changes meaning. The fields
-// marked for v2 (format reasons and runner-up, evidence on adaptations, shot
-// roles, overtitles in both registers) are published with schema v2, when
-// the grounded planner writes them; v1 documents must stay readable.
-const RecipeVersion = "1"
+// schema/recipe.v2.json: version 2 adds the format's reasons and runner-up,
+// evidence on adaptations, shot roles, overtitles in both registers and the
+// source text carried into a shot. Version-1 documents (stored recipes)
+// stay readable: recipe.Decode upgrades them. Bump it when a field changes
+// meaning.
+const RecipeVersion = "2"
 
 // Platform is the short-form platform a recipe targets.
 type Platform string

@@ -25,16 +25,16 @@ func compiled() (*jsonschema.Schema, error) {
 			return
 		}
 		c := jsonschema.NewCompiler()
-		if err := c.AddResource("recipe.v1.json", doc); err != nil {
+		if err := c.AddResource("recipe.v2.json", doc); err != nil {
 			schemaErr = fmt.Errorf("recipe schema: %w", err)
 			return
 		}
-		schemaC, schemaErr = c.Compile("recipe.v1.json")
+		schemaC, schemaErr = c.Compile("recipe.v2.json")
 	})
 	return schemaC, schemaErr
 }
 
-// CheckSchema validates a recipe's JSON form against schema/recipe.v1.json.
+// CheckSchema validates a recipe's JSON form against schema/recipe.v2.json.
 func CheckSchema(r *kmeme.Recipe) error {
 	s, err := compiled()
 	if err != nil {
@@ -49,7 +49,7 @@ func CheckSchema(r *kmeme.Recipe) error {
 		return fmt.Errorf("decode recipe: %w", err)
 	}
 	if err := s.Validate(inst); err != nil {
-		return &kmeme.Error{Code: kmeme.EINVALID, Message: "recipe does not match schema recipe.v1.json", Err: err}
+		return &kmeme.Error{Code: kmeme.EINVALID, Message: "recipe does not match schema recipe.v2.json", Err: err}
 	}
 	return nil
 }

@@ -5,13 +5,8 @@ import (
 	"sort"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/structure"
 )
-
-// span is one planned shot's time range and the section it falls in.
-type span struct {
-	start, end float64
-	section    kmeme.SectionLabel
-}
 
 // grid is the beat grid of an analysis: beat times inside the file, the
 // meter and the index of the first downbeat.
@@ -107,33 +102,68 @@ func itoa(n int) string {
 	return itoa(n/10) + string(rune('0'+n%10))
 }
 
-// sections returns the analysis sections, or a synthetic layout (intro,
-// build, drop around the loudest point, outro) when there are none.
-func sections(a *kmeme.Analysis) []kmeme.Section {
+// sections returns the analysis sections, re-derived from the loudness
+// curve when the stored ones say nothing (one label start to finish, as
+// older analyses did), and a truthful minimum when there is no curve: one
+// speech section for talk, intro/verse/outro by position otherwise. A
+// drop is never invented.
+func sections(a *kmeme.Analysis, f *features) []kmeme.Section {
 	var out []kmeme.Section
 	for _, s := range a.Sections {
 		if s.End > s.Start && s.Start < a.DurationS {
 			out = append(out, s)
 		}
 	}
-	if len(out) > 0 {
-		sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	talk := f.speech >= 0.5 && !a.HasTempo()
+	if len(out) > 0 && !degenerate(out, a.DurationS) {
 		return out
 	}
+	if len(out) > 0 && talk && out[0].Label == kmeme.SectionSpeech {
+		return out
+	}
+	e := structure.Energy{HopS: a.Energy.HopS, Values: a.Energy.Values, MeanDB: a.Energy.MeanDB, PeakDB: a.Energy.PeakDB, PeakT: a.Energy.PeakT}
+	var downbeats []float64
+	if a.HasTempo() {
+		downbeats = a.Downbeats
+	}
+	if e.HopS > 0 && len(e.Values) > 0 {
+		if ss := structure.Sections(e, downbeats, a.DurationS, talk); len(ss) > 0 {
+			out = out[:0]
+			for _, s := range ss {
+				out = append(out, kmeme.Section{Label: kmeme.SectionLabel(s.Label), Start: s.Start, End: math.Min(s.End, a.DurationS), StartBar: s.StartBar, EndBar: s.EndBar, Energy: s.Energy})
+			}
+			out[len(out)-1].End = a.DurationS
+			return out
+		}
+	}
 	d := a.DurationS
-	if !a.HasTempo() {
+	if talk {
 		return []kmeme.Section{{Label: kmeme.SectionSpeech, Start: 0, End: d}}
 	}
-	drop := a.Energy.PeakT
-	if drop <= d*0.2 || drop >= d*0.85 {
-		drop = d * 0.45
+	if d < 6 {
+		return []kmeme.Section{{Label: kmeme.SectionVerse, Start: 0, End: d}}
 	}
 	return []kmeme.Section{
-		{Label: kmeme.SectionIntro, Start: 0, End: d * 0.15},
-		{Label: kmeme.SectionBuild, Start: d * 0.15, End: drop},
-		{Label: kmeme.SectionDrop, Start: drop, End: math.Min(d, drop+d*0.35)},
-		{Label: kmeme.SectionOutro, Start: math.Min(d, drop+d*0.35), End: d},
+		{Label: kmeme.SectionIntro, Start: 0, End: round3(d * 0.15)},
+		{Label: kmeme.SectionVerse, Start: round3(d * 0.15), End: round3(d * 0.85)},
+		{Label: kmeme.SectionOutro, Start: round3(d * 0.85), End: d},
 	}
+}
+
+// degenerate reports whether sections carry no structure: one label (not
+// speech) over at least 90 % of the clip.
+func degenerate(secs []kmeme.Section, d float64) bool {
+	cover := map[kmeme.SectionLabel]float64{}
+	for _, s := range secs {
+		cover[s.Label] += s.End - s.Start
+	}
+	for l, c := range cover {
+		if l != kmeme.SectionSpeech && c >= 0.9*d && d >= 6 {
+			return true
+		}
+	}
+	return false
 }
 
 // sectionAt returns the label of the section holding t.
@@ -146,151 +176,264 @@ func sectionAt(secs []kmeme.Section, t float64) kmeme.SectionLabel {
 	if len(secs) > 0 {
 		return secs[len(secs)-1].Label
 	}
-	return kmeme.SectionBuild
+	return kmeme.SectionVerse
 }
 
-// pace is how long a shot lasts in a section relative to the base length:
-// the drop cuts twice as fast, breaks breathe.
-func pace(l kmeme.SectionLabel) float64 {
-	switch l {
-	case kmeme.SectionDrop:
-		return 0.5
-	case kmeme.SectionBreak:
-		return 1.5
-	}
-	return 1
-}
-
-// maxShots bounds a plan so a creator can shoot it in an afternoon.
-const maxShots = 36
-
-// beatSpans cuts the video on the beat grid: every interior boundary is a
-// beat of the analysis; the first shot starts at 0 and the last ends at the
-// end of the file.
-func beatSpans(a *kmeme.Analysis, g *grid, secs []kmeme.Section, r *rng) []span {
-	d := a.DurationS
-	// Base shot length in beats: the smallest power of two that lasts at
-	// least 1.5 s and keeps the plan under maxShots.
-	base := 2
-	for float64(base)*g.period < 1.5 {
-		base *= 2
-	}
-	count := func(b int) float64 {
-		n := 0.0
-		for _, s := range secs {
-			n += (s.End - s.Start) / (g.period * math.Max(1, float64(b)*pace(s.Label)))
-		}
-		return n
-	}
-	for count(base) > maxShots && base < 1<<10 {
-		base *= 2
-	}
-	accelerate := r.intn(2) == 0 // builds double their cut rate in their second half
-	cuts := map[int]bool{}
+// realDrop reports whether the clip has a drop the music makes: a drop
+// section clearly louder than the rest.
+func realDrop(secs []kmeme.Section) bool {
+	var drop, rest, nd, nr float64
 	for _, s := range secs {
-		i0, i1 := g.nearest(s.Start), g.nearest(s.End)
-		if s.End >= d {
-			i1 = len(g.beats)
-		}
-		step := int(math.Max(1, math.Round(float64(base)*pace(s.Label))))
-		half := i0 + (i1-i0)/2
-		for i := i0; i < i1; {
-			cuts[i] = true
-			st := step
-			if accelerate && s.Label == kmeme.SectionBuild && i >= half && step >= 4 {
-				st = step / 2
-			}
-			i += st
+		l := s.End - s.Start
+		if s.Label == kmeme.SectionDrop {
+			drop += s.Energy * l
+			nd += l
+		} else {
+			rest += s.Energy * l
+			nr += l
 		}
 	}
-	idx := make([]int, 0, len(cuts))
-	for i := range cuts {
-		idx = append(idx, i)
+	if nd == 0 {
+		return false
 	}
-	sort.Ints(idx)
-	minGap := math.Max(0.35, g.period*0.9)
-	bounds := []float64{0}
-	// The hook shot gets at least a second (unless the clip is tiny), so a
-	// pickup beat does not become a flash of a shot.
-	firstMin := minGap
-	if d >= 4 {
-		firstMin = math.Max(minGap, 1.0)
+	if nr == 0 {
+		return false
 	}
-	for _, i := range idx {
-		t := g.beats[i]
-		gap := minGap
-		if len(bounds) == 1 {
-			gap = firstMin
-		}
-		if t-bounds[len(bounds)-1] < gap || d-t < minGap {
-			continue
-		}
-		bounds = append(bounds, t)
-	}
-	// A last shot shorter than one beat is folded into the one before.
-	if len(bounds) > 1 && d-bounds[len(bounds)-1] < g.period {
-		bounds = bounds[:len(bounds)-1]
-	}
-	bounds = append(bounds, d)
-	return toSpans(bounds, secs)
+	return drop/nd >= rest/nr+0.1
 }
 
-// speechSpans cuts a video with no steady beat on speech pauses and source
-// shot changes, aiming at shots of about 2.5 s (longer for long videos).
-func speechSpans(a *kmeme.Analysis, secs []kmeme.Section) []span {
+// cand is a place a shot may start: a beat (with tempo) or a time (a
+// pause, a source cut, a speech boundary), and how much the source asks
+// for a cut there.
+type cand struct {
+	t     float64
+	beat  int // index into grid.beats, -1 without tempo
+	bonus float64
+	cut   bool // a source cut is here
+	bar   bool // a bar line
+}
+
+// candidates lists where shots may start, from the source: with a tempo,
+// every beat (bar lines and the beats nearest source cuts and section
+// starts preferred); without, source cuts, pauses, speech boundaries and
+// a half-second grid as the last resort.
+func candidates(a *kmeme.Analysis, g *grid, secs []kmeme.Section) []cand {
 	d := a.DurationS
-	target := math.Max(2.5, d/maxShots)
-	minLen := math.Min(1.0, d/3)
-	maxLen := target * 2
-	type cand struct {
-		t     float64
-		pause bool
+	var cuts []float64
+	for _, c := range a.Cuts {
+		if c.T > 0 && c.T < d {
+			cuts = append(cuts, c.T)
+		}
+	}
+	if len(cuts) == 0 {
+		for _, s := range a.Shots {
+			if s.Start > 0 && s.Start < d {
+				cuts = append(cuts, s.Start)
+			}
+		}
+	}
+	if g != nil {
+		down := map[int]bool{}
+		for _, t := range a.Downbeats {
+			i := g.nearest(t)
+			if math.Abs(g.beats[i]-t) < 0.5*g.period {
+				down[i] = true
+			}
+		}
+		if len(down) == 0 {
+			for i := g.phase; i < len(g.beats); i += g.meter {
+				down[i] = true
+			}
+		}
+		cs := make([]cand, len(g.beats))
+		for i, b := range g.beats {
+			cs[i] = cand{t: b, beat: i, bar: down[i]}
+			if down[i] {
+				cs[i].bonus += 0.6
+			}
+		}
+		for _, c := range cuts {
+			i := g.nearest(c)
+			if math.Abs(g.beats[i]-c) <= 0.5*g.period {
+				cs[i].bonus += 1.6
+				cs[i].cut = true
+			}
+		}
+		for _, s := range secs[min(1, len(secs)):] {
+			i := g.nearest(s.Start)
+			if math.Abs(g.beats[i]-s.Start) <= 0.5*g.period {
+				cs[i].bonus += 0.9
+				if s.Label == kmeme.SectionDrop {
+					cs[i].bonus += 0.6
+				}
+			}
+		}
+		return cs
 	}
 	var cs []cand
+	pauses := make([]float64, 0, len(a.Pauses))
 	for _, p := range a.Pauses {
 		if p.End > p.Start {
-			cs = append(cs, cand{(p.Start + p.End) / 2, true})
+			pauses = append(pauses, round3((p.Start+p.End)/2))
 		}
 	}
-	if len(a.Pauses) == 0 {
-		for _, t := range derivedPauses(a) {
-			cs = append(cs, cand{t, true})
+	if len(pauses) == 0 {
+		pauses = derivedPauses(a)
+	}
+	for _, t := range pauses {
+		cs = append(cs, cand{t: t, beat: -1, bonus: 1.5})
+	}
+	for _, t := range cuts {
+		cs = append(cs, cand{t: t, beat: -1, bonus: 1.5, cut: true})
+	}
+	if p := a.Perception; p != nil && p.Speech != nil {
+		for _, s := range p.Speech.Segments {
+			if s.Kind == kmeme.AudioSpeech {
+				cs = append(cs, cand{t: round3(s.Start), beat: -1, bonus: 0.8}, cand{t: round3(s.End), beat: -1, bonus: 0.8})
+			}
 		}
 	}
-	for _, c := range a.Cuts {
-		cs = append(cs, cand{c.T, false})
-	}
-	for _, s := range a.Shots {
-		cs = append(cs, cand{s.Start, false})
+	for t := 0.5; t < d; t += 0.5 {
+		cs = append(cs, cand{t: round3(t), beat: -1})
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].t < cs[j].t })
-	bounds := []float64{0}
-	t := 0.0
-	for d-t > maxLen {
-		best, bestScore := -1.0, math.Inf(1)
-		for _, c := range cs {
-			if c.t < t+minLen || c.t > t+maxLen || d-c.t < minLen {
+	// merge candidates closer than 50 ms, keeping the strongest
+	var out []cand
+	for _, c := range cs {
+		if c.t <= 0 || c.t >= d {
+			continue
+		}
+		if n := len(out); n > 0 && c.t-out[n-1].t < 0.05 {
+			if c.bonus > out[n-1].bonus {
+				c.cut = c.cut || out[n-1].cut
+				out[n-1] = c
+			} else {
+				out[n-1].cut = out[n-1].cut || c.cut
+			}
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// shotBounds chooses shot boundaries from the candidates by dynamic
+// programming: each shot costs its squared relative distance from the
+// target length of its section (shorter in a real drop when the format
+// cuts faster there), each boundary earns its candidate's bonus (a source
+// cut, a bar line, a section start, a pause). The target length is then
+// adjusted until the shot count is within [minN, maxN].
+func shotBounds(a *kmeme.Analysis, g *grid, secs []kmeme.Section, fm *format, srcMean float64) []float64 {
+	d := a.DurationS
+	cs := candidates(a, g, secs)
+	minN, maxN := shotCountRange(d)
+	L := math.Sqrt(fm.shotS * math.Min(math.Max(srcMean, 1.2), 8))
+	// A shot carries one caption, which should stay 1.5–3 s on screen.
+	L = math.Min(math.Max(L, 1.6), 3.0)
+	if maxN > 10 {
+		L = math.Max(L, d/float64(maxN))
+	}
+	drop := 1.0
+	if g != nil && realDrop(secs) {
+		drop = fm.dropFaster
+	}
+	// Too many or too few shots: every shot gets a price (or a reward) on
+	// top of its length cost until the count is in range.
+	var best []float64
+	lambda := 0.0
+	for iter := 0; iter < 40; iter++ {
+		b := dpBounds(d, cs, secs, L, drop, g, lambda)
+		best = b
+		n := len(b) - 1
+		if n > maxN {
+			lambda += 0.4
+			continue
+		}
+		if n < minN {
+			lambda -= 0.4
+			continue
+		}
+		break
+	}
+	return best
+}
+
+// shotCountRange is how many shots a clip of d seconds should have: 3–10
+// for a 10–30 s meme, fewer for a tiny clip, more (up to 24) for a long one.
+func shotCountRange(d float64) (int, int) {
+	switch {
+	case d < 3:
+		return 1, 2
+	case d < 6:
+		return 2, 3
+	case d < 10:
+		return 3, 5
+	case d <= 30:
+		return 3, 10
+	}
+	return max(4, int(d/8)), min(24, max(10, int(math.Ceil(d/3.5))))
+}
+
+func dpBounds(d float64, cs []cand, secs []kmeme.Section, L, dropF float64, g *grid, lambda float64) []float64 {
+	pts := make([]cand, 0, len(cs)+2)
+	pts = append(pts, cand{t: 0, beat: -1})
+	minLen := math.Min(1.2, d/2)
+	if g != nil {
+		minLen = math.Min(math.Max(1.2, g.period), d/2)
+	}
+	for _, c := range cs {
+		if c.t >= minLen*0.5 && d-c.t >= minLen*0.5 {
+			pts = append(pts, c)
+		}
+	}
+	pts = append(pts, cand{t: d, beat: -1})
+	n := len(pts)
+	cost := make([]float64, n)
+	prev := make([]int, n)
+	for j := 1; j < n; j++ {
+		cost[j] = math.Inf(1)
+		prev[j] = -1
+		for i := j - 1; i >= 0; i-- {
+			l := pts[j].t - pts[i].t
+			if l > 4*L+2 {
+				break
+			}
+			if math.IsInf(cost[i], 1) {
 				continue
 			}
-			score := math.Abs(c.t - (t + target))
-			if c.pause {
-				score -= 0.5 // a pause is where a speaker breathes: the best cut
+			target := L
+			if sectionAt(secs, (pts[i].t+pts[j].t)/2) == kmeme.SectionDrop {
+				target *= dropF
 			}
-			if score < bestScore {
-				best, bestScore = c.t, score
+			x := (l - target) / target
+			c := cost[i] + 3*x*x + lambda
+			if l < minLen {
+				c += 50 // a flash of a shot cannot be filmed or read
+			}
+			if i == 0 && l < MinCaptionS && d >= 6 {
+				c += 20 // the opening shot carries the hook caption
+			}
+			if j < n-1 {
+				c -= pts[j].bonus
+			}
+			if c < cost[j] {
+				cost[j], prev[j] = c, i
 			}
 		}
-		if best < 0 {
-			best = t + target
+		if prev[j] < 0 { // nothing reachable within the window: join the nearest
+			prev[j] = j - 1
+			cost[j] = cost[j-1] + 100
 		}
-		bounds = append(bounds, best)
-		t = best
 	}
-	if len(bounds) > 1 && d-bounds[len(bounds)-1] < minLen {
-		bounds = bounds[:len(bounds)-1]
+	var out []float64
+	for j := n - 1; j > 0; j = prev[j] {
+		out = append(out, pts[j].t)
 	}
-	bounds = append(bounds, d)
-	return toSpans(bounds, secs)
+	out = append(out, 0)
+	for i, k := 0, len(out)-1; i < k; i, k = i+1, k-1 {
+		out[i], out[k] = out[k], out[i]
+	}
+	return out
 }
 
 // derivedPauses finds breaths when the analysis lists no pauses: dips of
@@ -315,15 +458,6 @@ func derivedPauses(a *kmeme.Analysis) []float64 {
 		}
 	}
 	sort.Float64s(out)
-	return out
-}
-
-func toSpans(bounds []float64, secs []kmeme.Section) []span {
-	out := make([]span, 0, len(bounds)-1)
-	for i := 0; i+1 < len(bounds); i++ {
-		s, e := bounds[i], bounds[i+1]
-		out = append(out, span{start: s, end: e, section: sectionAt(secs, (s+e)/2)})
-	}
 	return out
 }
 

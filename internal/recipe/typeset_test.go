@@ -89,35 +89,57 @@ func TestCheckCaptionRejects(t *testing.T) {
 }
 
 // TestLibraryMaterialFits proves every caption and overtitle in the format
-// library can be set within the rules, so no plan ever drops one.
+// library, in both registers and with the count of either metre filled
+// in, can be set within the rules and has no English, so no plan ever
+// drops one; that every role has material; and that the two registers are
+// written apart (a polite line is not the casual one with 요 appended).
 func TestLibraryMaterialFits(t *testing.T) {
 	t.Parallel()
 	ids := map[string]bool{}
+	lines := 0
 	for _, f := range formats {
 		if ids[f.id] {
 			t.Errorf("duplicate format id %q", f.id)
 		}
 		ids[f.id] = true
-		for _, ro := range []role{roleHook, roleBuild, roleDrop, roleOutro} {
-			if len(f.ideas[ro]) == 0 {
+		if len(f.tags) < 3 || len(f.titles) == 0 || len(f.hooks) == 0 || f.convention.Korean == "" || f.suggestion.Korean == "" {
+			t.Errorf("format %s lacks tags, titles, hooks or adaptations", f.id)
+		}
+		for _, ro := range roles {
+			if len(f.bank[ro]) == 0 {
 				t.Errorf("format %s has no %s ideas", f.id, ro)
 			}
 		}
-		if len(f.tags) < 2 || len(f.titles) == 0 || len(f.hooks) == 0 || len(f.adaptations) == 0 {
-			t.Errorf("format %s lacks tags, titles, hooks or adaptations", f.id)
-		}
-		for ro, ideas := range f.ideas {
+		for ro, ideas := range f.bank {
 			for _, id := range ideas {
-				for _, o := range id.overtitles {
-					if err := CheckOvertitle(o); err != nil {
-						t.Errorf("%s/%s: %v", f.id, ro, err)
+				for _, meter := range []int{3, 4} {
+					fill := func(s string) string { return strings.ReplaceAll(s, "{count}", countWord(meter)) }
+					for _, o := range id.overtitles {
+						for _, s := range []string{fill(o.casual), fill(o.polite)} {
+							if err := CheckOvertitleText(s); err != nil {
+								t.Errorf("%s/%s: %v", f.id, ro, err)
+							}
+						}
+					}
+					for _, l := range id.captions {
+						lines++
+						for _, s := range []string{fill(l.casual), fill(l.polite)} {
+							c, err := Typeset(s)
+							if err == nil {
+								err = CheckCaptionText(c)
+							}
+							if err != nil {
+								t.Errorf("%s/%s: %v", f.id, ro, err)
+							}
+						}
+						if ro == kmeme.RoleCTA && (l.polite == l.casual || !strings.ContainsAny(l.polite, "요다죠")) {
+							t.Errorf("%s/%s: the call to action %q has no polite form (%q)", f.id, ro, l.casual, l.polite)
+						}
 					}
 				}
-				for _, l := range id.captions {
-					for _, s := range []string{l.casual, l.polite} {
-						if _, err := Typeset(s); err != nil {
-							t.Errorf("%s/%s: %v", f.id, ro, err)
-						}
+				for _, s := range []string{id.film, id.framing, id.action} {
+					if err := CheckKoreanText(s); err != nil {
+						t.Errorf("%s/%s: %v", f.id, ro, err)
 					}
 				}
 			}
@@ -126,17 +148,7 @@ func TestLibraryMaterialFits(t *testing.T) {
 	if len(formats) < 10 {
 		t.Errorf("library has %d formats, want at least 10", len(formats))
 	}
-}
-
-func TestGenericMaterialFits(t *testing.T) {
-	t.Parallel()
-	for ro, lines := range genericLines {
-		for _, l := range lines {
-			for _, s := range []string{l.casual, l.polite} {
-				if _, err := Typeset(s); err != nil {
-					t.Errorf("%s: %v", ro, err)
-				}
-			}
-		}
+	if lines/2 < 150 {
+		t.Errorf("the line bank has %d captions, want at least 150", lines/2)
 	}
 }

@@ -9,8 +9,13 @@ import (
 	"github.com/kmeme-factory/kmeme/schema"
 )
 
-// SchemaJSON is the published JSON Schema of the recipe (schema/recipe.v1.json).
-var SchemaJSON = schema.RecipeV1
+// SchemaJSON is the published JSON Schema of the recipe, the current
+// version (schema/recipe.v2.json).
+var SchemaJSON = schema.RecipeV2
+
+// SchemaV1JSON is the schema of version-1 recipes (schema/recipe.v1.json),
+// still published for clients reading stored v1 documents.
+var SchemaV1JSON = schema.RecipeV1
 
 // BeatTolerance is how far a shot boundary may sit from a beat.
 const BeatTolerance = 0.040

@@ -73,8 +73,13 @@ type Section struct {
 }
 
 // Sections splits the clip at bar lines (downbeats) into stretches of
-// similar loudness and names them. Without downbeats it uses two-second
-// blocks and, when speech is true, labels everything "speech".
+// similar loudness and names them from the loudness and its changes: the
+// loudest level is a drop, a middle stretch leading into a louder one a
+// build, a middle stretch that does not a verse, a quiet stretch between
+// louder ones a break, and the first and last quieter stretches intro and
+// outro. A clip whose loudness does not change has no drop: its body is a
+// verse between a bar of intro and outro. Without downbeats it uses
+// two-second blocks and, when speech is true, labels everything "speech".
 func Sections(e Energy, downbeats []float64, duration float64, speech bool) []Section {
 	if duration <= 0 || len(e.Values) == 0 {
 		return nil
@@ -117,10 +122,16 @@ func Sections(e Energy, downbeats []float64, duration float64, speech bool) []Se
 	for _, u := range units {
 		lo, hi = math.Min(lo, u.energy), math.Max(hi, u.energy)
 	}
+	if hi-lo < flatEnergy {
+		// No stretch is clearly louder than another: nothing here is a
+		// drop. Name the parts by position only (a bar of intro and of
+		// outro around the body) instead of calling everything a drop.
+		return flatSections(func(i int) (float64, float64, float64, int) {
+			u := units[i]
+			return u.start, u.end, u.energy, u.bar
+		}, len(units), withBars, speech)
+	}
 	level := func(x float64) int {
-		if hi-lo < 0.08 {
-			return 2
-		}
 		r := (x - lo) / (hi - lo)
 		switch {
 		case r >= 0.7:
@@ -161,6 +172,15 @@ func Sections(e Energy, downbeats []float64, duration float64, speech bool) []Se
 			break
 		}
 	}
+	// neighbours that ended up on the same level are one section
+	for i := 1; i < len(runs); {
+		if runs[i].lvl == runs[i-1].lvl {
+			runs[i-1].b = runs[i].b
+			runs = append(runs[:i], runs[i+1:]...)
+			continue
+		}
+		i++
+	}
 	out := make([]Section, 0, len(runs))
 	for i, r := range runs {
 		var en float64
@@ -168,7 +188,8 @@ func Sections(e Energy, downbeats []float64, duration float64, speech bool) []Se
 			en += u.energy
 		}
 		en /= float64(r.b - r.a + 1)
-		lbl := "drop"
+		var lbl string
+		louderNext := i+1 < len(runs) && runs[i+1].lvl > r.lvl
 		switch {
 		case r.lvl == 2:
 			lbl = "drop"
@@ -176,14 +197,54 @@ func Sections(e Energy, downbeats []float64, duration float64, speech bool) []Se
 			lbl = "intro"
 		case i == len(runs)-1:
 			lbl = "outro"
-		case i+1 < len(runs) && runs[i+1].lvl > r.lvl:
+		case louderNext:
 			lbl = "build"
+		case r.lvl == 0:
+			lbl = "break" // a quiet stretch between louder ones
 		default:
-			lbl = "break"
+			lbl = "verse" // the middle level, not leading into anything louder
 		}
 		s := Section{Label: lbl, Start: round2(units[r.a].start), End: round2(units[r.b].end), Energy: round2(en)}
 		if withBars {
 			s.StartBar, s.EndBar = units[r.a].bar, units[r.b].bar
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// flatEnergy is the spread of unit loudness below which a clip has no
+// louder part: no drop, no build.
+const flatEnergy = 0.08
+
+// flatSections names the units of a clip with even loudness by position:
+// with at least six units, the first is the intro and the last the outro;
+// the body is a verse (or speech, for a talking clip with bars).
+func flatSections(unit func(int) (start, end, energy float64, bar int), n int, withBars, speech bool) []Section {
+	body := "verse"
+	if speech {
+		body = "speech"
+	}
+	type part struct {
+		label string
+		a, b  int
+	}
+	parts := []part{{body, 0, n - 1}}
+	if n >= 6 && !speech {
+		parts = []part{{"intro", 0, 0}, {body, 1, n - 2}, {"outro", n - 1, n - 1}}
+	}
+	out := make([]Section, 0, len(parts))
+	for _, p := range parts {
+		s0, _, _, bar0 := unit(p.a)
+		_, e1, _, bar1 := unit(p.b)
+		var en float64
+		for i := p.a; i <= p.b; i++ {
+			_, _, e, _ := unit(i)
+			en += e
+		}
+		s := Section{Label: p.label, Start: round2(s0), End: round2(e1), Energy: round2(en / float64(p.b-p.a+1))}
+		if withBars {
+			s.StartBar, s.EndBar = bar0, bar1
 		}
 		out = append(out, s)
 	}

@@ -2,6 +2,7 @@ package structure
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -89,4 +90,38 @@ func FuzzSections(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSectionsFlatAndVerse: a track whose loudness never changes has no
+// drop (a bar of intro and outro around a verse), and a middle-level
+// stretch that leads into nothing louder is a verse, not a break.
+func TestSectionsFlatAndVerse(t *testing.T) {
+	t.Parallel()
+	var downbeats []float64
+	for t := 0.0; t < 24; t += 2 {
+		downbeats = append(downbeats, t)
+	}
+	flat := Sections(EnergyCurve(loudness([2]float64{24, -12}), 100, 0.25), downbeats, 24, false)
+	labels := map[string]bool{}
+	for _, s := range flat {
+		labels[s.Label] = true
+	}
+	if labels["drop"] || !labels["verse"] || flat[0].Label != "intro" || flat[len(flat)-1].Label != "outro" {
+		t.Errorf("flat track sections %+v", flat)
+	}
+	if flat[0].Start != 0 || flat[len(flat)-1].End != 24 {
+		t.Errorf("flat sections do not cover the clip: %+v", flat)
+	}
+	// quiet intro 2 bars, loud drop 3 bars, middle level 4 bars, quiet 3 bars
+	v := Sections(EnergyCurve(loudness([2]float64{4, -40}, [2]float64{6, -8}, [2]float64{8, -24}, [2]float64{6, -40}), 100, 0.25), downbeats, 24, false)
+	got := []string{}
+	for _, s := range v {
+		got = append(got, s.Label)
+	}
+	if strings.Join(got, " ") != "intro drop verse outro" {
+		t.Errorf("sections %v, want intro drop verse outro", got)
+	}
+	if s := Sections(EnergyCurve(loudness([2]float64{12, -20}), 100, 0.25), nil, 12, true); len(s) != 1 || s[0].Label != "speech" {
+		t.Errorf("speech sections %+v", s)
+	}
 }

@@ -1,0 +1,402 @@
+package recipe
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+)
+
+// carried is one on-screen text of the source carried into a planned shot.
+type carried struct {
+	text    kmeme.ScreenText
+	source  string // the original, for PlannedShot.SourceText
+	ot, cap *line  // the Korean to show instead (nil: keep the bank's)
+	how     string // Korean: how it was carried over
+	korean  string // Korean: the equivalent, for the adaptation
+}
+
+// textMap renders a known English meme phrase with its conventional Korean
+// equivalent, both registers by hand (shared/korean-short-form.md).
+var textMap = []struct {
+	re      *regexp.Regexp
+	ot      line
+	how     string
+	literal bool // the Korean is a conventional equivalent, not a re-make
+}{
+	{regexp.MustCompile(`(?i)^\s*pov\b`), line{"시점: 나", "시점: 저"}, "'POV:'는 '시점:'으로, 뒤는 한국 상황으로 새로 쓰기", true},
+	{regexp.MustCompile(`(?i)nobody\s*:`), line{"아무도 안 시킴", "아무도 안 시켰어요"}, "'Nobody: / Me:'는 '아무도 안 시킴 / 나:'로", true},
+	{regexp.MustCompile(`(?i)^\s*me when\b`), line{"딱 내 얘기", "딱 제 얘기"}, "'Me when…'은 '나 ~할 때' 꼴의 한 줄로", true},
+	{regexp.MustCompile(`(?i)\bbefore\b`), line{"평소", "평소"}, "'before'는 '평소'로", true},
+	{regexp.MustCompile(`(?i)\bafter\b`), line{"약속 있는 날", "약속 있는 날"}, "'after'는 '약속 있는 날'로", true},
+	{regexp.MustCompile(`(?i)expectation`), line{"기대", "기대"}, "'Expectation'은 '기대'로", true},
+	{regexp.MustCompile(`(?i)reality`), line{"현실", "현실"}, "'Reality'는 '현실'로", true},
+	{regexp.MustCompile(`(?i)wait for it|watch till the end`), line{"끝까지 봐", "끝까지 보세요"}, "'Wait for it'은 '끝까지 봐'로", true},
+	{regexp.MustCompile(`(?i)\b(omg|oh my god|wtf)\b`), line{"헐", "헐"}, "감탄사는 예능 자막 '헐'로", true},
+	{regexp.MustCompile(`(?i)story ?time|true story`), line{"실화", "실화"}, "'storytime'은 '실화' 자막으로", true},
+}
+
+var latinRe = regexp.MustCompile(`[A-Za-z]`)
+
+// sharpen tidies a Korean on-screen text: single spaces, "…" for "...",
+// at most three ㅋ or ㅠ in a row, no trailing sentence period.
+func sharpen(s string) string {
+	s = Normalize(s)
+	for _, c := range []string{"ㅋ", "ㅎ", "ㅠ", "ㅜ", "!", "?"} {
+		for strings.Contains(s, strings.Repeat(c, 4)) {
+			s = strings.ReplaceAll(s, strings.Repeat(c, 4), strings.Repeat(c, 3))
+		}
+	}
+	return strings.TrimSuffix(s, ".")
+}
+
+func hasHangul(s string) bool {
+	for _, r := range s {
+		if isHangul(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// carryTexts maps every source on-screen text (perception) to the planned
+// shot where it starts, with its Korean rendering: Korean text kept
+// (tidied); a known English meme phrase given its Korean equivalent; any
+// other English kept beside the shot as source text, with the bank's
+// Korean line in its place.
+func carryTexts(a *kmeme.Analysis, bounds []float64) map[int]carried {
+	out := map[int]carried{}
+	if a.Perception == nil {
+		return out
+	}
+	ts := append([]kmeme.ScreenText(nil), a.Perception.Texts...)
+	sort.SliceStable(ts, func(i, j int) bool { return ts[i].Start < ts[j].Start })
+	for _, t := range ts {
+		txt := strings.TrimSpace(t.Text)
+		if txt == "" || t.Confidence > 0 && t.Confidence < 0.4 {
+			continue
+		}
+		i := 0
+		for i+2 < len(bounds) && bounds[i+1] <= t.Start+0.05 {
+			i++
+		}
+		if _, taken := out[i]; taken {
+			continue
+		}
+		c := carried{text: t, source: trimRunes(txt, 80)}
+		korean := hasHangul(txt) && !latinRe.MatchString(txt)
+		switch {
+		case korean:
+			k := sharpen(txt)
+			if CheckOvertitle(k) == nil {
+				c.ot = &line{k, k}
+			} else if tc, err := Typeset(k); err == nil {
+				c.cap = &line{tc, tc}
+			}
+			c.how = "원본의 한국어 자막을 그대로 살림"
+			c.korean = "'" + trimRunes(k, 30) + "' 그대로, 같은 자리에 예능 자막으로"
+			if c.ot == nil && c.cap == nil {
+				c.how = "원본의 한국어 자막이 두 줄에 안 들어가 짧게 줄여야 함"
+				c.korean = "뜻은 살리고 10자 안쪽으로 줄인 예능 자막"
+			}
+		default:
+			for _, m := range textMap {
+				if m.re.MatchString(txt) {
+					o := m.ot
+					c.ot, c.how = &o, m.how
+					c.korean = "'" + o.casual + "' 자막 (원문은 샷의 원본 자막 칸에)"
+					break
+				}
+			}
+			if c.ot == nil {
+				c.how = "영어 자막은 직역하지 않고 같은 자리에 한국어 예능 자막으로"
+				c.korean = "직역 대신 이 샷의 한국어 자막으로 바꿔 쓰기"
+			}
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// adaptations lists what the remix changes from the source and why, each
+// citing where it was seen; what could not be observed is a suggestion.
+func adaptations(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, in PlanInput) []kmeme.Adaptation {
+	var out []kmeme.Adaptation
+	// On-screen text carried over, the strongest evidence there is.
+	n := 0
+	for _, s := range rec.Shots {
+		if s.SourceText == "" || n >= 3 {
+			continue
+		}
+		n++
+		var t float64 = s.Start
+		if a.Perception != nil {
+			for _, x := range a.Perception.Texts {
+				if strings.TrimSpace(x.Text) != "" && strings.HasPrefix(trimRunes(strings.TrimSpace(x.Text), 80), strings.TrimSuffix(s.SourceText, "…")) {
+					t = x.Start
+					break
+				}
+			}
+		}
+		k := "샷 " + itoa(s.N) + "의 예능 자막 '" + s.Overtitle + "'"
+		reason := "영어 밈 문구는 직역하면 웃음이 사라져, 한국에서 쓰는 표현으로 바꿈"
+		if hasHangul(s.SourceText) && !latinRe.MatchString(s.SourceText) {
+			reason = "이미 한국어로 된 자막이라 말맛을 그대로 살림"
+		}
+		if c := strings.ReplaceAll(s.Caption.Casual, "\n", " "); c != "" && c == s.SourceText {
+			k = "샷 " + itoa(s.N) + "의 자막 '" + c + "'"
+		} else if s.Overtitle == "" {
+			k = "샷 " + itoa(s.N) + "의 한국어 자막"
+		}
+		out = append(out, kmeme.Adaptation{
+			Source: fmt.Sprintf("화면 자막 \"%s\" (%.1f초)", s.SourceText, t), Korean: k, Reason: reason,
+			Evidence: &kmeme.Evidence{Kind: kmeme.EvidenceOCR, T: tptr(t), Detail: s.SourceText},
+		})
+	}
+	if n == 0 && a.Semantics != nil && len(a.Semantics.OnScreenText) > 0 {
+		t := trimRunes(a.Semantics.OnScreenText[0], 40)
+		out = append(out, kmeme.Adaptation{
+			Source: "화면 글자 \"" + t + "\"", Korean: "같은 뜻의 짧은 한국어 예능 자막",
+			Reason:   "직역보다 상황에 맞는 한국어 표현이 더 빨리 읽히고 웃김",
+			Evidence: &kmeme.Evidence{Kind: kmeme.EvidenceGemini, Detail: a.Semantics.OnScreenText[0]},
+		})
+	}
+	// Speech.
+	if f.speech >= 0.3 && a.Perception != nil && a.Perception.Speech != nil {
+		sp := a.Perception.Speech
+		var t0 float64
+		for _, s := range sp.Segments {
+			if s.Kind == kmeme.AudioSpeech {
+				t0 = s.Start
+				break
+			}
+		}
+		detail := fmt.Sprintf("말소리 %d%% (%.1f초 분량)", pct(f.speech), sp.SpeechS)
+		if len(sp.Transcript) > 0 {
+			detail = trimRunes(sp.Transcript[0].Text, 80)
+			t0 = sp.Transcript[0].Start
+		}
+		out = append(out, kmeme.Adaptation{
+			Source: fmt.Sprintf("원본의 말 (전체의 %d%%, %.1f초부터)", pct(f.speech), t0), Korean: "한국어 대사로 새로 녹음하고, 한 컷에 한 문장씩 자막",
+			Reason:   "말로 웃기는 영상은 대사의 말맛이 핵심이라 번역투로는 살지 않음",
+			Evidence: &kmeme.Evidence{Kind: kmeme.EvidenceSpeech, T: tptr(t0), Detail: detail},
+		})
+	}
+	// Music: only when there is music.
+	if f.tempo {
+		out = append(out, kmeme.Adaptation{
+			Source: fmt.Sprintf("원본 음악 (%.0f BPM, %d/4)", f.bpm, f.meter), Korean: "템포와 분위기가 같은 플랫폼 라이브러리 음원",
+			Reason:   "원곡이 한국에서 사용 허가됐는지 확인할 수 없음",
+			Evidence: &kmeme.Evidence{Kind: kmeme.EvidenceMusic, Detail: fmt.Sprintf("%.1f BPM, 박 %d개, 신뢰도 %.2f", f.bpm, len(a.Beats), f.tempoConf)},
+		})
+	}
+	// People.
+	if f.perceived && f.twoPlus >= 0.3 {
+		shot := 0
+		for _, s := range a.Perception.Shots {
+			if s.People >= 2 {
+				shot = s.Shot
+				break
+			}
+		}
+		var t float64
+		if shot > 0 && shot <= len(a.Shots) {
+			t = a.Shots[shot-1].Start
+		}
+		out = append(out, kmeme.Adaptation{
+			Source: fmt.Sprintf("원본의 %d인 장면 (샷 %d)", f.people, shot), Korean: "친구나 가족과 역할을 나눠 같은 인원으로",
+			Reason:   "혼자 찍으면 주고받는 호흡이 사라짐",
+			Evidence: &kmeme.Evidence{Kind: kmeme.EvidencePeople, T: tptr(t), Detail: fmt.Sprintf("최대 %d명, 2명 이상 샷 %d%%", f.people, pct(f.twoPlus))},
+		})
+	}
+	// The creator's title in English.
+	if t := strings.TrimSpace(in.Title); t != "" && latinRe.MatchString(t) && !hasHangul(t) {
+		out = append(out, kmeme.Adaptation{
+			Source: "제목 \"" + trimRunes(t, 60) + "\"", Korean: "한국어 제목, 예: '" + fm.titles[0] + "'",
+			Reason:   "한국 시청자는 검색과 추천에서 한국어 제목을 먼저 봄",
+			Evidence: &kmeme.Evidence{Kind: kmeme.EvidenceTitle, Detail: t},
+		})
+	}
+	// The format's own convention.
+	conv := fm.convention
+	conv.Korean = strings.ReplaceAll(conv.Korean, "{count}", countWord(f.meter))
+	conv.Evidence = &kmeme.Evidence{Kind: kmeme.EvidenceFormat, Detail: fm.name + " 형식의 관례"}
+	out = append(out, conv)
+	// What was not observed is only suggested.
+	sug := fm.suggestion
+	sug.Suggestion = true
+	out = append(out, sug)
+	return out
+}
+
+// audioPlan says what sound to use, and never claims music the source does
+// not have.
+func audioPlan(a *kmeme.Analysis, g *grid, secs []kmeme.Section, fm *format, f *features, shots []kmeme.PlannedShot) kmeme.AudioPlan {
+	ap := kmeme.AudioPlan{Mood: fm.mood}
+	if g == nil {
+		switch {
+		case f.silent:
+			ap.SoundKind = "원본에 소리 없음: 자막만으로 보여 주거나 새 음원을 골라 깔기"
+			ap.Notes = []string{"원본에 들리는 소리가 없습니다(" + koreanTempoReason(a) + "). 박자 정보가 없어 컷은 장면이 바뀌는 곳에 맞췄습니다."}
+		case f.speech >= 0.3:
+			ap.SoundKind = "말소리 그대로, 배경음은 넣더라도 아주 작게"
+			ap.Notes = []string{fmt.Sprintf("원본은 말소리 위주이고 일정한 박자가 없습니다(%s). 컷은 말이 멈추는 곳과 장면이 바뀌는 곳에 맞췄습니다.", speechNote(f, a))}
+		default:
+			ap.SoundKind = "일정한 박자 없는 원본 소리: 분위기에 맞는 음원을 새로 고르기"
+			ap.Notes = []string{"원본 소리에 일정한 박자가 없습니다(" + koreanTempoReason(a) + "). 컷은 소리가 잦아드는 곳과 장면이 바뀌는 곳에 맞췄습니다."}
+		}
+		return ap
+	}
+	bpm := math.Round(*a.Tempo.BPM*10) / 10
+	ap.BPM = &bpm
+	ap.Meter = g.meter
+	ap.SoundKind = fmt.Sprintf("%d BPM 안팎의 %s", int(math.Round(bpm)), fm.sound)
+	if realDrop(secs) {
+		for _, s := range secs {
+			if s.Label == kmeme.SectionDrop {
+				i := g.nearest(s.Start)
+				t := round3(g.beats[i])
+				ap.DropS = &t
+				ap.DropBar = g.label(i)
+				break
+			}
+		}
+	}
+	ap.Notes = []string{
+		"원곡 제목 대신 템포와 분위기가 같은 음원을 플랫폼 음원 라이브러리에서 고르세요.",
+		fmt.Sprintf("박자는 %d/4, 한 박은 %.2f초, 한 마디는 '%s'로 셉니다.", g.meter, g.period, countWord(g.meter)),
+	}
+	if ap.DropS != nil {
+		if dropCutsFaster(shots, secs) {
+			ap.Notes = append(ap.Notes, fmt.Sprintf("드롭은 %.2f초(%s마디)에 옵니다. 음악이 커지는 이 구간에서 컷이 빨라집니다.", *ap.DropS, ap.DropBar))
+		} else {
+			ap.Notes = append(ap.Notes, fmt.Sprintf("드롭은 %.2f초(%s마디)에 옵니다. 가장 센 장면(펀치라인)을 여기에 맞추세요.", *ap.DropS, ap.DropBar))
+		}
+	} else {
+		ap.Notes = append(ap.Notes, "음악의 세기가 고르게 이어져 드롭이 없습니다. 컷 속도는 처음부터 끝까지 같게 갑니다.")
+	}
+	if a.Tempo.BPMAlt != nil && *a.Tempo.BPMAlt > 0 {
+		ap.Notes = append(ap.Notes, fmt.Sprintf("%.0f BPM으로 세어도 맞습니다(반 박 또는 두 배 박). 안무나 컷을 그 박에 맞춰도 됩니다.", *a.Tempo.BPMAlt))
+	}
+	if len(a.Tempo.Changes) > 0 {
+		c := a.Tempo.Changes[0]
+		ap.Notes = append(ap.Notes, fmt.Sprintf("%.1f초에서 템포가 %.0f BPM으로 바뀝니다.", c.T, c.BPM))
+	}
+	return ap
+}
+
+// dropCutsFaster reports whether the planned shots in the drop are, on
+// average, clearly shorter than the others: the audio notes say the cuts
+// speed up only when they do.
+func dropCutsFaster(shots []kmeme.PlannedShot, secs []kmeme.Section) bool {
+	var in, out, ni, no float64
+	for _, s := range shots {
+		if sectionAt(secs, (s.Start+s.End)/2) == kmeme.SectionDrop {
+			in += s.End - s.Start
+			ni++
+		} else {
+			out += s.End - s.Start
+			no++
+		}
+	}
+	return ni > 0 && no > 0 && in/ni < 0.85*out/no
+}
+
+func speechNote(f *features, a *kmeme.Analysis) string {
+	if f.speechWhy == "perception" {
+		return fmt.Sprintf("말소리가 전체의 %d%%", pct(f.speech))
+	}
+	return "박자 분석 결과: " + koreanTempoReason(a)
+}
+
+// koreanTempoReason says in Korean why the tempo stage found no beat; the
+// stage's own reason is English and never shown.
+func koreanTempoReason(a *kmeme.Analysis) string {
+	r := strings.ToLower(a.Tempo.Reason)
+	switch {
+	case a.Audio == nil || strings.Contains(r, "no audio"):
+		return "오디오 트랙 없음"
+	case strings.Contains(r, "silen"):
+		return "무음"
+	case strings.Contains(r, "speech"):
+		return "말소리 위주"
+	}
+	return "일정한 박자 없음"
+}
+
+// hashtags follows the platform counts: TikTok 3–5 (one broad), Shorts 3–8
+// with #Shorts, Reels 5–15. The platform changes only this packaging.
+func hashtags(fm *format, p kmeme.Platform) kmeme.Hashtags {
+	var h kmeme.Hashtags
+	h.TikTok = dedupe([]string{broadTag[kmeme.PlatformTikTok], fm.mid, fm.tags[0], fm.tags[1], fm.tags[2]})
+	h.Shorts = dedupe([]string{broadTag[kmeme.PlatformShorts], "#쇼츠", fm.mid, fm.tags[0], fm.tags[1], fm.tags[2]})
+	h.Reels = dedupe(append([]string{broadTag[kmeme.PlatformReels], "#릴스추천", fm.mid, "#밈"}, fm.tags...))
+	return h
+}
+
+func dedupe(xs []string) []string {
+	seen := map[string]bool{}
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		k := strings.ToLower(x)
+		if x != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// safeZone is the part of a 1080×1920 frame each platform's interface
+// covers (shared/korean-short-form.md: top 130–250 px, bottom 320–460 px,
+// right 120–180 px; the upper bounds, to be safe on every device).
+var safeZone = map[kmeme.Platform]string{
+	kmeme.PlatformTikTok: "틱톡: 위 250px, 아래 460px, 오른쪽 180px 비우기(1080×1920 기준)",
+	kmeme.PlatformShorts: "쇼츠: 위 250px, 아래 460px, 오른쪽 180px 비우기(1080×1920 기준)",
+	kmeme.PlatformReels:  "릴스: 위 250px, 아래 460px, 오른쪽 180px 비우기(1080×1920 기준)",
+}
+
+func checklist(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, p kmeme.Platform) []string {
+	var out []string
+	if rec.Concept.EvidenceWeak && rec.Concept.RunnerUp != nil {
+		out = append(out, fmt.Sprintf("근거가 약합니다: '%s'와 '%s' 중 영상에 맞는 쪽을 고르세요(두 번째로 다시 계획할 수 있음)", fm.name, rec.Concept.RunnerUp.Name))
+	}
+	out = append(out, fm.checklist...)
+	if f.tempo {
+		out = append(out, fmt.Sprintf("메트로놈 앱을 %d BPM에 맞추고 '%s' 카운트를 몸에 익히기", int(math.Round(f.bpm)), countWord(f.meter)))
+	} else if f.speech >= 0.3 {
+		out = append(out, "말 사이 쉬는 구간을 살려 컷 편집하기")
+	} else {
+		out = append(out, "장면이 바뀌는 곳에서 컷 편집하기")
+	}
+	return append(out,
+		"자막은 안전 영역 안에 — "+safeZone[p],
+		"편집 앱에서 timeline.fcpxml 또는 timeline.otio를 열어 컷 위치 확인",
+		"게시 전 captions.srt를 올려 자막 타이밍 확인",
+	)
+}
+
+// latinWords returns the runs of Latin letters in s.
+func latinWords(s string) []string {
+	var out []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, b.String())
+			b.Reset()
+		}
+	}
+	for _, r := range s {
+		if r < 128 && (unicode.IsLetter(r) || (b.Len() > 0 && (r == '.' || unicode.IsDigit(r)))) {
+			b.WriteRune(r)
+			continue
+		}
+		flush()
+	}
+	flush()
+	return out
+}
