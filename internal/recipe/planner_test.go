@@ -288,7 +288,7 @@ func TestValidateCatchesBrokenRecipes(t *testing.T) {
 		}},
 		{"no #Shorts", func(r *kmeme.Recipe) { r.Hashtags.Shorts = []string{"#a", "#b", "#c"} }},
 		{"too many tiktok tags", func(r *kmeme.Recipe) { r.Hashtags.TikTok = []string{"#a", "#b", "#c", "#d", "#e", "#f"} }},
-		{"wrong version", func(r *kmeme.Recipe) { r.Version = "1" }},
+		{"wrong version", func(r *kmeme.Recipe) { r.Version = "0" }},
 		{"empty film", func(r *kmeme.Recipe) { r.Shots[0].Film = " " }},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -29,8 +29,10 @@ func Validate(r *kmeme.Recipe, a *kmeme.Analysis) error {
 	if r == nil {
 		return kmeme.Errorf(kmeme.EINVALID, "recipe is missing")
 	}
-	if r.Version != kmeme.RecipeVersion {
-		return kmeme.FieldError("version", "must be %q, got %q", kmeme.RecipeVersion, r.Version)
+	if r.Version != kmeme.RecipeVersion && r.Version != "1" {
+		// Stored version-1 recipes stay valid (Decode upgrades them); an
+		// engine writes the current version.
+		return kmeme.FieldError("version", "must be %q (or a stored \"1\"), got %q", kmeme.RecipeVersion, r.Version)
 	}
 	if strings.TrimSpace(r.Concept.Title) == "" {
 		return kmeme.FieldError("concept.title", "is empty")
