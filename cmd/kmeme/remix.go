@@ -39,11 +39,18 @@ func cmdRemix(ctx context.Context, e env, args []string) error {
 
 const remixUsage = `Usage: kmeme remix FILE --out DIR [--platform tiktok|shorts|reels] [--title TEXT]
                    [--register casual|polite] [--cache-dir DIR] [--url URL] [--no-ai]
+                   [--bundle] [--no-preview]
 
 Measures FILE (or reuses the cached analysis of the same bytes), writes a
 Korean remix recipe and the creator's files into DIR: analysis.json,
-recipe.json, recipe.md, guide.pdf, storyboard.png, captions.srt,
-timeline.otio and timeline.fcpxml. Works offline; with
+recipe.json, recipe.md, guide.pdf, storyboard.png, the animatic
+preview.mp4, editor templates with empty slots on the beat
+(timeline.fcpxml for Final Cut Pro and DaVinci Resolve,
+timeline.premiere.xml and timeline.edl for Premiere Pro, timeline.otio)
+and subtitles (captions.srt in the --register, captions.casual.srt,
+captions.polite.srt, subtitles.9x16.ass, subtitles.16x9.ass). --bundle
+also writes kmeme-bundle.zip with all of them, a README and the
+keyframes. Works offline; with
 KMEME_GEMINI_API_KEY / KMEME_ANTHROPIC_API_KEY set, Gemini describes the
 video and Claude writes the Korean text (within KMEME_AI_BUDGET_USD).`
 
@@ -57,6 +64,8 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 	cacheDir := fs.String("cache-dir", "", "analysis cache (default $XDG_CACHE_HOME/kmeme)")
 	noAI := fs.Bool("no-ai", false, "never call Gemini or Claude")
 	srcURL := fs.String("url", "", "where the video came from (an alias key of the Gemini cache)")
+	bundle := fs.Bool("bundle", false, "also write kmeme-bundle.zip with every file")
+	noPreview := fs.Bool("no-preview", false, "skip the animatic preview.mp4")
 	file, rest := splitPositional(args)
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -171,6 +180,7 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 	bar := progress.New(e.stderr, "render ")
 	paths, err := render.WriteAllWith(ctx, *out, a, r, render.Options{
 		KeyframeDir: keyframes, SourcePath: file, Register: kmeme.Register(*register), Progress: bar.Report,
+		Preview: !*noPreview, Bundle: *bundle,
 	})
 	bar.Done()
 	if err != nil {

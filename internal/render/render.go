@@ -49,6 +49,15 @@ type Options struct {
 	Register kmeme.Register
 	// Progress, when set, is told the name of each file as it is written.
 	Progress func(file string, frac float64)
+	// Preview renders preview.mp4 too (ffmpeg, a few seconds), over the
+	// sound of SourcePath.
+	Preview bool
+	// Bundle writes kmeme-bundle.zip last: every file written, a README
+	// and the keyframes of KeyframeDir.
+	Bundle bool
+	// PreviewOptions tune the preview; its KeyframeDir, SourcePath,
+	// FontDir and Register come from the fields above.
+	PreviewOptions PreviewOptions
 }
 
 // WriteAll writes every file for a and r into dir (created if needed) and
@@ -91,14 +100,22 @@ func WriteAllWith(ctx context.Context, dir string, a *kmeme.Analysis, r *kmeme.R
 		{FileStoryboard, func() ([]byte, error) { return StoryboardPNG(a, r, o.KeyframeDir, o.FontDir, o.Register) }},
 		{FileGuide, func() ([]byte, error) { return GuidePDF(a, r, o.KeyframeDir, o.FontDir) }},
 	}
+	// The text files take no time; the preview takes most of it.
+	filesEnd := 1.0
+	if o.Preview {
+		filesEnd = 0.3
+	}
+	report := func(stage string, frac float64) {
+		if o.Progress != nil {
+			o.Progress(stage, frac)
+		}
+	}
 	var out []string
 	for i, st := range steps {
 		if err := ctx.Err(); err != nil {
 			return out, fmt.Errorf("render: %w", err)
 		}
-		if o.Progress != nil {
-			o.Progress(st.name, float64(i)/float64(len(steps)))
-		}
+		report(st.name, filesEnd*float64(i)/float64(len(steps)))
 		b, err := st.make()
 		if err != nil {
 			return out, fmt.Errorf("render %s: %w", st.name, err)
@@ -109,9 +126,25 @@ func WriteAllWith(ctx context.Context, dir string, a *kmeme.Analysis, r *kmeme.R
 		}
 		out = append(out, p)
 	}
-	if o.Progress != nil {
-		o.Progress("done", 1)
+	if o.Preview {
+		po := o.PreviewOptions
+		po.KeyframeDir, po.SourcePath, po.FontDir, po.Register = o.KeyframeDir, o.SourcePath, o.FontDir, o.Register
+		po.Progress = func(frac float64) { report(FilePreview, filesEnd+(0.97-filesEnd)*frac) }
+		p := filepath.Join(dir, FilePreview)
+		if _, err := Preview(ctx, p, a, r, po); err != nil {
+			return out, fmt.Errorf("render %s: %w", FilePreview, err)
+		}
+		out = append(out, p)
 	}
+	if o.Bundle {
+		report(FileBundle, 0.98)
+		p := filepath.Join(dir, FileBundle)
+		if err := WriteBundle(p, out, a, r, o.KeyframeDir, o.Register); err != nil {
+			return out, fmt.Errorf("render %s: %w", FileBundle, err)
+		}
+		out = append(out, p)
+	}
+	report("done", 1)
 	return out, nil
 }
 
