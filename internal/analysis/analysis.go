@@ -19,6 +19,7 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/beat"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/media"
+	"github.com/kmeme-factory/kmeme/internal/perception"
 	"github.com/kmeme-factory/kmeme/internal/progress"
 	"github.com/kmeme-factory/kmeme/internal/shot"
 	"github.com/kmeme-factory/kmeme/internal/structure"
@@ -35,6 +36,10 @@ type Options struct {
 	// ContentHash, when the caller already hashed the file (HashFile), is
 	// used instead of reading the file once more.
 	ContentHash string
+	// NoPerception skips the perception stage (Analysis.Perception stays nil).
+	NoPerception bool
+	// Perception configures the perception stage.
+	Perception perception.Options
 }
 
 // SampleRate is the rate audio is decoded at for beat tracking.
@@ -69,7 +74,19 @@ func Run(ctx context.Context, path string, opt Options) (*kmeme.Analysis, error)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
+	// perception: its sample frames come out of the same video decode
+	var perc *perception.Session
+	if !opt.NoPerception {
+		popt := opt.Perception
+		if popt.Limits == (media.Limits{}) {
+			popt.Limits = opt.Limits
+		}
+		perc = perception.Start(info, popt)
+		defer perc.Close()
+	}
+
 	type audioOut struct {
+		pcm  []float32
 		res  beat.Result
 		secs float64
 		err  error
@@ -89,7 +106,7 @@ func Run(ctx context.Context, path string, opt Options) (*kmeme.Analysis, error)
 		} else {
 			res = beat.Analyze(pcm, SampleRate, beat.Options{})
 		}
-		audioC <- audioOut{res: res, secs: since(t)}
+		audioC <- audioOut{pcm: pcm, res: res, secs: since(t)}
 	}()
 
 	var (
@@ -103,7 +120,7 @@ func Run(ctx context.Context, path string, opt Options) (*kmeme.Analysis, error)
 	if info.Video != nil {
 		expected := math.Max(1, info.DurationS*math.Min(info.Video.FPS, 60))
 		var det *shot.Detector
-		fps, videoErr = media.DecodeFrames(ctx, info, opt.Limits, media.FrameOptions{Fast: true, Gray: true}, func(f media.Frame) error {
+		fps, videoErr = media.DecodeFramesWithSamples(ctx, info, opt.Limits, media.FrameOptions{Fast: true, Gray: true}, perc.SampleOptions(), func(f media.Frame) error {
 			if det == nil {
 				det = shot.NewDetector(math.Min(info.Video.FPS, 60), shot.Options{})
 			}
@@ -112,7 +129,7 @@ func Run(ctx context.Context, path string, opt Options) (*kmeme.Analysis, error)
 				report("video", 0.05+0.85*math.Min(1, float64(f.Index)/expected))
 			}
 			return nil
-		})
+		}, perc.Push)
 		if videoErr != nil {
 			cancel()
 		} else if det != nil {
@@ -135,6 +152,13 @@ func Run(ctx context.Context, path string, opt Options) (*kmeme.Analysis, error)
 	report("structure", 0.92)
 
 	a := build(info, hash, ao.res, cuts, shots, motion, fps)
+	if !opt.NoPerception {
+		tp := time.Now()
+		report("perception", 0.92)
+		a.Perception = perc.Finish(ctx, perception.Input{Path: info.Path, DurationS: info.DurationS, Shots: a.Shots,
+			HasAudio: info.Audio != nil, PCM: ao.pcm, Rate: SampleRate})
+		timing["perception"] = since(tp)
+	}
 	if opt.KeyframeDir != "" && info.Video != nil {
 		tk := time.Now()
 		for i := range a.Shots {

@@ -1,0 +1,598 @@
+package perception
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/media"
+)
+
+// tesseract runs the Tesseract CLI under media's hardening (time, memory
+// and CPU caps; it reads local files only). One process reads every crop
+// of a file: the language models load once.
+type tesseract struct {
+	bin   string
+	dir   string
+	lim   media.Limits
+	langs []string
+}
+
+// findTesseract locates the program and the kor/eng language packs; the
+// notes say what is missing.
+func findTesseract(ctx context.Context, opt Options) (*tesseract, []kmeme.NotMeasured, error) {
+	bin := opt.Tesseract
+	if bin == "" {
+		bin = "tesseract"
+	}
+	path, err := exec.LookPath(bin)
+	if err != nil {
+		return nil, nil, fmt.Errorf("tesseract not installed (%s not found)", bin)
+	}
+	t := &tesseract{bin: path, dir: opt.TessdataDir, lim: opt.Limits}
+	args := []string{"--list-langs"}
+	if t.dir != "" {
+		args = append([]string{"--tessdata-dir", t.dir}, args...)
+	}
+	out, err := media.RunTool(ctx, t.lim, 15*time.Second, 1<<16, t.env(), t.bin, args...)
+	if err != nil && len(out) == 0 {
+		return nil, nil, fmt.Errorf("tesseract does not run: %s", oneLine(err.Error()))
+	}
+	have := map[string]bool{}
+	for _, l := range strings.Split(string(out), "\n") {
+		have[strings.TrimSpace(l)] = true
+	}
+	var notes []kmeme.NotMeasured
+	for _, l := range []string{"kor", "eng"} {
+		if have[l] {
+			t.langs = append(t.langs, l)
+		} else {
+			what := map[string]string{"kor": "Korean", "eng": "English"}[l]
+			notes = append(notes, kmeme.NotMeasured{What: "text", Reason: fmt.Sprintf("tesseract language %s not installed: %s text is not read", l, what)})
+		}
+	}
+	if len(t.langs) == 0 {
+		return nil, notes, errors.New("tesseract has neither kor nor eng installed")
+	}
+	return t, notes, nil
+}
+
+func (t *tesseract) env() []string {
+	env := append(os.Environ(), "OMP_THREAD_LIMIT=1")
+	return env
+}
+
+func (t *tesseract) engine() string {
+	return "tesseract " + strings.Join(t.langs, "+") + " (LSTM) on kmeme text regions"
+}
+
+// ocrResult is what tesseract read in one image.
+type ocrResult struct {
+	text string
+	conf float64
+}
+
+// read OCRs the images (PNG paths, one text line each: page segmentation
+// mode 7) in one run and returns one result each.
+func (t *tesseract) read(ctx context.Context, dir string, images []string) ([]ocrResult, error) {
+	list := filepath.Join(dir, "list.txt")
+	if err := os.WriteFile(list, []byte(strings.Join(images, "\n")+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	args := []string{}
+	if t.dir != "" {
+		args = append(args, "--tessdata-dir", t.dir)
+	}
+	args = append(args, list, "stdout", "-l", strings.Join(t.langs, "+"), "--psm", "7", "--oem", "1", "tsv")
+	timeout := time.Duration(10+2*len(images)) * time.Second
+	out, err := media.RunTool(ctx, t.lim, timeout, 8<<20, t.env(), t.bin, args...)
+	if err != nil {
+		return nil, fmt.Errorf("tesseract: %s", oneLine(err.Error()))
+	}
+	return parseTSV(out, len(images))
+}
+
+// parseTSV turns tesseract's TSV (one page per image) into texts: words
+// joined by spaces, lines by newlines, confidence the letter-weighted mean.
+func parseTSV(out []byte, pages int) ([]ocrResult, error) {
+	res := make([]ocrResult, pages)
+	r := csv.NewReader(bytes.NewReader(out))
+	r.Comma = '\t'
+	r.LazyQuotes = true
+	r.FieldsPerRecord = -1
+	type lineKey struct{ page, block, par, line int }
+	lines := map[int][]string{}
+	var order []lineKey
+	words := map[lineKey][]string{}
+	sumConf := make([]float64, pages)
+	sumN := make([]float64, pages)
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("tesseract tsv: %w", err)
+		}
+		if len(rec) < 12 || rec[0] != "5" {
+			continue
+		}
+		n := func(i int) int { v, _ := strconv.Atoi(rec[i]); return v }
+		page := n(1) - 1
+		if page < 0 || page >= pages {
+			continue
+		}
+		word := strings.TrimSpace(rec[11])
+		conf, _ := strconv.ParseFloat(rec[10], 64)
+		if word == "" || conf < 0 {
+			continue
+		}
+		k := lineKey{page, n(2), n(3), n(4)}
+		if _, ok := words[k]; !ok {
+			order = append(order, k)
+		}
+		words[k] = append(words[k], word)
+		l := float64(len([]rune(word)))
+		sumConf[page] += conf * l
+		sumN[page] += l
+	}
+	for _, k := range order {
+		lines[k.page] = append(lines[k.page], strings.Join(words[k], " "))
+	}
+	for i := range res {
+		res[i].text = strings.Join(lines[i], "\n")
+		if sumN[i] > 0 {
+			res[i].conf = sumConf[i] / sumN[i] / 100
+		}
+	}
+	return res, nil
+}
+
+// binarize makes the crop black ink on white, upscaled so glyphs are about
+// 40–60 px tall, and removes ink that touches the border (the picture
+// around a caption, not its letters).
+func binarize(c crop) *image.Gray {
+	scale := 2
+	if c.h < 28 {
+		scale = 3
+	}
+	W, H := c.w*scale, c.h*scale
+	up := make([]byte, W*H)
+	for y := 0; y < H; y++ {
+		sy := (float64(y)+0.5)/float64(scale) - 0.5
+		y0 := int(math.Floor(sy))
+		fy := sy - float64(y0)
+		y0c, y1c := clampi(y0, 0, c.h-1), clampi(y0+1, 0, c.h-1)
+		for x := 0; x < W; x++ {
+			sx := (float64(x)+0.5)/float64(scale) - 0.5
+			x0 := int(math.Floor(sx))
+			fx := sx - float64(x0)
+			x0c, x1c := clampi(x0, 0, c.w-1), clampi(x0+1, 0, c.w-1)
+			a := float64(c.pix[y0c*c.w+x0c])*(1-fx) + float64(c.pix[y0c*c.w+x1c])*fx
+			b := float64(c.pix[y1c*c.w+x0c])*(1-fx) + float64(c.pix[y1c*c.w+x1c])*fx
+			up[y*W+x] = byte(a*(1-fy) + b*fy + 0.5)
+		}
+	}
+	inkAt := make([]bool, W*H)
+	for i, v := range up {
+		if c.darkInk {
+			inkAt[i] = v < 128
+		} else {
+			inkAt[i] = v >= 190
+		}
+	}
+	// flood the ink that touches the border away
+	stack := []int{}
+	push := func(i int) {
+		if inkAt[i] {
+			inkAt[i] = false
+			stack = append(stack, i)
+		}
+	}
+	for x := 0; x < W; x++ {
+		push(x)
+		push((H-1)*W + x)
+	}
+	for y := 0; y < H; y++ {
+		push(y * W)
+		push(y*W + W - 1)
+	}
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		x, y := i%W, i/W
+		if x > 0 {
+			push(i - 1)
+		}
+		if x < W-1 {
+			push(i + 1)
+		}
+		if y > 0 {
+			push(i - W)
+		}
+		if y < H-1 {
+			push(i + W)
+		}
+	}
+	const margin = 12
+	img := image.NewGray(image.Rect(0, 0, W+2*margin, H+2*margin))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	for y := 0; y < H; y++ {
+		for x := 0; x < W; x++ {
+			if inkAt[y*W+x] {
+				img.Pix[(y+margin)*img.Stride+x+margin] = 0
+			}
+		}
+	}
+	return img
+}
+
+func clampi(v, lo, hi int) int {
+	if v < lo {
+		return lo
+	}
+	if v > hi {
+		return hi
+	}
+	return v
+}
+
+// readTexts OCRs the tracked regions and turns them into ScreenTexts.
+func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenText, string, []kmeme.NotMeasured) {
+	s.mu.Lock()
+	all := s.text.tracks()
+	dropped := s.text.dropped
+	s.mu.Unlock()
+	ts, notes, err := findTesseract(ctx, s.opt)
+	if err != nil {
+		return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
+	}
+	if dropped > 0 {
+		notes = append(notes, kmeme.NotMeasured{What: "text", Reason: fmt.Sprintf("%d further text regions not read (over %d in one file)", dropped, maxTracks)})
+	}
+	// read the regions seen twice or more first; single sightings fill
+	// what is left of the budget
+	var pick []*track
+	for _, tr := range all {
+		if tr.seen >= 2 {
+			pick = append(pick, tr)
+		}
+	}
+	for _, tr := range all {
+		if tr.seen < 2 && len(pick) < maxOCRCrops {
+			pick = append(pick, tr)
+		}
+	}
+	if len(pick) > maxOCRCrops {
+		notes = append(notes, kmeme.NotMeasured{What: "text", Reason: fmt.Sprintf("%d text regions not read (over %d in one file)", len(pick)-maxOCRCrops, maxOCRCrops)})
+		pick = pick[:maxOCRCrops]
+	}
+	if len(pick) == 0 {
+		return []kmeme.ScreenText{}, ts.engine(), notes
+	}
+	dir, err := os.MkdirTemp(s.opt.TempDir, "kmeme-ocr-*")
+	if err != nil {
+		return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: "ocr temp dir: " + err.Error()})
+	}
+	defer os.RemoveAll(dir)
+	// a bright region may be dark ink on a card or outlined white ink on a
+	// bright picture: both readings go to tesseract, the surer one wins
+	var paths []string
+	first := make([]int, len(pick))
+	count := make([]int, len(pick))
+	for i, tr := range pick {
+		variants := []crop{tr.crop}
+		if tr.crop.darkInk {
+			alt := tr.crop
+			alt.darkInk = false
+			variants = append(variants, alt)
+		}
+		first[i], count[i] = len(paths), len(variants)
+		for _, c := range variants {
+			p := filepath.Join(dir, fmt.Sprintf("r%03d.png", len(paths)))
+			var buf bytes.Buffer
+			if err := png.Encode(&buf, binarize(c)); err != nil {
+				return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: "ocr crop: " + err.Error()})
+			}
+			if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
+				return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: "ocr crop: " + err.Error()})
+			}
+			paths = append(paths, p)
+		}
+	}
+	read, err := ts.read(ctx, dir, paths)
+	if err != nil {
+		return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
+	}
+	res := make([]ocrResult, len(pick))
+	for i := range pick {
+		for k := first[i]; k < first[i]+count[i]; k++ {
+			r := read[k]
+			r.text = cleanText(r.text)
+			if !plausibleText(r.text, r.conf, 2) {
+				r.conf = 0
+			}
+			if k == first[i] || r.conf > res[i].conf {
+				res[i] = r
+			}
+		}
+	}
+	half := 0.5 / s.opt.SampleFPS
+	var found []kmeme.ScreenText
+	for i, tr := range pick {
+		text := joinSyllables(res[i].text)
+		if !plausibleText(text, res[i].conf, tr.seen) {
+			continue
+		}
+		st := kmeme.ScreenText{
+			Text:       text,
+			Start:      round3(math.Max(0, tr.first-half)),
+			End:        round3(math.Min(math.Max(durS, tr.last), tr.last+half)),
+			Box:        s.normBox(tr.x0, tr.y0, tr.x1, tr.y1),
+			Lang:       language(text),
+			Confidence: round3(res[i].conf),
+		}
+		found = append(found, st)
+	}
+	found = mergeTexts(found)
+	for i := range found {
+		found[i].Where, found[i].InSafeZone = placement(found[i].Box)
+	}
+	if found == nil {
+		found = []kmeme.ScreenText{}
+	}
+	return found, ts.engine(), notes
+}
+
+func (s *Session) normBox(x0, y0, x1, y1 int) kmeme.Box {
+	fw, fh := float64(s.sw), float64(s.sh)
+	return kmeme.Box{X: round3(float64(x0) / fw), Y: round3(float64(y0) / fh), W: round3(float64(x1-x0) / fw), H: round3(float64(y1-y0) / fh)}
+}
+
+// Safe zone of a 9:16 short-form screen (the planner's numbers on
+// 1080×1920: 250 px top bar, 460 px bottom caption area, 180 px of buttons
+// on the right), as shares of the frame.
+const (
+	safeTop    = 250.0 / 1920
+	safeBottom = 1 - 460.0/1920
+	safeRight  = 1 - 180.0/1080
+)
+
+// placement is where the box sits and whether it is clear of the interface.
+func placement(b kmeme.Box) (kmeme.TextPosition, bool) {
+	cy := b.Y + b.H/2
+	where := kmeme.TextMiddle
+	switch {
+	case cy < 1.0/3:
+		where = kmeme.TextTop
+	case cy > 2.0/3:
+		where = kmeme.TextBottom
+	}
+	safe := b.Y >= safeTop && b.Y+b.H <= safeBottom && b.X+b.W <= safeRight
+	return where, safe
+}
+
+// cleanText trims what OCR adds around a caption: stray punctuation at the
+// ends and repeated spaces.
+func cleanText(s string) string {
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		l = strings.Join(strings.Fields(l), " ")
+		l = strings.TrimFunc(l, func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("?!:.)\"'~♡♥…", r)
+		})
+		l = strings.TrimLeft(l, ".:)~")
+		if l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// joinSyllables undoes tesseract's habit of spacing Korean syllables
+// apart: three or more single-syllable tokens in a row become one word.
+func joinSyllables(s string) string {
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		toks := strings.Fields(l)
+		var out []string
+		run := []string{}
+		flush := func() {
+			if len(run) >= 3 {
+				out = append(out, strings.Join(run, ""))
+			} else {
+				out = append(out, run...)
+			}
+			run = run[:0]
+		}
+		for _, t := range toks {
+			r := []rune(t)
+			if len(r) == 1 && unicode.Is(unicode.Hangul, r[0]) {
+				run = append(run, t)
+				continue
+			}
+			flush()
+			out = append(out, t)
+		}
+		flush()
+		lines = append(lines, strings.Join(out, " "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// plausibleText rejects what a texture reads as: few letters, a low
+// confidence, or mostly symbols.
+func plausibleText(s string, conf float64, seen int) bool {
+	letters, other := 0, 0
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+		case unicode.Is(unicode.Hangul, r) || unicode.IsLetter(r) || unicode.IsDigit(r):
+			letters++
+		default:
+			other++
+		}
+	}
+	if letters < 2 || other > letters {
+		return false
+	}
+	min := 0.6
+	if seen < 2 {
+		min = 0.8
+	}
+	return conf >= min
+}
+
+// language is "ko", "en" or "mixed" from the letters.
+func language(s string) string {
+	ko, en := 0, 0
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Hangul, r):
+			ko++
+		case r < 128 && unicode.IsLetter(r):
+			en++
+		}
+	}
+	switch {
+	case ko > 0 && en == 0:
+		return "ko"
+	case en > 0 && ko == 0:
+		return "en"
+	case ko == 0 && en == 0:
+		return "ko"
+	case float64(ko) >= 0.9*float64(ko+en):
+		return "ko"
+	case float64(en) >= 0.9*float64(ko+en):
+		return "en"
+	default:
+		return "mixed"
+	}
+}
+
+// mergeTexts joins the same text seen in consecutive tracks (a flicker, a
+// lost sample) and stacks lines of one caption shown together.
+func mergeTexts(in []kmeme.ScreenText) []kmeme.ScreenText {
+	// same text, same place, touching in time
+	var out []kmeme.ScreenText
+	for _, t := range in {
+		merged := false
+		for k := range out {
+			o := &out[k]
+			if t.Start <= o.End+0.6 && t.End >= o.Start-0.6 && Similarity(o.Text, t.Text) >= 0.8 && boxOverlap(o.Box, t.Box) > 0.3 {
+				o.Start, o.End = math.Min(o.Start, t.Start), math.Max(o.End, t.End)
+				if t.Confidence > o.Confidence {
+					o.Text, o.Confidence, o.Lang = t.Text, t.Confidence, t.Lang
+				}
+				o.Box = unionBox(o.Box, t.Box)
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			out = append(out, t)
+		}
+	}
+	// lines of one caption: stacked, shown over the same span
+	var res []kmeme.ScreenText
+	used := make([]bool, len(out))
+	for i := range out {
+		if used[i] {
+			continue
+		}
+		cur := out[i]
+		for j := i + 1; j < len(out); j++ {
+			if used[j] {
+				continue
+			}
+			o := out[j]
+			span := math.Min(cur.End, o.End) - math.Max(cur.Start, o.Start)
+			full := math.Max(cur.End-cur.Start, o.End-o.Start)
+			gap := o.Box.Y - (cur.Box.Y + cur.Box.H)
+			hOverlap := math.Min(cur.Box.X+cur.Box.W, o.Box.X+o.Box.W) - math.Max(cur.Box.X, o.Box.X)
+			lineH := math.Min(cur.Box.H, o.Box.H)
+			if span >= 0.8*full && gap > -0.5*lineH && gap < 1.2*lineH && hOverlap > 0 {
+				cur.Text += "\n" + o.Text
+				cur.Box = unionBox(cur.Box, o.Box)
+				cur.Confidence = round3((cur.Confidence + o.Confidence) / 2)
+				cur.Lang = language(cur.Text)
+				used[j] = true
+			}
+		}
+		res = append(res, cur)
+	}
+	return res
+}
+
+func boxOverlap(a, b kmeme.Box) float64 {
+	ix := math.Min(a.X+a.W, b.X+b.W) - math.Max(a.X, b.X)
+	iy := math.Min(a.Y+a.H, b.Y+b.H) - math.Max(a.Y, b.Y)
+	if ix <= 0 || iy <= 0 {
+		return 0
+	}
+	return ix * iy / math.Min(a.W*a.H, b.W*b.H)
+}
+
+func unionBox(a, b kmeme.Box) kmeme.Box {
+	x0, y0 := math.Min(a.X, b.X), math.Min(a.Y, b.Y)
+	x1, y1 := math.Max(a.X+a.W, b.X+b.W), math.Max(a.Y+a.H, b.Y+b.H)
+	return kmeme.Box{X: round3(x0), Y: round3(y0), W: round3(x1 - x0), H: round3(y1 - y0)}
+}
+
+// Similarity is the normalised character similarity of two texts (1 minus
+// the edit distance over the longer length), ignoring spaces, line breaks
+// and case: the measure the bench scores with.
+func Similarity(a, b string) float64 {
+	ra, rb := normRunes(a), normRunes(b)
+	if len(ra) == 0 && len(rb) == 0 {
+		return 1
+	}
+	n := max(len(ra), len(rb))
+	return 1 - float64(editDistance(ra, rb))/float64(n)
+}
+
+func normRunes(s string) []rune {
+	var out []rune
+	for _, r := range strings.ToLower(s) {
+		if !unicode.IsSpace(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func editDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,363 @@
+package perception
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"gocv.io/x/gocv"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+)
+
+// DefaultCascadeDir is where Debian's opencv-data puts the haar cascades.
+const DefaultCascadeDir = "/usr/share/opencv4/haarcascades"
+
+const (
+	frontalCascade = "haarcascade_frontalface_default.xml"
+	profileCascade = "haarcascade_profileface.xml"
+)
+
+func cvVersion() string { return gocv.OpenCVVersion() }
+
+// detectors holds the loaded OpenCV detectors; one per goroutine.
+type detectors struct {
+	frontal, profile gocv.CascadeClassifier
+	hasProfile       bool
+	hog              gocv.HOGDescriptor
+}
+
+func loadDetectors(dir string) (*detectors, error) {
+	if dir == "" {
+		dir = DefaultCascadeDir
+	}
+	d := &detectors{frontal: gocv.NewCascadeClassifier(), profile: gocv.NewCascadeClassifier()}
+	fp := filepath.Join(dir, frontalCascade)
+	if _, err := os.Stat(fp); err != nil || !d.frontal.Load(fp) {
+		d.frontal.Close()
+		d.profile.Close()
+		return nil, fmt.Errorf("opencv cascade %s not found (install opencv-data)", fp)
+	}
+	pp := filepath.Join(dir, profileCascade)
+	if _, err := os.Stat(pp); err == nil && d.profile.Load(pp) {
+		d.hasProfile = true
+	}
+	d.hog = gocv.NewHOGDescriptor()
+	d.hog.SetSVMDetector(gocv.HOGDefaultPeopleDetector())
+	return d, nil
+}
+
+func (d *detectors) close() {
+	d.frontal.Close()
+	d.profile.Close()
+	d.hog.Close()
+}
+
+// framePeople is what one sampled frame shows.
+type framePeople struct {
+	persons []kmeme.PersonBox // one box per person: the face when seen, else the body
+	faces   int
+	frontal int
+	largest float64 // the framing measure of the largest person (see framingOf)
+	framing kmeme.Framing
+}
+
+// detect finds faces (frontal, then profile both ways) and bodies (HOG on
+// a half-size frame) in one gray frame of w×h.
+func (d *detectors) detect(pix []byte, w, h int) framePeople {
+	m, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8U, pix[:w*h])
+	if err != nil {
+		return framePeople{framing: kmeme.FramingNone}
+	}
+	defer m.Close()
+	eq := gocv.NewMat()
+	defer eq.Close()
+	gocv.EqualizeHist(m, &eq)
+	minFace := image.Pt(max(20, w/16), max(20, w/16))
+	var faces []scored
+	for _, r := range d.frontal.DetectMultiScaleWithParams(eq, 1.15, 5, 0, minFace, image.Pt(0, 0)) {
+		faces = append(faces, scored{r: r, kind: "face", frontal: true})
+	}
+	if d.hasProfile {
+		for _, r := range d.profile.DetectMultiScaleWithParams(eq, 1.15, 5, 0, minFace, image.Pt(0, 0)) {
+			faces = append(faces, scored{r: r, kind: "face"})
+		}
+		fl := gocv.NewMat()
+		gocv.Flip(eq, &fl, 1)
+		for _, r := range d.profile.DetectMultiScaleWithParams(fl, 1.15, 5, 0, minFace, image.Pt(0, 0)) {
+			faces = append(faces, scored{r: image.Rect(w-r.Max.X, r.Min.Y, w-r.Min.X, r.Max.Y), kind: "face"})
+		}
+		fl.Close()
+	}
+	faces = suppress(faces)
+	// bodies: HOG's 64×128 window on a half-size frame finds people at
+	// least half the frame tall — the full shots where faces are small
+	var bodies []scored
+	small := gocv.NewMat()
+	gocv.Resize(m, &small, image.Pt(w/2, h/2), 0, 0, gocv.InterpolationArea)
+	if small.Cols() >= 64 && small.Rows() >= 128 {
+		for _, r := range d.hog.DetectMultiScaleWithParams(small, hogHit, image.Pt(8, 8), image.Pt(8, 8), 1.05, 2, false) {
+			rr := image.Rect(r.Min.X*2, r.Min.Y*2, r.Max.X*2, r.Max.Y*2)
+			bodies = append(bodies, scored{r: rr, kind: "body"})
+		}
+	}
+	small.Close()
+	bodies = suppress(bodies)
+	out := framePeople{faces: len(faces)}
+	used := make([]bool, len(bodies))
+	for _, f := range faces {
+		if f.frontal {
+			out.frontal++
+		}
+		for j, b := range bodies {
+			c := image.Pt((f.r.Min.X+f.r.Max.X)/2, (f.r.Min.Y+f.r.Max.Y)/2)
+			if c.In(b.r) {
+				used[j] = true
+			}
+		}
+		out.persons = append(out.persons, personBox(f, w, h))
+	}
+	for j, b := range bodies {
+		if !used[j] {
+			out.persons = append(out.persons, personBox(b, w, h))
+		}
+	}
+	out.framing, out.largest = framingOf(out.persons)
+	return out
+}
+
+// hogHit is the SVM margin a HOG window needs to count as a person.
+const hogHit = 0.5
+
+type scored struct {
+	r       image.Rectangle
+	kind    string
+	frontal bool
+}
+
+// suppress drops boxes that mostly overlap a larger one.
+func suppress(in []scored) []scored {
+	sort.SliceStable(in, func(i, j int) bool { return area(in[i].r) > area(in[j].r) })
+	var out []scored
+	for _, a := range in {
+		keep := true
+		for k, b := range out {
+			inter := area(a.r.Intersect(b.r))
+			if float64(inter) > 0.4*float64(min(area(a.r), area(b.r))) {
+				keep = false
+				if a.frontal {
+					out[k].frontal = true
+				}
+				break
+			}
+		}
+		if keep {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func area(r image.Rectangle) int {
+	if r.Empty() {
+		return 0
+	}
+	return r.Dx() * r.Dy()
+}
+
+func personBox(s scored, w, h int) kmeme.PersonBox {
+	fw, fh := float64(w), float64(h)
+	return kmeme.PersonBox{Box: kmeme.Box{
+		X: round3(float64(s.r.Min.X) / fw), Y: round3(float64(s.r.Min.Y) / fh),
+		W: round3(float64(s.r.Dx()) / fw), H: round3(float64(s.r.Dy()) / fh),
+	}, Kind: s.kind}
+}
+
+// Framing thresholds on the face box height as a share of the frame height
+// (a cascade face box is about 0.85 of a head): a close-up shows the head in
+// about 2 head heights of frame, a bust shot about 3 (to the chest), a
+// medium shot 3.5–6 (to the waist or knees), a full shot the whole body.
+const (
+	closeUpFace = 0.46
+	bustFace    = 0.27
+	mediumFace  = 0.13
+)
+
+// framingOf returns the framing of the largest person and its measure.
+func framingOf(persons []kmeme.PersonBox) (kmeme.Framing, float64) {
+	best, bestKind := 0.0, ""
+	for _, p := range persons {
+		h := p.H
+		if p.Kind == "body" {
+			// a standing body is about 7.5 heads; as a face-equivalent
+			h = p.H / 7.5 * 0.85
+		}
+		if h > best {
+			best, bestKind = h, p.Kind
+		}
+	}
+	switch {
+	case bestKind == "":
+		return kmeme.FramingNone, 0
+	case best >= closeUpFace:
+		return kmeme.FramingCloseUp, best
+	case best >= bustFace:
+		return kmeme.FramingBust, best
+	case best >= mediumFace:
+		return kmeme.FramingMedium, best
+	default:
+		return kmeme.FramingFull, best
+	}
+}
+
+// measurePeople samples each shot (start, middle, end and keyframe; nearby
+// samples merged) and summarises what the detectors saw.
+func (s *Session) measurePeople(ctx context.Context, shots []kmeme.Shot) ([]kmeme.ShotPerception, map[string]string, []kmeme.NotMeasured) {
+	out := make([]kmeme.ShotPerception, len(shots))
+	for i, sh := range shots {
+		out[i] = kmeme.ShotPerception{Shot: i + 1, Framing: kmeme.FramingNone, Camera: kmeme.CameraStatic, SampledT: []float64{}}
+		_ = sh
+	}
+	d, err := loadDetectors(s.opt.CascadeDir)
+	if err != nil {
+		return out, nil, []kmeme.NotMeasured{{What: "people", Reason: err.Error()}}
+	}
+	defer d.close()
+	engines := map[string]string{
+		"faces":  "opencv " + cvVersion() + " haarcascade_frontalface_default",
+		"bodies": "opencv " + cvVersion() + " HOG people detector",
+	}
+	if d.hasProfile {
+		engines["faces"] += " + haarcascade_profileface"
+	}
+	buf := make([]byte, s.pw*s.ph)
+	for i, sh := range shots {
+		if ctx.Err() != nil {
+			break
+		}
+		idx := s.sampleIndices(sh)
+		var seen []framePeople
+		key := -1
+		for _, j := range idx {
+			if err := s.spool.read(j, buf); err != nil {
+				continue
+			}
+			fp := d.detect(buf, s.pw, s.ph)
+			seen = append(seen, fp)
+			out[i].SampledT = append(out[i].SampledT, round3(s.times[j]))
+			if key < 0 || math.Abs(s.times[j]-sh.KeyframeT) < math.Abs(s.times[idx[key]]-sh.KeyframeT) {
+				key = len(seen) - 1
+			}
+		}
+		summarisePeople(&out[i], seen, key)
+	}
+	return out, engines, nil
+}
+
+// summarisePeople turns the sampled frames of one shot into its counts.
+func summarisePeople(sp *kmeme.ShotPerception, seen []framePeople, key int) {
+	if len(seen) == 0 {
+		return
+	}
+	counts := make([]int, len(seen))
+	faces := make([]int, len(seen))
+	frontal := 0
+	for k, f := range seen {
+		counts[k] = len(f.persons)
+		faces[k] = f.faces
+		if f.frontal > 0 {
+			frontal++
+		}
+	}
+	sp.People = agreed(counts)
+	sp.Faces = agreed(faces)
+	withPeople := 0
+	for _, c := range counts {
+		if c > 0 {
+			withPeople++
+		}
+	}
+	sp.FacingCamera = sp.People > 0 && frontal*2 > withPeople
+	// the framing: the commonest among the samples that see the agreed
+	// count, ties to the keyframe's
+	best := key
+	if len(seen[best].persons) != sp.People {
+		best = -1
+		for k, f := range seen {
+			if len(f.persons) == sp.People && (best < 0 || f.largest > seen[best].largest) {
+				best = k
+			}
+		}
+	}
+	if sp.People == 0 || best < 0 {
+		sp.Framing = kmeme.FramingNone
+		return
+	}
+	votes := map[kmeme.Framing]int{}
+	for _, f := range seen {
+		if len(f.persons) > 0 {
+			votes[f.framing]++
+		}
+	}
+	sp.Framing = seen[best].framing
+	for fr, v := range votes {
+		if v > votes[sp.Framing] {
+			sp.Framing = fr
+		}
+	}
+	sp.Boxes = seen[best].persons
+}
+
+// agreed is the largest count that at least two samples reach (one when
+// only one frame was sampled): a detection in a single frame is not
+// trusted.
+func agreed(counts []int) int {
+	need := min(2, len(counts))
+	c := append([]int(nil), counts...)
+	sort.Sort(sort.Reverse(sort.IntSlice(c)))
+	return c[need-1]
+}
+
+// sampleIndices picks the spooled samples nearest the shot's start, middle,
+// end and keyframe, inside the shot, without repeats.
+func (s *Session) sampleIndices(sh kmeme.Shot) []int {
+	dur := sh.End - sh.Start
+	margin := math.Min(0.15, dur/6)
+	want := []float64{sh.Start + margin, sh.Start + dur/2, sh.End - margin, sh.KeyframeT}
+	seen := map[int]bool{}
+	var out []int
+	for _, t := range want {
+		j := s.nearest(t, sh.Start, sh.End)
+		if j >= 0 && !seen[j] {
+			seen[j] = true
+			out = append(out, j)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+// nearest returns the sample closest to t inside [lo, hi), or -1.
+func (s *Session) nearest(t, lo, hi float64) int {
+	best := -1
+	for j, st := range s.times {
+		if st < lo || st >= hi {
+			continue
+		}
+		if best < 0 || math.Abs(st-t) < math.Abs(s.times[best]-t) {
+			best = j
+		}
+	}
+	if best < 0 { // a shot shorter than the sample spacing
+		for j, st := range s.times {
+			if best < 0 || math.Abs(st-t) < math.Abs(s.times[best]-t) {
+				best = j
+			}
+		}
+	}
+	return best
+}
