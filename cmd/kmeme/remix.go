@@ -177,11 +177,18 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 	for _, f := range r.Provenance.Fallbacks {
 		say("fallback: %s", f)
 	}
+	// The keyframes named in recipe.json (source_keyframe) are written
+	// beside it, and the renderers read them from there.
+	kfPaths, err := writeKeyframes(a, r, keyframes, *out)
+	if err != nil {
+		return err
+	}
 	bar := progress.New(e.stderr, "render ")
 	paths, err := render.WriteAllWith(ctx, *out, a, r, render.Options{
-		KeyframeDir: keyframes, SourcePath: file, Register: kmeme.Register(*register), Progress: bar.Report,
+		KeyframeDir: *out, SourcePath: file, Register: kmeme.Register(*register), Progress: bar.Report,
 		Preview: !*noPreview, Bundle: *bundle,
 	})
+	paths = append(paths, kfPaths...)
 	bar.Done()
 	if err != nil {
 		return fmt.Errorf("write files: %w", err)
@@ -267,6 +274,40 @@ func keyframePaths(a *kmeme.Analysis, dir string) []string {
 		}
 	}
 	return out
+}
+
+// writeKeyframes copies the cached keyframe of every source shot a planned
+// shot re-makes into out under the name recipe.json gives it
+// (source_keyframe), and returns the paths written. A keyframe the cache
+// does not hold (no video stream) is skipped; the recipe then names no
+// file for it only if the analysis named none.
+func writeKeyframes(a *kmeme.Analysis, r *kmeme.Recipe, cacheDir, out string) ([]string, error) {
+	var paths []string
+	done := map[string]bool{}
+	for _, s := range r.Shots {
+		name := s.SourceKeyframe
+		if name == "" || done[name] || s.SourceShot < 1 || s.SourceShot > len(a.Shots) || name != filepath.Base(name) {
+			continue
+		}
+		done[name] = true
+		src := a.Shots[s.SourceShot-1].Keyframe
+		if src == "" || src != filepath.Base(src) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(cacheDir, src))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("keyframe %s: %w", src, err)
+		}
+		p := filepath.Join(out, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return nil, fmt.Errorf("write %s: %w", p, err)
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
 }
 
 func mimeOf(path string) string {

@@ -168,6 +168,20 @@ func TestRemixEndToEnd(t *testing.T) {
 	if !strings.Contains(stdout.String(), "guide.pdf") {
 		t.Errorf("stdout: %s", stdout.String())
 	}
+	// Every keyframe recipe.json names is written beside it.
+	named := 0
+	for _, s := range r.Shots {
+		if s.SourceKeyframe == "" {
+			continue
+		}
+		named++
+		if st, err := os.Stat(filepath.Join(out, s.SourceKeyframe)); err != nil || st.Size() == 0 {
+			t.Errorf("shot %d names %s, not in the output: %v", s.N, s.SourceKeyframe, err)
+		}
+	}
+	if named == 0 {
+		t.Error("recipe.json names no keyframe for a video with shots")
+	}
 }
 
 // TestRemixWithProviders wires the AI adapters from the environment to

@@ -325,7 +325,9 @@ func planShots(a *kmeme.Analysis, g *grid, secs []kmeme.Section, bounds []float6
 		if src := sourceShot(a, s, e); src >= 0 {
 			sh := a.Shots[src]
 			ps.SourceShot = src + 1
-			ps.SourceKeyframe = sh.Keyframe
+			if sh.Keyframe != "" {
+				ps.SourceKeyframe = KeyframeFile(src + 1)
+			}
 			ps.SourceT = round3(sh.KeyframeT)
 			if sp := a.Perception.Shot(src + 1); sp != nil && sp.Framing != "" && sp.Framing != kmeme.FramingNone && sp.People > 0 {
 				// Follow the source's own framing, measured.
@@ -366,6 +368,12 @@ func planShots(a *kmeme.Analysis, g *grid, secs []kmeme.Section, bounds []float6
 	}
 	return out
 }
+
+// KeyframeFile is the published file name of the keyframe of the 1-based
+// source shot n: the name recipe.json gives in source_keyframe, the file
+// `kmeme remix` writes beside recipe.json and the service lists among a
+// remix's files.
+func KeyframeFile(n int) string { return fmt.Sprintf("keyframe-%03d.jpg", n) }
 
 // sourceShot returns the index of the source shot overlapping [s,e] most,
 // or -1 when the analysis has no shots.

@@ -89,6 +89,26 @@ func TestSameVideoIsMeasuredOnce(t *testing.T) {
 		}
 		rc.Close()
 	}
+	// Every keyframe recipe.json names is one of the remix's files.
+	var rec kmeme.Recipe
+	var files []struct {
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal(n.Recipe, &rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(n.Files, &files); err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, f := range files {
+		listed[f.Name] = true
+	}
+	for _, s := range rec.Shots {
+		if s.SourceKeyframe != "" && !listed[s.SourceKeyframe] {
+			t.Errorf("recipe shot %d names %s, not among the files %v", s.N, s.SourceKeyframe, listed)
+		}
+	}
 }
 
 // TestPaidAIOnlyWithTheOwnersConsent: the vision model sees a video only

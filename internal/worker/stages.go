@@ -438,14 +438,22 @@ func (p *Pipeline) render(ctx context.Context, n *postgres.PipelineNode, attempt
 			continue
 		}
 		key := keyframeKey(n.ID, s.Keyframe)
-		size, err := p.downloadSize(ctx, key, filepath.Join(kf, s.Keyframe))
+		// The recipe names the keyframe by its published file name
+		// (recipe.KeyframeFile); a stored v1 recipe names the analysis's.
+		published := recipe.KeyframeFile(i + 1)
+		size, err := p.downloadSize(ctx, key, filepath.Join(kf, published))
 		if kmeme.ErrorCode(err) == kmeme.ENOTFOUND {
 			continue // rendering works without a picture
 		}
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, postgres.StoredFile{Name: fmt.Sprintf("keyframe-%03d.jpg", i+1), Key: key, Size: size, ContentType: "image/jpeg"})
+		if s.Keyframe != published {
+			if err := os.Link(filepath.Join(kf, published), filepath.Join(kf, s.Keyframe)); err != nil {
+				return nil, fmt.Errorf("render scratch: %w", err)
+			}
+		}
+		files = append(files, postgres.StoredFile{Name: published, Key: key, Size: size, ContentType: "image/jpeg"})
 	}
 	out := filepath.Join(dir, "out")
 	rep := &reporter{p: p, ctx: ctx, nodeID: n.ID, status: kmeme.StatusRendering, lo: pctPlanEnd + 1, hi: pctRenderEnd - 2, last: pctPlanEnd + 1}
