@@ -11,6 +11,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,12 +44,15 @@ type platformBundle struct {
 	userB    string
 	adminID  string
 	maxBytes int64
+	spoolDir string
 }
 
 type platformOpts struct {
 	workers       int
 	maxUpload     int64
 	allowLoopback bool
+	importAllow   []netip.AddrPort // the test-only importer allow list
+	importTimeout time.Duration
 	views         httpapi.ViewCache
 	visibility    kmeme.Visibility
 }
@@ -96,7 +100,10 @@ func setupPlatform(t *testing.T, o platformOpts) *platformBundle {
 	if o.maxUpload == 0 {
 		o.maxUpload = 20 << 20
 	}
-	b := &platformBundle{db: db, blobDir: blobDir, blobs: blobs, pipe: pipe, maxBytes: o.maxUpload}
+	if o.importTimeout == 0 {
+		o.importTimeout = 10 * time.Second
+	}
+	b := &platformBundle{db: db, blobDir: blobDir, blobs: blobs, pipe: pipe, maxBytes: o.maxUpload, spoolDir: t.TempDir()}
 	for _, p := range []*string{&b.userA, &b.userB, &b.adminID} {
 		*p = uuid.NewString()
 		if _, err := db.Pool.Exec(ctx, `INSERT INTO users (id, email) VALUES ($1, $2)`, *p, *p+"@example.com"); err != nil {
@@ -107,8 +114,8 @@ func setupPlatform(t *testing.T, o platformOpts) *platformBundle {
 		Version: "test", MaxBodyBytes: 4096, Nodes: postgres.NewNodeService(db.Pool),
 		Platform: httpapi.PlatformDeps{
 			DB: db, Store: postgres.NewPlatformStore(db.Pool), Blobs: blobs, Jobs: pipe, Progress: hub,
-			Importer:       importer.New(importer.Options{MaxBytes: o.maxUpload, Timeout: 10 * time.Second, AllowLoopback: o.allowLoopback}),
-			MaxUploadBytes: o.maxUpload, SpoolDir: t.TempDir(), EventPoll: 500 * time.Millisecond, Views: o.views,
+			Importer:       importer.New(importer.Options{MaxBytes: o.maxUpload, Timeout: o.importTimeout, AllowLoopback: o.allowLoopback, Allow: o.importAllow}),
+			MaxUploadBytes: o.maxUpload, SpoolDir: b.spoolDir, EventPoll: 500 * time.Millisecond, Views: o.views,
 			DefaultVisibility: o.visibility,
 		},
 	}

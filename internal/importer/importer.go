@@ -38,6 +38,11 @@ type Options struct {
 	// AllowLoopback lets tests fetch from httptest servers on 127.0.0.1.
 	// Never set it in production; every other refusal still applies.
 	AllowLoopback bool
+	// Allow lists exact addresses (IP and port) a test may reach although
+	// the policy refuses them, such as an httptest server serving hostile
+	// responses; every other address stays refused. Nothing in the
+	// configuration sets it: it exists for tests only.
+	Allow []netip.AddrPort
 	// UserAgent is sent with every request. Default "kmeme-importer/1".
 	UserAgent string
 }
@@ -78,6 +83,11 @@ func New(opt Options) *Importer {
 			ap, err := netip.ParseAddrPort(address)
 			if err != nil {
 				return &RefusedError{Host: address, Reason: "unparseable address"}
+			}
+			for _, a := range opt.Allow {
+				if a == ap {
+					return nil
+				}
 			}
 			return CheckAddr(ap.Addr(), opt.AllowLoopback)
 		},

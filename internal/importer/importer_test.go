@@ -165,3 +165,21 @@ func FuzzCheckURL(f *testing.F) {
 		}
 	})
 }
+
+// TestAllowListIsExact: the test-only allow list admits the one address
+// and port it names, not the rest of loopback.
+func TestAllowListIsExact(t *testing.T) {
+	t.Parallel()
+	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("v")) }))
+	defer ok.Close()
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("v")) }))
+	defer other.Close()
+	im := New(Options{Allow: []netip.AddrPort{netip.MustParseAddrPort(ok.Listener.Addr().String())}})
+	if _, err := im.Fetch(context.Background(), ok.URL+"/x", &bytes.Buffer{}); err != nil {
+		t.Errorf("allowed address: %v", err)
+	}
+	_, err := im.Fetch(context.Background(), other.URL+"/x", &bytes.Buffer{})
+	if kmeme.ErrorCode(err) != kmeme.EINVALID || !strings.Contains(kmeme.ErrorMessage(err), "loopback") {
+		t.Errorf("another loopback port: %v", err)
+	}
+}
