@@ -55,5 +55,9 @@ bench-cache: setup go-build
 bench-web: setup build
 	@scripts/bench-web.sh
 
+## bench-render: time to render every file, the animatic included, for a 20 s and a 60 s recipe
+bench-render: setup
+	@scripts/bench-render.sh
+
 clean:
 	rm -rf bin coverage.out bench-output

@@ -80,7 +80,7 @@ func (s *Server) addPlatformRoutes() {
 		Status: http.StatusNoContent, Auth: true, Limit: "remix", Handler: s.handleDeleteRemix()})
 	s.handle(Route{Method: "GET", Path: "/api/remix/{id}/children", Summary: "Direct remixes of a remix", Tag: "remix",
 		Query: pageParams, Result: nodeList{}, Limit: "read", Handler: s.handleListChildren()})
-	s.handle(Route{Method: "GET", Path: "/api/remix/{id}/files/{name}", Summary: "One rendered file: guide.pdf, storyboard.png, captions.srt, timeline.otio, timeline.fcpxml, recipe.json, recipe.md, analysis.json, keyframe-NNN.jpg", Tag: "remix",
+	s.handle(Route{Method: "GET", Path: "/api/remix/{id}/files/{name}", Summary: "One rendered file: preview.mp4 (Range requests), kmeme-bundle.zip (everything), guide.pdf, storyboard.png, captions.srt, captions.casual.srt, captions.polite.srt, subtitles.9x16.ass, subtitles.16x9.ass, timeline.otio, timeline.fcpxml, timeline.premiere.xml, timeline.edl, recipe.json, recipe.md, analysis.json, keyframe-NNN.jpg, source.mp4", Tag: "remix",
 		ResultType: "application/octet-stream", Limit: "read", Long: true, Handler: s.handleRemixFile()})
 	s.handle(Route{Method: "GET", Path: "/api/remix/{id}/events", Summary: "Pipeline progress as server-sent events (event: progress; the last is done or failed)", Tag: "remix",
 		ResultType: "text/event-stream", Limit: "read", Long: true, Handler: s.handleRemixEvents()})

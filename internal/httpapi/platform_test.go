@@ -366,7 +366,9 @@ func TestPlatformEndToEnd(t *testing.T) {
 		t.Errorf("analysis of the clip: duration %v cuts %v", view.Analysis.DurationS, view.Analysis.Cuts)
 	}
 	want := map[string]string{"guide.pdf": "%PDF", "storyboard.png": "\x89PNG", "captions.srt": "1\n", "timeline.otio": "{",
-		"timeline.fcpxml": "<?xml", "recipe.json": "{", "recipe.md": "", "analysis.json": "{", "source.mp4": "\x00\x00\x00"}
+		"timeline.fcpxml": "<?xml", "recipe.json": "{", "recipe.md": "", "analysis.json": "{", "source.mp4": "\x00\x00\x00",
+		"preview.mp4": "\x00\x00\x00", "kmeme-bundle.zip": "PK\x03\x04", "timeline.premiere.xml": "<?xml", "timeline.edl": "TITLE: ",
+		"subtitles.9x16.ass": "\ufeff[Script Info]", "subtitles.16x9.ass": "\ufeff[Script Info]", "captions.casual.srt": "1\n", "captions.polite.srt": "1\n"}
 	got := map[string]bool{}
 	for _, f := range view.Files {
 		got[f.Name] = true
@@ -383,6 +385,15 @@ func TestPlatformEndToEnd(t *testing.T) {
 	resp, body := b.req(t, "GET", "/api/remix/"+root.ID+"/files/source.mp4", b.userA, nil, "Range", "bytes=4-7")
 	if resp.StatusCode != http.StatusPartialContent || string(body) != "ftyp" {
 		t.Errorf("range of the source: %d %q", resp.StatusCode, body)
+	}
+	// The preview plays on the recipe page: inline, seekable.
+	resp, body = b.req(t, "GET", "/api/remix/"+root.ID+"/files/preview.mp4", b.userA, nil, "Range", "bytes=4-7")
+	if resp.StatusCode != http.StatusPartialContent || string(body) != "ftyp" || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "inline") {
+		t.Errorf("range of the preview: %d %q %s", resp.StatusCode, body, resp.Header.Get("Content-Disposition"))
+	}
+	resp, _ = b.req(t, "GET", "/api/remix/"+root.ID+"/files/kmeme-bundle.zip", b.userA, nil)
+	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename="kmeme-`+root.ID[:8]+`.zip"` {
+		t.Errorf("bundle Content-Disposition %q", cd)
 	}
 	if !got["keyframe-001.jpg"] || !got["keyframe-002.jpg"] {
 		t.Errorf("keyframes of the two shots missing from %v", view.Files)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
+	"github.com/kmeme-factory/kmeme/internal/render"
 )
 
 type createRemixRequest struct {
@@ -381,7 +382,13 @@ func (s *Server) handleRemixFile() http.Handler {
 		h.Set("Content-Type", file.ContentType)
 		h.Set("Content-Length", strconv.FormatInt(size, 10))
 		h.Set("Cache-Control", "private, max-age=300")
-		h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		download := name
+		if name == render.FileBundle {
+			// One download per remix, so a creator's Downloads folder keeps them apart.
+			id := r.PathValue("id") // a UUID, checked by loadView
+			download = "kmeme-" + id[:min(8, len(id))] + ".zip"
+		}
+		h.Set("Content-Disposition", `attachment; filename="`+download+`"`)
 		if strings.HasPrefix(file.ContentType, "image/") || file.ContentType == "application/pdf" {
 			h.Set("Content-Disposition", `inline; filename="`+name+`"`)
 		}

@@ -1,7 +1,11 @@
 // Package render writes the creator's files for a recipe: guide.pdf,
-// storyboard.png, captions.srt, timeline.otio, timeline.fcpxml, recipe.md,
-// recipe.json and analysis.json. It needs no database and no network; the
-// Hangul font comes from the Debian package fonts-nanum.
+// storyboard.png, recipe.md, recipe.json, analysis.json; editor templates
+// with one empty slot per planned shot on the beat grid (timeline.fcpxml,
+// timeline.otio, timeline.premiere.xml, timeline.edl); subtitles in both
+// registers placed in the platform safe zone (captions*.srt,
+// subtitles.*.ass); the animatic preview.mp4 (ffmpeg, through media) and
+// kmeme-bundle.zip. It needs no database and no network; the Hangul fonts
+// come from the Debian package fonts-nanum.
 package render
 
 import (
@@ -55,8 +59,10 @@ type Options struct {
 	// Bundle writes kmeme-bundle.zip last: every file written, a README
 	// and the keyframes of KeyframeDir.
 	Bundle bool
-	// PreviewOptions tune the preview; its KeyframeDir, SourcePath,
-	// FontDir and Register come from the fields above.
+	// PreviewOptions tune the preview; its KeyframeDir, FontDir and
+	// Register come from the fields above, its SourcePath too unless set
+	// (the service gives the preview a scratch copy of the source while
+	// the timelines name it source.mp4).
 	PreviewOptions PreviewOptions
 }
 
@@ -128,7 +134,10 @@ func WriteAllWith(ctx context.Context, dir string, a *kmeme.Analysis, r *kmeme.R
 	}
 	if o.Preview {
 		po := o.PreviewOptions
-		po.KeyframeDir, po.SourcePath, po.FontDir, po.Register = o.KeyframeDir, o.SourcePath, o.FontDir, o.Register
+		po.KeyframeDir, po.FontDir, po.Register = o.KeyframeDir, o.FontDir, o.Register
+		if po.SourcePath == "" {
+			po.SourcePath = o.SourcePath
+		}
 		po.Progress = func(frac float64) { report(FilePreview, filesEnd+(0.97-filesEnd)*frac) }
 		p := filepath.Join(dir, FilePreview)
 		if _, err := Preview(ctx, p, a, r, po); err != nil {

@@ -457,8 +457,8 @@ func (p *Pipeline) render(ctx context.Context, n *postgres.PipelineNode, attempt
 	}
 	out := filepath.Join(dir, "out")
 	rep := &reporter{p: p, ctx: ctx, nodeID: n.ID, status: kmeme.StatusRendering, lo: pctPlanEnd + 1, hi: pctRenderEnd - 2, last: pctPlanEnd + 1}
-	paths, err := render.WriteAllWith(ctx, out, &a, &r, render.Options{KeyframeDir: kf, FontDir: p.cfg.FontDir,
-		Progress: func(file string, frac float64) { rep.report("render:"+file, frac) }})
+	paths, err := render.WriteAllWith(ctx, out, &a, &r, p.renderOptions(ctx, n, dir, kf,
+		func(file string, frac float64) { rep.report("render:"+file, frac) }))
 	if err != nil {
 		return nil, fmt.Errorf("render node %s: %w", n.ID, err)
 	}
