@@ -72,7 +72,7 @@ func bundleReadme(r *kmeme.Recipe, reg kmeme.Register) string {
   subtitles.16x9.ass    가로 영상용
 
 글꼴: 나눔스퀘어(예능 자막), 나눔고딕(대사 자막). 없으면 %s.
-타임라인이 가리키는 원본 영상 이름은 source.mp4예요. 같은 폴더에 두면 바로 연결돼요.
+원본 영상이 연결되지 않으면 원본 파일로 다시 연결(relink)하세요. 웹에서 받은 묶음의 타임라인은 같은 폴더의 source.mp4를 찾아요.
 `, oneLineText(r.Concept.Title), registerName(reg), registerName(otherRegister(reg)), registerName(reg), fontFallback)
 }
 
@@ -126,14 +126,17 @@ func WriteBundle(path string, files []string, a *kmeme.Analysis, r *kmeme.Recipe
 	}
 	if keyframeDir != "" {
 		for i, s := range a.Shots {
-			if s.Keyframe == "" || s.Keyframe != filepath.Base(s.Keyframe) {
-				continue
+			// The published name (what recipe.json's source_keyframe says,
+			// and what kmeme remix writes beside it), else the analysis's.
+			name := fmt.Sprintf("keyframe-%03d.jpg", i+1)
+			f, err := os.Open(filepath.Join(keyframeDir, name))
+			if err != nil && s.Keyframe != "" && s.Keyframe == filepath.Base(s.Keyframe) {
+				f, err = os.Open(filepath.Join(keyframeDir, s.Keyframe))
 			}
-			f, err := os.Open(filepath.Join(keyframeDir, s.Keyframe))
 			if err != nil {
 				continue // rendering works without a picture; so does the bundle
 			}
-			err = add(fmt.Sprintf("keyframes/keyframe-%03d.jpg", i+1), f, zip.Store)
+			err = add("keyframes/"+name, f, zip.Store)
 			f.Close()
 			if err != nil {
 				return fmt.Errorf("bundle keyframe: %w", err)
