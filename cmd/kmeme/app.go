@@ -7,7 +7,6 @@ import (
 	"os/exec"
 
 	"github.com/kmeme-factory/kmeme/internal/config"
-	"github.com/kmeme-factory/kmeme/internal/costs"
 	"github.com/kmeme-factory/kmeme/internal/httpapi"
 	"github.com/kmeme-factory/kmeme/internal/observe"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
@@ -17,7 +16,7 @@ import (
 // app holds the long-lived dependencies shared by serve and worker.
 type app struct {
 	cfg     *config.Config
-	ai      costs.Config // AI providers, prices and budget, read once
+	ai      config.AI // AI providers, prices and budget, read once
 	log     *slog.Logger
 	db      *postgres.DB
 	redis   *redis.Client
@@ -32,11 +31,7 @@ func openApp(ctx context.Context, e env) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
-	ai, err := costs.ConfigFromEnv(e.getenv)
-	if err != nil {
-		return nil, fmt.Errorf("configuration: %w", err)
-	}
-	a := &app{cfg: cfg, ai: ai, log: observe.Logger(e.stderr, cfg.LogLevel), metrics: httpapi.NewMetrics()}
+	a := &app{cfg: cfg, ai: cfg.AI, log: observe.Logger(e.stderr, cfg.LogLevel), metrics: httpapi.NewMetrics()}
 	stop, err := observe.Setup(ctx, observe.Config{Service: "kmeme", Version: version, Environment: cfg.Env,
 		OTLPEndpoint: cfg.OTLPEndpoint, SentryDSN: cfg.SentryDSN})
 	if err != nil {

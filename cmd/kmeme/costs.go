@@ -9,6 +9,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/kmeme-factory/kmeme/internal/config"
 	"github.com/kmeme-factory/kmeme/internal/costs"
 )
 
@@ -37,9 +38,10 @@ func cmdCosts(ctx context.Context, e env, args []string) error {
 	if _, err := time.Parse("2006-01", *month); err != nil {
 		return usageError{fmt.Sprintf("--month must be YYYY-MM, not %q", *month)}
 	}
-	cfg, err := costs.ConfigFromEnv(e.getenv)
+	cfg, err := config.AIFromEnv(e.getenv)
 	if err != nil {
-		return err
+		// A bad model or price must not hide what was already spent.
+		fmt.Fprintf(e.stderr, "kmeme: warning: %s\n", oneLine(err))
 	}
 	if *ledger != "" {
 		cfg.LedgerPath = *ledger

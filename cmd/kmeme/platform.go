@@ -39,9 +39,24 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 	analyses := cache.New(a.redis, cache.Options{Name: "analysis", Registerer: a.metrics.Registry, LockTTL: 2 * time.Minute})
 	aiCfg := a.ai
 	ledger := postgres.NewCostLedger(a.db.Pool, aiCfg.BudgetUSD)
+	for _, v := range aiCfg.Ignored {
+		a.log.Warn(v+" is set but not used: the service calls paid AI only with KMEME_"+v, "variable", v)
+	}
+	for _, w := range aiCfg.Warnings {
+		a.log.Warn(w)
+	}
 	describer, planner, err := newAI(aiCfg, ledger, geminiRedisCache{a.redis})
 	if err != nil {
 		return nil, fmt.Errorf("AI providers: %w", err)
+	}
+	// A retired or unknown model stops the start with one line naming its
+	// variable, rather than failing every job later.
+	warnings, err := checkAI(ctx, describer, planner)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range warnings {
+		a.log.Warn(w)
 	}
 	if planner == nil {
 		planner = recipe.NewLocal()

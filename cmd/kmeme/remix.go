@@ -10,9 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/analysis"
 	"github.com/kmeme-factory/kmeme/internal/claude"
+	"github.com/kmeme-factory/kmeme/internal/config"
 	"github.com/kmeme-factory/kmeme/internal/costs"
 	"github.com/kmeme-factory/kmeme/internal/gemini"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
@@ -29,8 +31,9 @@ type analyzeFunc func(ctx context.Context, path string, opt analysis.Options) (*
 type remixDeps struct {
 	analyze analyzeFunc
 	// ai builds the optional Gemini describer and Claude planner from the
-	// environment; nil pieces mean "local only".
-	ai func(e env) (kmeme.VideoDescriber, kmeme.Planner, func(), error)
+	// environment; nil pieces mean "local only". optIn (--ai) lets the
+	// generic GEMINI_API_KEY / ANTHROPIC_API_KEY stand in for the KMEME_* keys.
+	ai func(ctx context.Context, e env, optIn bool) (kmeme.VideoDescriber, kmeme.Planner, func(), error)
 }
 
 func cmdRemix(ctx context.Context, e env, args []string) error {
@@ -38,7 +41,7 @@ func cmdRemix(ctx context.Context, e env, args []string) error {
 }
 
 const remixUsage = `Usage: kmeme remix FILE --out DIR [--platform tiktok|shorts|reels] [--title TEXT]
-                   [--register casual|polite] [--cache-dir DIR] [--url URL] [--no-ai]
+                   [--register casual|polite] [--cache-dir DIR] [--url URL] [--ai | --no-ai]
                    [--bundle] [--no-preview]
 
 Measures FILE (or reuses the cached analysis of the same bytes), writes a
@@ -50,9 +53,10 @@ timeline.premiere.xml and timeline.edl for Premiere Pro, timeline.otio)
 and subtitles (captions.srt in the --register, captions.casual.srt,
 captions.polite.srt, subtitles.9x16.ass, subtitles.16x9.ass). --bundle
 also writes kmeme-bundle.zip with all of them, a README and the
-keyframes. Works offline; with
-KMEME_GEMINI_API_KEY / KMEME_ANTHROPIC_API_KEY set, Gemini describes the
-video and Claude writes the Korean text (within KMEME_AI_BUDGET_USD).`
+keyframes. Works offline. Paid AI is opt-in: with
+KMEME_GEMINI_API_KEY / KMEME_ANTHROPIC_API_KEY set (or --ai, which also
+accepts GEMINI_API_KEY / ANTHROPIC_API_KEY), Gemini describes the video and
+Claude writes the Korean text (within KMEME_AI_BUDGET_USD).`
 
 func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 	fs := flag.NewFlagSet("remix", flag.ContinueOnError)
@@ -63,6 +67,7 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 	register := fs.String("register", string(kmeme.RegisterCasual), "caption register for captions.srt: casual or polite")
 	cacheDir := fs.String("cache-dir", "", "analysis cache (default $XDG_CACHE_HOME/kmeme)")
 	noAI := fs.Bool("no-ai", false, "never call Gemini or Claude")
+	optIn := fs.Bool("ai", false, "use paid AI with GEMINI_API_KEY / ANTHROPIC_API_KEY when the KMEME_* keys are not set")
 	srcURL := fs.String("url", "", "where the video came from (an alias key of the Gemini cache)")
 	bundle := fs.Bool("bundle", false, "also write kmeme-bundle.zip with every file")
 	noPreview := fs.Bool("no-preview", false, "skip the animatic preview.mp4")
@@ -137,8 +142,11 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 	if !*noAI {
 		aiNote = "not configured (set KMEME_ANTHROPIC_API_KEY)"
 	}
+	if *noAI && *optIn {
+		return usageError{"--ai and --no-ai contradict each other"}
+	}
 	if !*noAI && deps.ai != nil {
-		d, p, closeAI, err := deps.ai(e)
+		d, p, closeAI, err := deps.ai(ctx, e, *optIn)
 		if err != nil {
 			return err
 		}
@@ -328,14 +336,66 @@ func clockS(t float64) string {
 }
 
 // aiFromEnv builds the optional AI pieces from the environment, metered
-// in the CLI's JSONL ledger.
-func aiFromEnv(e env) (kmeme.VideoDescriber, kmeme.Planner, func(), error) {
-	cfg, err := costs.ConfigFromEnv(e.getenv)
+// in the CLI's JSONL ledger, and checks their models before any paid call:
+// a retired or unknown model stops the command with one line naming its
+// variable.
+func aiFromEnv(ctx context.Context, e env, optIn bool) (kmeme.VideoDescriber, kmeme.Planner, func(), error) {
+	cfg, err := config.AIFromEnvWith(e.getenv, config.AIOptions{OptIn: optIn})
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	for _, v := range cfg.Ignored {
+		fmt.Fprintf(e.stderr, "kmeme: %s is set but not used: paid AI needs KMEME_%s or --ai\n", v, v)
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(e.stderr, "kmeme: warning: %s\n", w)
+	}
 	d, p, err := newAI(cfg, costs.NewFileLedger(cfg.LedgerPath, cfg.BudgetUSD), nil)
-	return d, p, nil, err
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	warnings, err := checkAI(ctx, d, p)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(e.stderr, "kmeme: warning: %s\n", w)
+	}
+	return d, p, nil, nil
+}
+
+// checkAI asks each configured provider about its model. A retired or
+// unknown model (or a refused key) is an error; a provider that cannot be
+// reached is a warning, since the call itself will fall back.
+func checkAI(ctx context.Context, d kmeme.VideoDescriber, p kmeme.Planner) ([]string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	var warnings []string
+	judge := func(err error) error {
+		if err == nil {
+			return nil
+		}
+		if kmeme.ErrorCode(err) == kmeme.EINVALID {
+			return err
+		}
+		warnings = append(warnings, "model not checked: "+oneLine(err))
+		return nil
+	}
+	if g, ok := d.(*gemini.Describer); ok {
+		if err := judge(g.CheckModel(ctx)); err != nil {
+			return nil, err
+		}
+	}
+	if c, ok := p.(*claude.Planner); ok {
+		w, err := c.CheckModel(ctx)
+		if err := judge(err); err != nil {
+			return nil, err
+		}
+		if w != "" {
+			warnings = append(warnings, w)
+		}
+	}
+	return warnings, nil
 }
 
 // newAI builds Gemini (when a Gemini key is set) and Claude over the local
@@ -343,9 +403,9 @@ func aiFromEnv(e env) (kmeme.VideoDescriber, kmeme.Planner, func(), error) {
 // ledger and stopped by the monthly budget. Either may be nil. Build them
 // once per process so each provider's circuit breaker is shared by all
 // calls (the job worker can call this with the PostgreSQL ledger).
-// newAI builds the configured providers; geminiCache nil means a file
-// cache under cfg.CacheDir (the CLI), the service passes Redis.
-func newAI(cfg costs.Config, ledger kmeme.CostLedger, geminiCache gemini.Cache) (kmeme.VideoDescriber, kmeme.Planner, error) {
+// geminiCache nil means a file cache under cfg.CacheDir (the CLI); the
+// service passes Redis.
+func newAI(cfg config.AI, ledger kmeme.CostLedger, geminiCache gemini.Cache) (kmeme.VideoDescriber, kmeme.Planner, error) {
 	if geminiCache == nil {
 		geminiCache = &gemini.FileCache{Dir: cfg.CacheDir}
 	}

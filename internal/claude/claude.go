@@ -36,10 +36,12 @@ type Config struct {
 	Model   string
 	BaseURL string // empty: the SDK's default
 	Price   costs.Price
-	// MaxTokens bounds the answer (default 4096).
+	// MaxTokens, when set, caps the answer; otherwise it is sized by the
+	// plan (OutputBudget) and capped at the model's max output.
 	MaxTokens int64
-	// AttemptTimeout bounds one HTTP attempt (default 45 s); Retry.Deadline
-	// bounds the whole call.
+	// AttemptTimeout is the least time one HTTP attempt gets (default
+	// 45 s); a larger answer budget gets more (AttemptTimeoutFor).
+	// Retry.Deadline is raised to fit one whole attempt.
 	AttemptTimeout time.Duration
 	Retry          resilience.Retry
 	// Breaker is shared by every call to Claude (default: a new one).
@@ -72,9 +74,6 @@ func New(cfg Config) (*Planner, error) {
 	if cfg.Model == "" {
 		return nil, kmeme.FieldError("KMEME_CLAUDE_MODEL", "is empty")
 	}
-	if cfg.MaxTokens <= 0 {
-		cfg.MaxTokens = 4096
-	}
 	if cfg.AttemptTimeout <= 0 {
 		cfg.AttemptTimeout = 45 * time.Second
 	}
@@ -87,16 +86,20 @@ func New(cfg Config) (*Planner, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{}
+	}
 	opts := []option.RequestOption{
+		// Nothing from the environment: no ANTHROPIC_API_KEY,
+		// ANTHROPIC_BASE_URL, ANTHROPIC_CUSTOM_HEADERS or profiles.
+		option.WithoutEnvironmentDefaults(),
 		option.WithAPIKey(cfg.APIKey),
+		option.WithHTTPClient(hc),
 		option.WithMaxRetries(0), // resilience.Do retries, with our breaker and budget
-		option.WithRequestTimeout(cfg.AttemptTimeout),
 	}
 	if cfg.BaseURL != "" {
 		opts = append(opts, option.WithBaseURL(cfg.BaseURL))
-	}
-	if cfg.HTTPClient != nil {
-		opts = append(opts, option.WithHTTPClient(cfg.HTTPClient))
 	}
 	return &Planner{cfg: cfg, client: anthropic.NewClient(opts...)}, nil
 }
@@ -121,14 +124,20 @@ func (p *Planner) Plan(ctx context.Context, in kmeme.PlanInput) (*kmeme.Recipe, 
 	if err != nil {
 		return nil, err
 	}
+	maxTokens := p.maxTokens(len(base.Shots))
+	attempt := AttemptTimeoutFor(maxTokens, p.cfg.AttemptTimeout)
+	retry := p.cfg.Retry
+	if retry.Deadline < attempt+30*time.Second {
+		retry.Deadline = attempt + 30*time.Second // one whole attempt, and a quick retry of a quick failure
+	}
 	var spent float64
 	var mu sync.Mutex
-	raw, err := resilience.Do(ctx, p.cfg.Breaker, p.cfg.Retry, func(ctx context.Context) (string, error) {
-		text, usd, err := p.call(ctx, prompt, in.UserID)
+	out, err := resilience.Do(ctx, p.cfg.Breaker, retry, func(ctx context.Context) (*textOut, error) {
+		out, usd, err := p.call(ctx, prompt, maxTokens, attempt, in.UserID)
 		mu.Lock()
 		spent += usd
 		mu.Unlock()
-		return text, err
+		return out, err
 	})
 	base.Provenance.CostUSD = round6(base.Provenance.CostUSD + spent)
 	if base.Provenance.Models == nil {
@@ -138,11 +147,11 @@ func (p *Planner) Plan(ctx context.Context, in kmeme.PlanInput) (*kmeme.Recipe, 
 		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			return nil, fmt.Errorf("claude plan: %w", ctx.Err())
 		}
+		var ae *resilience.AnswerError
+		if errors.As(err, &ae) {
+			return fallback(answerReason(ae))
+		}
 		return fallback("unavailable (" + shortReason(err) + ")")
-	}
-	out, err := parseText(raw)
-	if err != nil {
-		return fallback("output rejected (" + shortReason(err) + ")")
 	}
 	merged, repaired := merge(base, out, in)
 	if err := recipe.Validate(merged, in.Analysis); err != nil {
@@ -159,28 +168,67 @@ func (p *Planner) Plan(ctx context.Context, in kmeme.PlanInput) (*kmeme.Recipe, 
 	return merged, nil
 }
 
-// call makes one Messages request and records it in the ledger.
-func (p *Planner) call(ctx context.Context, prompt string, user *string) (string, float64, error) {
+// Output budget: a rewritten shot is about 200 tokens of Korean text and
+// JSON; the concept, adaptations and hashtags about 1500; adaptive
+// thinking gets an allowance on top (thinking counts as output).
+const (
+	TokensPerShot     = 300
+	TokensOverhead    = 2000
+	ThinkingAllowance = 4000
+)
+
+// OutputBudget is the max_tokens for a plan of n shots.
+func OutputBudget(n int) int64 {
+	return int64(TokensOverhead + ThinkingAllowance + max(n, 1)*TokensPerShot)
+}
+
+func (p *Planner) maxTokens(shots int) int64 {
+	b := OutputBudget(shots)
+	if p.cfg.MaxTokens > 0 {
+		b = min(b, p.cfg.MaxTokens)
+	}
+	if m, ok := costs.LookupModel(kmeme.ProviderClaude, p.cfg.Model); ok && m.MaxOutput > 0 {
+		b = min(b, m.MaxOutput)
+	}
+	return b
+}
+
+// AttemptTimeoutFor is how long one attempt writing up to maxTokens may
+// take: the SDK's own estimate (an hour per 128,000 output tokens) plus 30
+// s for the prompt, never less than floor.
+func AttemptTimeoutFor(maxTokens int64, floor time.Duration) time.Duration {
+	d := 30*time.Second + time.Duration(float64(time.Hour)*float64(maxTokens)/128000)
+	return max(d, floor)
+}
+
+// call makes one Messages request, records it in the ledger with the
+// tokens really used, and reads the answer. A refusal, a max_tokens stop
+// or an answer that breaks the schema is a resilience.AnswerError.
+func (p *Planner) call(ctx context.Context, prompt string, maxTokens int64, timeout time.Duration, user *string) (*textOut, float64, error) {
 	start := time.Now()
+	oc := anthropic.OutputConfigParam{Format: anthropic.JSONOutputFormatParam{Schema: textSchemaMap()}}
+	if adaptive(p.cfg.Model) {
+		oc.Effort = anthropic.OutputConfigEffortLow // rewriting text; deep thinking buys little
+	}
 	msg, err := p.client.Messages.New(ctx, anthropic.MessageNewParams{
-		Model:     anthropic.Model(p.cfg.Model),
-		MaxTokens: p.cfg.MaxTokens,
-		System:    []anthropic.TextBlockParam{{Text: systemPrompt}},
-		Messages:  []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(prompt))},
-		OutputConfig: anthropic.OutputConfigParam{
-			Format: anthropic.JSONOutputFormatParam{Schema: textSchemaMap()},
-		},
-	})
+		Model:        anthropic.Model(p.cfg.Model),
+		MaxTokens:    maxTokens,
+		System:       []anthropic.TextBlockParam{{Text: systemPrompt}},
+		Messages:     []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(prompt))},
+		OutputConfig: oc,
+	}, option.WithRequestTimeout(timeout))
 	lat := time.Since(start)
-	var in, out int64
-	text := ""
+	var u costs.Usage
+	var out *textOut
 	if err == nil {
-		in, out = msg.Usage.InputTokens, msg.Usage.OutputTokens
-		for _, b := range msg.Content {
-			if b.Type == "text" {
-				text += b.Text
-			}
+		u = costs.Usage{
+			InputTokens:      msg.Usage.InputTokens + msg.Usage.CacheReadInputTokens + msg.Usage.CacheCreationInputTokens,
+			CachedTokens:     msg.Usage.CacheReadInputTokens,
+			CacheWriteTokens: msg.Usage.CacheCreationInputTokens,
+			OutputTokens:     msg.Usage.OutputTokens,
+			ThinkingTokens:   msg.Usage.OutputTokensDetails.ThinkingTokens,
 		}
+		out, err = answer(msg, u, maxTokens)
 	}
 	err = translate(err)
 	usd := 0.0
@@ -188,18 +236,103 @@ func (p *Planner) call(ctx context.Context, prompt string, user *string) (string
 		var rerr error
 		usd, rerr = p.cfg.Meter.Record(context.WithoutCancel(ctx), costs.Call{
 			Provider: kmeme.ProviderClaude, Model: p.cfg.Model, Operation: "plan", Price: p.cfg.Price,
-			InputTokens: in, OutputTokens: out, Latency: lat, Err: err, UserID: user,
+			Usage: u, Latency: lat, Err: err, UserID: user,
 		})
 		if rerr != nil {
 			p.cfg.Logger.LogAttrs(ctx, slog.LevelError, "cost ledger", slog.String("error", rerr.Error()))
 		}
 	} else {
-		usd = p.cfg.Price.USD(in, out)
+		usd = p.cfg.Price.Cost(u)
 	}
-	if err == nil && strings.TrimSpace(text) == "" {
-		return "", usd, errors.New("claude returned no text block")
+	return out, usd, err
+}
+
+// adaptive reports whether the model thinks adaptively and takes effort.
+func adaptive(model string) bool {
+	for _, pre := range []string{"claude-sonnet-5", "claude-opus-5", "claude-fable-5"} {
+		if strings.HasPrefix(model, pre) {
+			return true
+		}
 	}
-	return text, usd, err
+	return false
+}
+
+// answer reads Claude's message, or names why it cannot be used.
+func answer(msg *anthropic.Message, u costs.Usage, maxTokens int64) (*textOut, error) {
+	ans := func(kind, detail string) error {
+		return &resilience.AnswerError{Provider: kmeme.ProviderClaude, Kind: kind, Detail: detail}
+	}
+	switch msg.StopReason {
+	case anthropic.StopReasonRefusal:
+		d := strings.TrimSpace(string(msg.StopDetails.Category) + " " + msg.StopDetails.Explanation)
+		return nil, ans(resilience.AnswerRefusal, d)
+	case anthropic.StopReasonMaxTokens, anthropic.StopReasonModelContextWindowExceeded:
+		return nil, ans(resilience.AnswerMaxTokens, fmt.Sprintf("%s: cut off at %d output tokens (%d thinking) of max_tokens %d",
+			msg.StopReason, u.OutputTokens, u.ThinkingTokens, maxTokens))
+	}
+	text := ""
+	for _, b := range msg.Content {
+		if b.Type == "text" {
+			text += b.Text
+		}
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, ans(resilience.AnswerEmpty, "no text block (stop_reason "+string(msg.StopReason)+")")
+	}
+	out, err := parseText(text)
+	if err != nil {
+		return nil, ans(resilience.AnswerSchema, err.Error())
+	}
+	return out, nil
+}
+
+// answerReason is the provenance line of an unusable answer.
+func answerReason(ae *resilience.AnswerError) string {
+	d := ae.Detail
+	if r := []rune(d); len(r) > 160 {
+		d = string(r[:160]) + "…"
+	}
+	switch ae.Kind {
+	case resilience.AnswerRefusal:
+		return "refused to write the text (" + d + "), billed and not retried"
+	case resilience.AnswerMaxTokens:
+		return "answer cut off (" + d + "), billed and not retried"
+	case resilience.AnswerSchema:
+		return "output rejected: it broke the schema (" + d + "), billed and not retried"
+	}
+	return "answer unusable (" + ae.Kind + ": " + d + "), billed and not retried"
+}
+
+// CheckModel asks Anthropic about the configured model (the Models API
+// is free). A retired or unknown model is an error of one line naming
+// KMEME_CLAUDE_MODEL; a deprecated one is a warning (returned as the
+// string); a network failure is returned as it is.
+func (p *Planner) CheckModel(ctx context.Context) (string, error) {
+	if m, ok := costs.LookupModel(kmeme.ProviderClaude, p.cfg.Model); ok && m.Lifecycle == costs.Retired {
+		return "", kmeme.Errorf(kmeme.EINVALID, "%v", costs.RetiredError("KMEME_CLAUDE_MODEL", m))
+	}
+	info, err := p.client.Models.Get(ctx, p.cfg.Model, anthropic.ModelGetParams{}, option.WithRequestTimeout(15*time.Second))
+	var ae *anthropic.Error
+	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
+		return "", kmeme.Errorf(kmeme.EINVALID, "KMEME_CLAUDE_MODEL=%s: Anthropic does not know this model (HTTP 404); use %s", p.cfg.Model, costs.DefaultClaudeModel)
+	}
+	if errors.As(err, &ae) && (ae.StatusCode == http.StatusUnauthorized || ae.StatusCode == http.StatusForbidden) {
+		return "", kmeme.Errorf(kmeme.EINVALID, "KMEME_ANTHROPIC_API_KEY: Anthropic refused the key (HTTP %d)", ae.StatusCode)
+	}
+	if err != nil {
+		return "", fmt.Errorf("claude model check: %w", err)
+	}
+	switch info.Lifecycle {
+	case anthropic.ModelInfoLifecycleRetired:
+		return "", kmeme.Errorf(kmeme.EINVALID, "KMEME_CLAUDE_MODEL=%s: the model is retired; use %s", p.cfg.Model, costs.DefaultClaudeModel)
+	case anthropic.ModelInfoLifecycleDeprecated:
+		w := fmt.Sprintf("KMEME_CLAUDE_MODEL=%s is deprecated", p.cfg.Model)
+		if !info.RetiresAt.IsZero() {
+			w += " and retires on " + info.RetiresAt.UTC().Format("2006-01-02")
+		}
+		return w + "; move to " + costs.DefaultClaudeModel, nil
+	}
+	return "", nil
 }
 
 // translate turns the SDK's HTTP errors into resilience.StatusError so the
@@ -228,7 +361,7 @@ func shortReason(err error) string {
 		return "circuit open"
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return "timed out"
+		return "timed out; the attempt's cost is unknown, none recorded"
 	}
 	s := strings.Join(strings.Fields(err.Error()), " ")
 	if r := []rune(s); len(r) > 120 {

@@ -15,7 +15,6 @@ Rules:
 - caption_casual is 반말, caption_polite is 존댓말, same meaning.
 - overtitle is a variety-show (예능) graphic caption: at most 10 width units, punchy.
 - Keep the joke's mechanism, emotion and rhythm; change idioms, visual references and text style for Korea. Every adaptation says source → Korean → reason.
-- Suggest sounds only by tempo and mood, never by a song title.
 - Hashtags: tiktok 3–5 (one broad), shorts 3–8 including #Shorts, reels 5–15. Each starts with # and has no spaces.
 Answer with JSON matching the given schema only.`
 
@@ -48,6 +47,23 @@ func userPrompt(in kmeme.PlanInput, base *kmeme.Recipe) (string, error) {
 	}
 	if a.Semantics != nil {
 		ctx["on_screen"] = a.Semantics
+	}
+	// The evidence the local planner chose the format on, and what the
+	// perception stage measured: Claude writes from the same facts.
+	if base.Concept.FormatName != "" {
+		ctx["format_name"] = base.Concept.FormatName
+	}
+	if len(base.Concept.Reasons) > 0 {
+		ctx["format_reasons"] = base.Concept.Reasons
+	}
+	if base.Concept.RunnerUp != nil {
+		ctx["runner_up"] = base.Concept.RunnerUp
+	}
+	if base.Concept.EvidenceWeak {
+		ctx["evidence_weak"] = true
+	}
+	if a.Perception != nil {
+		ctx["perception"] = a.Perception
 	}
 	shots := make([]draftShot, 0, len(base.Shots))
 	for _, s := range base.Shots {

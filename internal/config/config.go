@@ -85,6 +85,8 @@ type Config struct {
 	Platform Platform
 	// Trust holds caching, rate limits, quotas, sign-in and privacy settings.
 	Trust Trust
+	// AI holds the paid AI providers, their models, prices and budget (ai.go).
+	AI AI
 }
 
 // getter reads one variable; "" means unset.
@@ -205,6 +207,11 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	}
 	c.Platform = loadPlatform(p)
 	c.Trust = loadTrust(p)
+	ai, err := AIFromEnv(getenv)
+	if err != nil {
+		p.errs = append(p.errs, err)
+	}
+	c.AI = ai
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}

@@ -15,42 +15,50 @@ import (
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
-func TestConfigFromEnv(t *testing.T) {
+// TestPriceTable: the defaults are current models with prices, a retired
+// model says what replaces it, and cached, cache-written and audio tokens
+// are priced apart from plain input.
+func TestPriceTable(t *testing.T) {
 	t.Parallel()
-	c, err := ConfigFromEnv(envOf(map[string]string{"HOME": "/home/u"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.BudgetUSD != 81 || c.GeminiModel != DefaultGeminiModel || c.ClaudeModel != DefaultClaudeModel ||
-		c.ClaudePrice.InputPerM != 3 || c.GeminiPrice.InputPerM != 0.075 || c.GeminiAPIKey != "" || c.Timeout != 60*time.Second {
-		t.Errorf("defaults: %+v", c)
-	}
-	if c.LedgerPath != "/home/u/.local/share/kmeme/costs.jsonl" {
-		t.Errorf("ledger path %s", c.LedgerPath)
-	}
-	c, err = ConfigFromEnv(envOf(map[string]string{
-		"GEMINI_API_KEY": "g1", "KMEME_GEMINI_API_KEY": "g2", "ANTHROPIC_API_KEY": "a1",
-		"KMEME_CLAUDE_MODEL": "claude-x", "KMEME_CLAUDE_PRICE_OUT_PER_M": "10", "KMEME_AI_BUDGET_USD": "5.5",
-		"KMEME_COST_LEDGER": "/tmp/l.jsonl", "KMEME_AI_TIMEOUT": "2s", "KMEME_CLAUDE_BASE_URL": "http://127.0.0.1:9",
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.GeminiAPIKey != "g2" || c.ClaudeAPIKey != "a1" || c.ClaudeModel != "claude-x" || c.ClaudePrice.OutputPerM != 10 ||
-		c.BudgetUSD != 5.5 || c.LedgerPath != "/tmp/l.jsonl" || c.Timeout != 2*time.Second || c.ClaudeBaseURL != "http://127.0.0.1:9" {
-		t.Errorf("overrides: %+v", c)
-	}
-	for _, bad := range []map[string]string{
-		{"KMEME_AI_BUDGET_USD": "lots"}, {"KMEME_GEMINI_PRICE_IN_PER_M": "-1"}, {"KMEME_AI_TIMEOUT": "soon"},
-	} {
-		_, err := ConfigFromEnv(envOf(bad))
-		var name string
-		for k := range bad {
-			name = k
+	for _, id := range []string{DefaultGeminiModel, DefaultClaudeModel} {
+		provider := kmeme.ProviderGemini
+		if id == DefaultClaudeModel {
+			provider = kmeme.ProviderClaude
 		}
-		if kmeme.ErrorCode(err) != kmeme.EINVALID || !contains(err.Error(), name) {
-			t.Errorf("%v: err = %v, want EINVALID naming %s", bad, err, name)
+		m, ok := LookupModel(provider, id)
+		if !ok || m.Lifecycle != Active || m.Price.InputPerM <= 0 || m.Price.OutputPerM <= m.Price.InputPerM {
+			t.Errorf("default %s: %+v, %v", id, m, ok)
 		}
+	}
+	for _, id := range []string{"claude-sonnet-4-5", "gemini-2.5-flash"} {
+		provider := kmeme.ProviderClaude
+		if id[0] == 'g' {
+			provider = kmeme.ProviderGemini
+		}
+		m, ok := LookupModel(provider, id)
+		if !ok || m.Lifecycle != Retired {
+			t.Fatalf("%s should be listed as retired: %+v", id, m)
+		}
+		if err := RetiredError("KMEME_X_MODEL", m); !contains(err.Error(), "KMEME_X_MODEL="+id) || !contains(err.Error(), m.Replacement) {
+			t.Errorf("retired error: %v", err)
+		}
+	}
+	g, _ := LookupModel(kmeme.ProviderGemini, "gemini-3.8-flash")
+	// 10,000 prompt tokens of which 2,000 cached and 3,000 audio; 1,000
+	// output of which 400 thinking.
+	got := g.Price.Cost(Usage{InputTokens: 10000, CachedTokens: 2000, AudioTokens: 3000, OutputTokens: 1000, ThinkingTokens: 400})
+	want := (5000*0.75 + 2000*0.075 + 3000*0.75 + 1000*3.75) / 1e6
+	if math.Abs(got-want) > 1e-12 {
+		t.Errorf("gemini cost %v, want %v", got, want)
+	}
+	c, _ := LookupModel(kmeme.ProviderClaude, "claude-sonnet-5-5")
+	got = c.Price.Cost(Usage{InputTokens: 10000, CachedTokens: 4000, CacheWriteTokens: 1000, OutputTokens: 2000})
+	want = (5000*2 + 4000*0.20 + 1000*2.50 + 2000*10) / 1e6
+	if math.Abs(got-want) > 1e-12 {
+		t.Errorf("claude cost %v, want %v", got, want)
+	}
+	if (Price{InputPerM: 1, OutputPerM: 2}).Cost(Usage{InputTokens: 100, CachedTokens: 50, AudioTokens: 50}) != 100*1/1e6 {
+		t.Error("a price without cached/audio rates must bill them as plain input")
 	}
 }
 
@@ -74,21 +82,21 @@ func TestMeterAndLedger(t *testing.T) {
 	m := &Meter{Ledger: l, Now: func() time.Time { return now }}
 	ctx := context.Background()
 	u := "user-1"
-	claude := Price{3, 15}
+	claude := Price{InputPerM: 3, OutputPerM: 15}
 	usd, err := m.Record(ctx, Call{Provider: kmeme.ProviderClaude, Model: "sonnet", Operation: "plan", Price: claude,
-		InputTokens: 1500, OutputTokens: 1000, Latency: 1200 * time.Millisecond, UserID: &u})
+		Usage: Usage{InputTokens: 1500, OutputTokens: 1000}, Latency: 1200 * time.Millisecond, UserID: &u})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := (1500*3.0 + 1000*15.0) / 1e6; math.Abs(usd-want) > 1e-12 {
 		t.Errorf("usd = %v, want %v", usd, want)
 	}
-	m.Record(ctx, Call{Provider: kmeme.ProviderGemini, Model: "flash", Price: Price{0.075, 0.3}, InputTokens: 2000, OutputTokens: 200})
-	m.Record(ctx, Call{Provider: kmeme.ProviderGemini, Model: "flash", Price: Price{0.075, 0.3}, InputTokens: 2000, OutputTokens: 200, CacheHit: true})
+	m.Record(ctx, Call{Provider: kmeme.ProviderGemini, Model: "flash", Price: Price{InputPerM: 0.075, OutputPerM: 0.3}, Usage: Usage{InputTokens: 2000, OutputTokens: 200}})
+	m.Record(ctx, Call{Provider: kmeme.ProviderGemini, Model: "flash", Price: Price{InputPerM: 0.075, OutputPerM: 0.3}, Usage: Usage{InputTokens: 2000, OutputTokens: 200}, CacheHit: true})
 	m.Record(ctx, Call{Provider: kmeme.ProviderClaude, Model: "sonnet", Price: claude, Err: errors.New("HTTP 500")})
 	// An entry from last month does not count.
 	old := &Meter{Ledger: l, Now: func() time.Time { return now.AddDate(0, -1, 0) }}
-	old.Record(ctx, Call{Provider: kmeme.ProviderClaude, Model: "sonnet", Price: claude, InputTokens: 1e6})
+	old.Record(ctx, Call{Provider: kmeme.ProviderClaude, Model: "sonnet", Price: claude, Usage: Usage{InputTokens: 1e6}})
 	// A torn line is skipped.
 	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 	f.WriteString("{\"provider\":\"cla")

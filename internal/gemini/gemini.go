@@ -41,14 +41,35 @@ type Config struct {
 	Cache    Cache
 	CacheTTL time.Duration
 	// MaxInlineBytes: a video up to this size is sent whole; larger ones
-	// send their keyframes instead (default 15 MB, under the API's 20 MB
-	// inline request limit).
+	// send their keyframes instead. Inline bytes travel base64-encoded in
+	// the JSON body, which makes them 4/3 as large, and the whole request
+	// must stay under the API's 20 MB inline limit: 14 MB of video is
+	// 18.67 MB of base64, leaving room for the prompt (default 14 MB, see
+	// InlineRequestBytes).
 	MaxInlineBytes int64
-	// MaxKeyframes bounds the keyframes sent (default 8).
+	// MaxKeyframes bounds the keyframes sent, picked evenly across the
+	// clip (default 8).
 	MaxKeyframes int
-	HTTPClient   *http.Client
-	Logger       *slog.Logger
+	// MaxOutputTokens bounds the answer, thinking included (default 8192;
+	// the description is a few hundred tokens).
+	MaxOutputTokens int32
+	HTTPClient      *http.Client
+	Logger          *slog.Logger
 }
+
+// DefaultBaseURL is the Gemini Developer API.
+const DefaultBaseURL = "https://generativelanguage.googleapis.com/"
+
+// InlineRequestLimit is the API's limit on a request carrying inline data.
+const InlineRequestLimit = 20_000_000
+
+// DefaultMaxInlineBytes is the largest video sent inline: its base64 form
+// (4/3 as large) plus the prompt stays under InlineRequestLimit.
+const DefaultMaxInlineBytes = 14_000_000
+
+// InlineRequestBytes is about how large a request carrying n inline bytes
+// is: the base64 of the bytes plus a margin for the prompt and JSON.
+func InlineRequestBytes(n int64) int64 { return (n+2)/3*4 + 16<<10 }
 
 // Describer is a kmeme.VideoDescriber backed by Gemini.
 type Describer struct {
@@ -76,7 +97,10 @@ func New(ctx context.Context, cfg Config) (*Describer, error) {
 		cfg.CacheTTL = costs.DefaultCacheTTL
 	}
 	if cfg.MaxInlineBytes <= 0 {
-		cfg.MaxInlineBytes = 15 << 20
+		cfg.MaxInlineBytes = DefaultMaxInlineBytes
+	}
+	if cfg.MaxOutputTokens <= 0 {
+		cfg.MaxOutputTokens = 8192
 	}
 	if cfg.MaxKeyframes <= 0 {
 		cfg.MaxKeyframes = 8
@@ -96,9 +120,16 @@ func New(ctx context.Context, cfg Config) (*Describer, error) {
 	}
 	wrapped.Transport = retryAfterTransport{base: base}
 	timeout := cfg.AttemptTimeout
+	// Every setting is explicit, so the SDK takes nothing from the
+	// environment: no GEMINI_API_KEY/GOOGLE_API_KEY, no
+	// GOOGLE_GEMINI_BASE_URL, no GOOGLE_GENAI_USE_VERTEXAI.
+	baseURL := cfg.BaseURL
+	if baseURL == "" {
+		baseURL = DefaultBaseURL
+	}
 	cc := &genai.ClientConfig{
 		APIKey: cfg.APIKey, Backend: genai.BackendGeminiAPI, HTTPClient: &wrapped,
-		HTTPOptions: genai.HTTPOptions{BaseURL: cfg.BaseURL, Timeout: &timeout},
+		HTTPOptions: genai.HTTPOptions{BaseURL: baseURL, Timeout: &timeout},
 	}
 	client, err := genai.NewClient(ctx, cc)
 	if err != nil {
@@ -147,15 +178,15 @@ func (d *Describer) Describe(ctx context.Context, in kmeme.DescribeInput) (*kmem
 	if err != nil {
 		return nil, err
 	}
-	raw, err := resilience.Do(ctx, d.cfg.Breaker, d.cfg.Retry, func(ctx context.Context) (string, error) {
+	s, err := resilience.Do(ctx, d.cfg.Breaker, d.cfg.Retry, func(ctx context.Context) (*kmeme.Semantics, error) {
 		return d.call(ctx, parts, in.UserID)
 	})
 	if err != nil {
+		var ae *resilience.AnswerError
+		if errors.As(err, &ae) {
+			return nil, &kmeme.Error{Code: kmeme.EUNAVAILABLE, Message: "gemini answer rejected (" + ae.Kind + ")", Err: err}
+		}
 		return nil, fmt.Errorf("gemini describe: %w", err)
-	}
-	s, err := parseSemantics(raw)
-	if err != nil {
-		return nil, &kmeme.Error{Code: kmeme.EUNAVAILABLE, Message: "gemini answer rejected", Err: err}
 	}
 	s.Engine = kmeme.ProviderGemini + ":" + d.cfg.Model
 	if d.cfg.Cache != nil {
@@ -189,31 +220,72 @@ func (d *Describer) parts(in kmeme.DescribeInput) ([]*genai.Part, error) {
 			if err != nil {
 				return nil, fmt.Errorf("read %s: %w", in.VideoPath, err)
 			}
-			mime := in.MIMEType
-			if mime == "" {
-				mime = "video/mp4"
+			if mime := VideoMIME(b, in.MIMEType); mime != "" {
+				return append(ps, genai.NewPartFromBytes(b, mime)), nil
 			}
-			return append(ps, genai.NewPartFromBytes(b, mime)), nil
+			// A container Gemini does not read: show it the keyframes.
 		}
 	}
-	n := 0
-	for _, k := range in.Keyframes {
-		if n >= d.cfg.MaxKeyframes {
-			break
-		}
+	for _, k := range SpreadKeyframes(in.Keyframes, d.cfg.MaxKeyframes) {
 		b, err := os.ReadFile(k)
 		if err != nil {
 			continue
 		}
 		ps = append(ps, genai.NewPartFromBytes(b, "image/jpeg"))
-		n++
 	}
 	if len(ps) == 1 {
-		return nil, kmeme.Errorf(kmeme.EINVALID, "nothing to show Gemini: the video is too large to send and there are no keyframes")
+		return nil, kmeme.Errorf(kmeme.EINVALID, "nothing to show Gemini: the video is too large to send or in a container it does not read, and there are no keyframes")
 	}
 	return ps, nil
 }
 
+// SpreadKeyframes picks at most n of the keyframes (in clip order), evenly
+// spread from the first to the last, so a long clip is seen whole.
+func SpreadKeyframes(frames []string, n int) []string {
+	if n <= 0 || len(frames) <= n {
+		return frames
+	}
+	if n == 1 {
+		return []string{frames[len(frames)/2]}
+	}
+	out := make([]string, 0, n)
+	for i := range n {
+		out = append(out, frames[i*(len(frames)-1)/(n-1)])
+	}
+	return out
+}
+
+// VideoMIME is the MIME type of the container in head, read from its bytes
+// (the stored type when the bytes do not say), or "" when Gemini does not
+// take the container (Matroska, unknown bytes).
+func VideoMIME(head []byte, stored string) string {
+	switch {
+	case len(head) >= 12 && string(head[4:8]) == "ftyp" && string(head[8:12]) == "qt  ":
+		return "video/quicktime"
+	case len(head) >= 12 && string(head[4:8]) == "ftyp" && string(head[8:11]) == "3gp":
+		return "video/3gpp"
+	case len(head) >= 8 && string(head[4:8]) == "ftyp":
+		return "video/mp4"
+	case len(head) >= 4 && head[0] == 0x1a && head[1] == 0x45 && head[2] == 0xdf && head[3] == 0xa3:
+		// EBML: WebM says so in its DocType; other Matroska is not read.
+		if n := min(len(head), 64); strings.Contains(string(head[:n]), "webm") {
+			return "video/webm"
+		}
+		return ""
+	case len(head) >= 3 && string(head[:3]) == "FLV":
+		return "video/x-flv"
+	case len(head) >= 4 && head[0] == 0 && head[1] == 0 && head[2] == 1 && (head[3] == 0xba || head[3] == 0xb3):
+		return "video/mpeg"
+	}
+	switch stored {
+	case "video/mp4", "video/quicktime", "video/webm", "video/mpeg", "video/x-flv", "video/3gpp", "video/wmv":
+		return stored
+	}
+	return ""
+}
+
+// describePrompt names exactly the fields of semanticsSchema (a test
+// checks): nothing is asked for that the answer has no place for.
 const describePrompt = `This is a short-form video (a meme). Describe what is on screen for a Korean creator who will remake it.
 Return JSON: description (one or two sentences), on_screen_text (texts shown, verbatim), format (the meme format, e.g. "dance challenge", "reaction", "pov skit", "transition", "lip sync", "expectation vs reality"), objects (key props or subjects), mood (one or two words).
 Do not estimate tempo, beats or times.`
@@ -230,36 +302,120 @@ var semanticsSchema = map[string]any{
 	"required": []any{"description", "format"},
 }
 
-// call makes one GenerateContent request and records it.
-func (d *Describer) call(ctx context.Context, parts []*genai.Part, user *string) (string, error) {
+// call makes one GenerateContent request, records it with what it really
+// used, and reads the answer. A safety block, a length stop or an answer
+// that breaks the schema is a resilience.AnswerError: billed, recorded,
+// not retried.
+func (d *Describer) call(ctx context.Context, parts []*genai.Part, user *string) (*kmeme.Semantics, error) {
 	holder := &retryAfterHolder{}
 	ctx = context.WithValue(ctx, retryAfterKey{}, holder)
 	start := time.Now()
 	resp, err := d.client.Models.GenerateContent(ctx, d.cfg.Model,
 		[]*genai.Content{genai.NewContentFromParts(parts, genai.RoleUser)},
-		&genai.GenerateContentConfig{ResponseMIMEType: "application/json", ResponseJsonSchema: semanticsSchema})
+		&genai.GenerateContentConfig{ResponseMIMEType: "application/json", ResponseJsonSchema: semanticsSchema,
+			MaxOutputTokens: d.cfg.MaxOutputTokens})
 	lat := time.Since(start)
-	var in, out int64
-	text := ""
+	var u costs.Usage
+	var s *kmeme.Semantics
 	if err == nil && resp != nil {
-		if u := resp.UsageMetadata; u != nil {
-			in, out = int64(u.PromptTokenCount), int64(u.CandidatesTokenCount)+int64(u.ThoughtsTokenCount)
-		}
-		text = resp.Text()
+		u = usageOf(resp.UsageMetadata)
+		s, err = d.answer(resp, u)
 	}
 	err = translate(err, holder.get())
 	if d.cfg.Meter != nil {
 		if _, rerr := d.cfg.Meter.Record(context.WithoutCancel(ctx), costs.Call{
 			Provider: kmeme.ProviderGemini, Model: d.cfg.Model, Operation: "describe", Price: d.cfg.Price,
-			InputTokens: in, OutputTokens: out, Latency: lat, Err: err, UserID: user,
+			Usage: u, Latency: lat, Err: err, UserID: user,
 		}); rerr != nil {
 			d.cfg.Logger.LogAttrs(ctx, slog.LevelError, "cost ledger", slog.String("error", rerr.Error()))
 		}
 	}
-	if err == nil && strings.TrimSpace(text) == "" {
-		return "", errors.New("gemini returned no text")
+	return s, err
+}
+
+// usageOf reads the billed tokens: prompt (cached and audio parts named),
+// answer and thinking.
+func usageOf(m *genai.GenerateContentResponseUsageMetadata) costs.Usage {
+	if m == nil {
+		return costs.Usage{}
 	}
-	return text, err
+	u := costs.Usage{
+		InputTokens:    int64(m.PromptTokenCount) + int64(m.ToolUsePromptTokenCount),
+		CachedTokens:   int64(m.CachedContentTokenCount),
+		OutputTokens:   int64(m.CandidatesTokenCount) + int64(m.ThoughtsTokenCount),
+		ThinkingTokens: int64(m.ThoughtsTokenCount),
+	}
+	for _, p := range m.PromptTokensDetails {
+		if p != nil && p.Modality == genai.MediaModalityAudio {
+			u.AudioTokens += int64(p.TokenCount)
+		}
+	}
+	// Cached audio is billed at the cached rate, not twice.
+	for _, p := range m.CacheTokensDetails {
+		if p != nil && p.Modality == genai.MediaModalityAudio {
+			u.AudioTokens = max(u.AudioTokens-int64(p.TokenCount), 0)
+		}
+	}
+	return u
+}
+
+// answer reads the one candidate, or says by name why there is none.
+func (d *Describer) answer(resp *genai.GenerateContentResponse, u costs.Usage) (*kmeme.Semantics, error) {
+	ans := func(kind, detail string) error {
+		return &resilience.AnswerError{Provider: kmeme.ProviderGemini, Kind: kind, Detail: detail}
+	}
+	if resp.ModelStatus != nil && (resp.ModelStatus.ModelStage == genai.ModelStageDeprecated || resp.ModelStatus.ModelStage == genai.ModelStageRetired) {
+		d.cfg.Logger.Warn("gemini model status", "model", d.cfg.Model, "stage", string(resp.ModelStatus.ModelStage),
+			"retires", resp.ModelStatus.RetirementTime, "message", resp.ModelStatus.Message)
+	}
+	if pf := resp.PromptFeedback; pf != nil && pf.BlockReason != "" {
+		return nil, ans(resilience.AnswerSafety, "prompt blocked: "+string(pf.BlockReason)+" "+pf.BlockReasonMessage)
+	}
+	if len(resp.Candidates) == 0 || resp.Candidates[0] == nil {
+		return nil, ans(resilience.AnswerEmpty, "no candidate")
+	}
+	c := resp.Candidates[0]
+	switch c.FinishReason {
+	case genai.FinishReasonStop, genai.FinishReasonUnspecified, "":
+	case genai.FinishReasonMaxTokens:
+		return nil, ans(resilience.AnswerMaxTokens, fmt.Sprintf("MAX_TOKENS: cut off at %d output tokens (%d thinking) of maxOutputTokens %d",
+			u.OutputTokens, u.ThinkingTokens, d.cfg.MaxOutputTokens))
+	case genai.FinishReasonSafety, genai.FinishReasonBlocklist, genai.FinishReasonProhibitedContent, genai.FinishReasonSPII,
+		genai.FinishReasonImageSafety, genai.FinishReasonRecitation, genai.FinishReasonImageProhibitedContent:
+		return nil, ans(resilience.AnswerSafety, "finish reason "+string(c.FinishReason))
+	default:
+		return nil, ans(resilience.AnswerEmpty, "finish reason "+string(c.FinishReason))
+	}
+	text := resp.Text()
+	if strings.TrimSpace(text) == "" {
+		return nil, ans(resilience.AnswerEmpty, "no text")
+	}
+	s, err := parseSemantics(text)
+	if err != nil {
+		return nil, ans(resilience.AnswerSchema, err.Error())
+	}
+	return s, nil
+}
+
+// CheckModel asks Gemini whether the configured model exists (Models.Get
+// is free). A retired or unknown model is an error of one line naming
+// KMEME_GEMINI_MODEL; a network failure is returned as it is.
+func (d *Describer) CheckModel(ctx context.Context) error {
+	if m, ok := costs.LookupModel(kmeme.ProviderGemini, d.cfg.Model); ok && m.Lifecycle == costs.Retired {
+		return kmeme.Errorf(kmeme.EINVALID, "%v", costs.RetiredError("KMEME_GEMINI_MODEL", m))
+	}
+	_, err := d.client.Models.Get(ctx, d.cfg.Model, nil)
+	var ae genai.APIError
+	if errors.As(err, &ae) && (ae.Code == http.StatusNotFound || ae.Code == http.StatusBadRequest) {
+		return kmeme.Errorf(kmeme.EINVALID, "KMEME_GEMINI_MODEL=%s: Gemini does not know this model (HTTP %d); use %s", d.cfg.Model, ae.Code, costs.DefaultGeminiModel)
+	}
+	if errors.As(err, &ae) && (ae.Code == http.StatusUnauthorized || ae.Code == http.StatusForbidden) {
+		return kmeme.Errorf(kmeme.EINVALID, "KMEME_GEMINI_API_KEY: Gemini refused the key (HTTP %d)", ae.Code)
+	}
+	if err != nil {
+		return fmt.Errorf("gemini model check: %w", err)
+	}
+	return nil
 }
 
 // translate turns genai's APIError into a resilience.StatusError carrying

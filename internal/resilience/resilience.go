@@ -43,6 +43,35 @@ func (e *StatusError) Error() string {
 // Unwrap returns the SDK error.
 func (e *StatusError) Unwrap() error { return e.Err }
 
+// AnswerError is a provider's answer that arrived whole but cannot be
+// used: a refusal, a safety block, a length stop or output that breaks the
+// schema. The provider is healthy and would most likely answer the same
+// request the same way, so it is neither retried nor a breaker failure;
+// the call is billed and recorded all the same.
+type AnswerError struct {
+	Provider string
+	// Kind is "refusal", "safety", "max_tokens", "schema" or "empty".
+	Kind   string
+	Detail string
+}
+
+// Answer kinds.
+const (
+	AnswerRefusal   = "refusal"
+	AnswerSafety    = "safety"
+	AnswerMaxTokens = "max_tokens"
+	AnswerSchema    = "schema"
+	AnswerEmpty     = "empty"
+)
+
+// Error implements error.
+func (e *AnswerError) Error() string {
+	if e.Detail == "" {
+		return fmt.Sprintf("%s answer unusable: %s", e.Provider, e.Kind)
+	}
+	return fmt.Sprintf("%s answer unusable: %s: %s", e.Provider, e.Kind, e.Detail)
+}
+
 // ParseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date
 // (relative to now). It returns 0 when the header is absent or invalid.
 func ParseRetryAfter(h http.Header, now time.Time) time.Duration {
@@ -72,7 +101,9 @@ type Class int
 // Error classes.
 const (
 	// Success: no error, or an error that says the provider is healthy
-	// (a 400 or 401 is our mistake, not an outage). Not retried.
+	// (a 400 or 401 is our mistake, not an outage; an AnswerError is a
+	// refusal, a safety block, a length stop or a schema violation). Not
+	// retried.
 	Success Class = iota
 	// Transient: 429, 5xx, timeouts, network errors. Retried, and a
 	// failure for the breaker.
@@ -88,6 +119,10 @@ func Classify(err error) Class {
 	}
 	if errors.Is(err, context.Canceled) {
 		return Excluded
+	}
+	var ae *AnswerError
+	if errors.As(err, &ae) {
+		return Success // the provider answered; asking again buys the same answer
 	}
 	var se *StatusError
 	if errors.As(err, &se) {

@@ -3,6 +3,7 @@ package resilience
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"testing"
@@ -236,5 +237,39 @@ func TestParseRetryAfter(t *testing.T) {
 		if got := ParseRetryAfter(c.h, now); got != c.want {
 			t.Errorf("%v: got %v, want %v", c.h, got, c.want)
 		}
+	}
+}
+
+// TestAnswerErrorsNotRetriedNorFailures: a refusal, a safety block, a
+// length stop or a schema violation is asked once and leaves the breaker
+// closed, however often it happens; a 503 is retried.
+func TestAnswerErrorsNotRetriedNorFailures(t *testing.T) {
+	t.Parallel()
+	b := NewBreaker(BreakerSettings{Name: "p", Failures: 2})
+	for _, kind := range []string{AnswerRefusal, AnswerSafety, AnswerMaxTokens, AnswerSchema, AnswerEmpty} {
+		for range 3 {
+			calls := 0
+			_, err := Do(context.Background(), b, Retry{Attempts: 3, Sleep: func(context.Context, time.Duration) error { return nil }},
+				func(context.Context) (int, error) {
+					calls++
+					return 0, fmt.Errorf("wrapped: %w", &AnswerError{Provider: "p", Kind: kind, Detail: "d"})
+				})
+			var ae *AnswerError
+			if calls != 1 || !errors.As(err, &ae) || ae.Kind != kind {
+				t.Fatalf("%s: %d calls, err %v", kind, calls, err)
+			}
+		}
+	}
+	if b.State() != Closed {
+		t.Errorf("answer errors opened the breaker: %v", b.State())
+	}
+	calls := 0
+	Do(context.Background(), b, Retry{Attempts: 3, Sleep: func(context.Context, time.Duration) error { return nil }},
+		func(context.Context) (int, error) {
+			calls++
+			return 0, &StatusError{Provider: "p", Status: 503, Err: errors.New("overloaded")}
+		})
+	if calls != 2 || b.State() != Open {
+		t.Errorf("503: %d calls (breaker trips at 2), state %v", calls, b.State())
 	}
 }

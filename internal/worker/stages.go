@@ -325,7 +325,9 @@ func (p *Pipeline) describe(ctx context.Context, n *postgres.PipelineNode, src, 
 			frames = append(frames, filepath.Join(kf, s.Keyframe))
 		}
 	}
-	sem, err := p.cfg.Describer.Describe(ctx, kmeme.DescribeInput{VideoPath: src, MIMEType: "video/mp4",
+	// No MIMEType: the describer reads the container from the bytes, so a
+	// stored .mov or .webm is sent as what it is.
+	sem, err := p.cfg.Describer.Describe(ctx, kmeme.DescribeInput{VideoPath: src,
 		ContentHash: a.ContentHash, URL: n.SourceURL, Keyframes: frames, UserID: n.OwnerID})
 	if err != nil {
 		p.cfg.Log.Warn("video description failed; planning from measurements only", "node_id", n.ID, "err", err)
