@@ -406,16 +406,27 @@ func (d *Describer) CheckModel(ctx context.Context) error {
 	}
 	_, err := d.client.Models.Get(ctx, d.cfg.Model, nil)
 	var ae genai.APIError
+	if errors.As(err, &ae) && (ae.Code == http.StatusUnauthorized || ae.Code == http.StatusForbidden || keyInvalid(ae)) {
+		return kmeme.Errorf(kmeme.EINVALID, "KMEME_GEMINI_API_KEY: Gemini refused the key (HTTP %d)", ae.Code)
+	}
 	if errors.As(err, &ae) && (ae.Code == http.StatusNotFound || ae.Code == http.StatusBadRequest) {
 		return kmeme.Errorf(kmeme.EINVALID, "KMEME_GEMINI_MODEL=%s: Gemini does not know this model (HTTP %d); use %s", d.cfg.Model, ae.Code, costs.DefaultGeminiModel)
-	}
-	if errors.As(err, &ae) && (ae.Code == http.StatusUnauthorized || ae.Code == http.StatusForbidden) {
-		return kmeme.Errorf(kmeme.EINVALID, "KMEME_GEMINI_API_KEY: Gemini refused the key (HTTP %d)", ae.Code)
 	}
 	if err != nil {
 		return fmt.Errorf("gemini model check: %w", err)
 	}
 	return nil
+}
+
+// keyInvalid reports Gemini's answer to a bad key: HTTP 400 with the
+// ErrorInfo reason API_KEY_INVALID.
+func keyInvalid(ae genai.APIError) bool {
+	for _, det := range ae.Details {
+		if r, _ := det["reason"].(string); r == "API_KEY_INVALID" {
+			return true
+		}
+	}
+	return false
 }
 
 // translate turns genai's APIError into a resilience.StatusError carrying
