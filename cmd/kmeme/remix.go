@@ -87,6 +87,8 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 		return usageError{"remix needs a FILE (try 'kmeme remix -h')"}
 	case *out == "":
 		return usageError{"remix needs --out DIR"}
+	case *noAI && *optIn:
+		return usageError{"--ai and --no-ai contradict each other"}
 	case !kmeme.Platform(*platform).Valid():
 		return usageError{fmt.Sprintf("--platform must be tiktok, shorts or reels, not %q", *platform)}
 	case !kmeme.Register(*register).Valid():
@@ -141,9 +143,6 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 	aiNote := "AI off (--no-ai)"
 	if !*noAI {
 		aiNote = "not configured (set KMEME_ANTHROPIC_API_KEY)"
-	}
-	if *noAI && *optIn {
-		return usageError{"--ai and --no-ai contradict each other"}
 	}
 	if !*noAI && deps.ai != nil {
 		d, p, closeAI, err := deps.ai(ctx, e, *optIn)

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -207,8 +208,8 @@ func TestRemixWithProviders(t *testing.T) {
 	ledger := filepath.Join(dir, "costs.jsonl")
 	vars := map[string]string{
 		"XDG_CACHE_HOME": filepath.Join(dir, "cache"), "KMEME_COST_LEDGER": ledger,
-		"KMEME_GEMINI_API_KEY": "g", "KMEME_GEMINI_BASE_URL": gem.URL, "KMEME_GEMINI_MODEL": "gemini-test",
-		"KMEME_ANTHROPIC_API_KEY": "a", "KMEME_CLAUDE_BASE_URL": cl.URL, "KMEME_CLAUDE_MODEL": "claude-test",
+		"KMEME_GEMINI_API_KEY": "g", "KMEME_GEMINI_BASE_URL": gem.URL, "KMEME_GEMINI_MODEL": "gemini-3.8-flash",
+		"KMEME_ANTHROPIC_API_KEY": "a", "KMEME_CLAUDE_BASE_URL": cl.URL, "KMEME_CLAUDE_MODEL": "claude-sonnet-5-5",
 	}
 	calls := 0
 	e, _, stderr := testEnv(vars)
@@ -219,7 +220,7 @@ func TestRemixWithProviders(t *testing.T) {
 	var r kmeme.Recipe
 	b, _ := os.ReadFile(filepath.Join(out, "recipe.json"))
 	json.Unmarshal(b, &r)
-	if r.Provenance.Parts["semantics"] != kmeme.ProviderGemini || r.Provenance.Models[kmeme.ProviderGemini] != "gemini-test" {
+	if r.Provenance.Parts["semantics"] != kmeme.ProviderGemini || r.Provenance.Models[kmeme.ProviderGemini] != "gemini-3.8-flash" {
 		t.Errorf("provenance %+v", r.Provenance)
 	}
 	if r.Provenance.Parts["captions"] != kmeme.ProviderLocal || !strings.Contains(strings.Join(r.Provenance.Fallbacks, ";"), "HTTP 400") {
@@ -232,7 +233,7 @@ func TestRemixWithProviders(t *testing.T) {
 	if err := cmdCosts(context.Background(), e2, []string{"--month", time.Now().UTC().Format("2006-01")}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(stdout.String(), "2 calls") || !strings.Contains(stdout.String(), "gemini-test") || !strings.Contains(stdout.String(), "claude-test") {
+	if !strings.Contains(stdout.String(), "2 calls") || !strings.Contains(stdout.String(), "gemini-3.8-flash") || !strings.Contains(stdout.String(), "claude-sonnet-5-5") {
 		t.Errorf("costs: %s", stdout.String())
 	}
 }
@@ -331,4 +332,56 @@ func abs(x float64) float64 {
 		return -x
 	}
 	return x
+}
+
+// TestRemixPaidAIOptIn: generic GEMINI_API_KEY / ANTHROPIC_API_KEY exported
+// for another tool call no provider (and the CLI says why); --ai opts in,
+// and then a retired or unknown model stops the command before any paid
+// call, with one line naming the variable.
+func TestRemixPaidAIOptIn(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(404)
+		io.WriteString(w, `{"type":"error","error":{"type":"not_found_error","message":"model: claude-sonnet-9"},"request_id":"req_1"}`)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	vars := map[string]string{
+		"XDG_CACHE_HOME": filepath.Join(dir, "cache"), "KMEME_COST_LEDGER": filepath.Join(dir, "costs.jsonl"),
+		"GEMINI_API_KEY": "exported-for-another-tool", "ANTHROPIC_API_KEY": "exported-for-another-tool",
+		"KMEME_CLAUDE_BASE_URL": srv.URL, "KMEME_GEMINI_BASE_URL": srv.URL,
+	}
+	e, _, stderr := testEnv(vars)
+	d, p, _, err := aiFromEnv(context.Background(), e, false)
+	if err != nil || d != nil || p != nil || hits.Load() != 0 {
+		t.Fatalf("generic keys turned paid AI on: %v %v %v (%d requests)", d, p, err, hits.Load())
+	}
+	if !strings.Contains(stderr.String(), "ANTHROPIC_API_KEY is set but not used: paid AI needs KMEME_ANTHROPIC_API_KEY or --ai") {
+		t.Errorf("stderr: %s", stderr.String())
+	}
+	vars["KMEME_CLAUDE_MODEL"] = "claude-sonnet-9"
+	vars["KMEME_CLAUDE_PRICE_IN_PER_M"], vars["KMEME_CLAUDE_PRICE_OUT_PER_M"] = "1", "5"
+	delete(vars, "GEMINI_API_KEY")
+	e, _, _ = testEnv(vars)
+	_, _, _, err = aiFromEnv(context.Background(), e, true)
+	if err == nil || !strings.Contains(err.Error(), "KMEME_CLAUDE_MODEL=claude-sonnet-9: Anthropic does not know this model") || strings.Contains(oneLine(err), "\n") {
+		t.Errorf("unknown model with --ai: %v", err)
+	}
+	vars["KMEME_CLAUDE_MODEL"] = "claude-sonnet-4-5"
+	e, _, _ = testEnv(vars)
+	before := hits.Load()
+	_, _, _, err = aiFromEnv(context.Background(), e, true)
+	if err == nil || !strings.Contains(err.Error(), "KMEME_CLAUDE_MODEL=claude-sonnet-4-5: the model was retired on 2026-11-30; use claude-sonnet-5-5") || hits.Load() != before {
+		t.Errorf("retired model: %v (%d requests)", err, hits.Load()-before)
+	}
+	video := filepath.Join(dir, "in.mp4")
+	os.WriteFile(video, []byte("stub"), 0o644)
+	calls := 0
+	err = runRemix(context.Background(), e, []string{video, "--out", filepath.Join(dir, "out"), "--ai", "--no-ai"}, remixDeps{analyze: stubAnalyze(&calls), ai: aiFromEnv})
+	if err == nil || !strings.Contains(err.Error(), "contradict") {
+		t.Errorf("--ai --no-ai: %v", err)
+	}
 }

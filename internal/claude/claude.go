@@ -39,8 +39,8 @@ type Config struct {
 	// MaxTokens, when set, caps the answer; otherwise it is sized by the
 	// plan (OutputBudget) and capped at the model's max output.
 	MaxTokens int64
-	// AttemptTimeout is the least time one HTTP attempt gets (default
-	// 45 s); a larger answer budget gets more (AttemptTimeoutFor).
+	// AttemptTimeout, when set, bounds one HTTP attempt; by default the
+	// bound is sized by max_tokens (AttemptTimeoutFor, at least 45 s).
 	// Retry.Deadline is raised to fit one whole attempt.
 	AttemptTimeout time.Duration
 	Retry          resilience.Retry
@@ -74,9 +74,6 @@ func New(cfg Config) (*Planner, error) {
 	if cfg.Model == "" {
 		return nil, kmeme.FieldError("KMEME_CLAUDE_MODEL", "is empty")
 	}
-	if cfg.AttemptTimeout <= 0 {
-		cfg.AttemptTimeout = 45 * time.Second
-	}
 	if cfg.Breaker == nil {
 		cfg.Breaker = resilience.NewBreaker(resilience.BreakerSettings{Name: "claude"})
 	}
@@ -94,7 +91,11 @@ func New(cfg Config) (*Planner, error) {
 		// Nothing from the environment: no ANTHROPIC_API_KEY,
 		// ANTHROPIC_BASE_URL, ANTHROPIC_CUSTOM_HEADERS or profiles.
 		option.WithoutEnvironmentDefaults(),
-		option.WithAPIKey(cfg.APIKey),
+		// The Messages API takes an API key in x-api-key. The SDK's
+		// WithAPIKey sends it as "Authorization: Bearer", the header of
+		// OAuth tokens, so the header is set here, and nothing else.
+		option.WithHeader("X-Api-Key", cfg.APIKey),
+		option.WithHeaderDel("Authorization"),
 		option.WithHTTPClient(hc),
 		option.WithMaxRetries(0), // resilience.Do retries, with our breaker and budget
 	}
@@ -125,7 +126,10 @@ func (p *Planner) Plan(ctx context.Context, in kmeme.PlanInput) (*kmeme.Recipe, 
 		return nil, err
 	}
 	maxTokens := p.maxTokens(len(base.Shots))
-	attempt := AttemptTimeoutFor(maxTokens, p.cfg.AttemptTimeout)
+	attempt := p.cfg.AttemptTimeout
+	if attempt <= 0 {
+		attempt = AttemptTimeoutFor(maxTokens, 45*time.Second)
+	}
 	retry := p.cfg.Retry
 	if retry.Deadline < attempt+30*time.Second {
 		retry.Deadline = attempt + 30*time.Second // one whole attempt, and a quick retry of a quick failure

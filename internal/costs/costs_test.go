@@ -13,7 +13,6 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
-func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 // TestPriceTable: the defaults are current models with prices, a retired
 // model says what replaces it, and cached, cache-written and audio tokens
