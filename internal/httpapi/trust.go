@@ -93,6 +93,22 @@ func (s *Server) withTrust(next http.Handler) http.Handler {
 				return
 			}
 		}
+		// An access token outlives an erasure by up to its TTL: before any
+		// write, the account must still exist (reads need no probe: an
+		// erased account owns nothing left to read). Repeating the erasure
+		// itself stays harmless: DELETE /api/me answers 204 again.
+		eraseAgain := r.Method == http.MethodDelete && r.URL.Path == "/api/me"
+		if unsafeMethod(r.Method) && caller.Via != "firebase" && s.Trust.Users != nil && !signInPath(r.URL.Path) && !eraseAgain {
+			live, err := s.Trust.Users.Exists(r.Context(), caller.UserID)
+			if err != nil {
+				writeError(w, r, s.Log, err)
+				return
+			}
+			if !live {
+				writeError(w, r, s.Log, kmeme.Errorf(kmeme.EUNAUTHORIZED, "this account no longer exists"))
+				return
+			}
+		}
 		w.Header().Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r.WithContext(kmeme.WithCaller(r.Context(), caller)))
 	})

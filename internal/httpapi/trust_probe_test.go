@@ -3,7 +3,9 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -170,5 +172,55 @@ func TestNULAndBadUTF8Are400(t *testing.T) {
 	}
 	if nodes != 0 || users != 0 {
 		t.Errorf("refused bodies stored %d nodes and %d accounts", nodes, users)
+	}
+}
+
+// TestErasedAccountsTokenCannotWrite: after DELETE /api/me the access
+// token is still unexpired, but every write answers 401 before doing
+// anything: no file reaches the blob store, no consent, no remix.
+func TestErasedAccountsTokenCannotWrite(t *testing.T) {
+	t.Parallel()
+	b := trustSetup(t, trustOptions{platform: true, privacy: withPrivacy})
+	s := b.signup(t, "gone@k-meme.com")
+	if a := b.call(t, nil, "DELETE", "/api/me", "", bearer(s)...); a.status != http.StatusNoContent {
+		t.Fatalf("erasure: %d %s", a.status, a.body)
+	}
+	clip := genClip(t, 1)
+	body, ct := multipartBody(t, "file", "after.mp4", clip)
+	req, _ := http.NewRequest("POST", b.srv.URL+"/api/videos", body)
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Authorization", "Bearer "+s.AccessToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("upload with an erased account's token: %d, want 401", resp.StatusCode)
+	}
+	var files []string
+	_ = filepath.WalkDir(b.blobDir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if len(files) != 0 {
+		t.Errorf("an erased account's upload left files: %v", files)
+	}
+	for _, w := range []struct{ method, path, body string }{
+		{"PUT", "/api/me/consents", `{"purpose":"marketing","granted":true}`},
+		{"POST", "/api/remix", `{"title":"유령"}`},
+	} {
+		if a := b.call(t, nil, w.method, w.path, w.body, bearer(s)...); a.status != http.StatusUnauthorized {
+			t.Errorf("%s %s with an erased account's token: %d %s, want 401", w.method, w.path, a.status, a.body)
+		}
+	}
+	var rows int
+	if err := b.db.Pool.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM consents) + (SELECT count(*) FROM remix_nodes) + (SELECT count(*) FROM videos)`).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 0 {
+		t.Errorf("%d rows written for an erased account", rows)
 	}
 }

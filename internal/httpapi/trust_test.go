@@ -21,6 +21,7 @@ import (
 
 	"github.com/kmeme-factory/kmeme/internal/auth"
 	"github.com/kmeme-factory/kmeme/internal/auth/authtest"
+	"github.com/kmeme-factory/kmeme/internal/blob"
 	"github.com/kmeme-factory/kmeme/internal/httpapi"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/postgres/pgtest"
@@ -79,6 +80,8 @@ type trustBundle struct {
 	counted *countingDB
 	svc     *auth.Service
 	quota   *quota.Service
+	// blobDir holds the platform's files (with platform).
+	blobDir string
 }
 
 const testProject = "kmeme-test"
@@ -133,17 +136,24 @@ func trustSetup(t *testing.T, o trustOptions) *trustBundle {
 		Version: "test", CORSOrigins: []string{"http://localhost:3000"}, MaxBodyBytes: 4096,
 		Nodes: postgres.NewNodeService(db.Pool),
 		Trust: httpapi.TrustDeps{Auth: svc, Limiter: lim, Quota: q, Users: postgres.NewUserStore(db.Pool),
-			Audit: postgres.NewAuditLog(db.Pool), Costs: postgres.NewCostLedger(db.Pool, 50), FirebaseWeb: o.firebaseWeb},
+			Audit: postgres.NewAuditLog(db.Pool), Costs: postgres.NewCostLedger(db.Pool, 50), FirebaseWeb: o.firebaseWeb,
+			Consents: postgres.NewConsentStore(db.Pool)},
 	}
 	if o.privacy != nil {
 		d.Trust.Privacy = o.privacy(db, rdb)
 	}
+	blobDir := ""
 	if o.platform {
-		d.Platform = httpapi.PlatformDeps{DB: db, Store: postgres.NewPlatformStore(db.Pool)}
+		blobDir = t.TempDir()
+		blobs, err := blob.NewLocal(blobDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Platform = httpapi.PlatformDeps{DB: db, Store: postgres.NewPlatformStore(db.Pool), Blobs: blobs, SpoolDir: t.TempDir()}
 	}
 	srv := httptest.NewServer(httpapi.NewServer(d))
 	t.Cleanup(srv.Close)
-	return &trustBundle{srv: srv, db: db, rdb: rdb, counted: counted, svc: svc, quota: q}
+	return &trustBundle{srv: srv, db: db, rdb: rdb, counted: counted, svc: svc, quota: q, blobDir: blobDir}
 }
 
 type answer struct {

@@ -73,6 +73,18 @@ func (s *UserStore) ByID(ctx context.Context, id string) (*UserRecord, error) {
 	return u, translate(err, "find user")
 }
 
+// Exists reports whether the account is live (one primary-key probe): an
+// erased account's unexpired access token must not write.
+func (s *UserStore) Exists(ctx context.Context, id string) (bool, error) {
+	uid, err := ParseID("id", id)
+	if err != nil {
+		return false, nil
+	}
+	var ok bool
+	err = s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)`, uid).Scan(&ok)
+	return ok, translate(err, "check account")
+}
+
 // UpsertFirebase returns the user linked to a Firebase uid, creating it (or
 // linking an existing account with the same verified e-mail) on first sign-in.
 func (s *UserStore) UpsertFirebase(ctx context.Context, uid, email string, emailVerified bool, role kmeme.Role) (*UserRecord, error) {
