@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -50,6 +51,14 @@ type genConfig struct {
 	items                  int
 	durS                   float64
 	speedItem              bool
+	// modules, when set, is a directory of tracker modules rendered into
+	// the real-music splits.
+	modules string
+	// realDur is the excerpt of each module in seconds.
+	realDur float64
+	// audioOnly writes WAV items without pictures: a quick corpus for
+	// tuning tempo and beats.
+	audioOnly bool
 }
 
 var koreanLines = []string{
@@ -89,6 +98,13 @@ func generate(ctx context.Context, cfg genConfig) error {
 		fmt.Fprintf(os.Stderr, "generated %-28s %-18s %4dx%-4d %2.0f fps  %d cuts\n", tr.Name, tr.Audio, tr.Width, tr.Height, tr.FPS, len(tr.Cuts))
 		truths = append(truths, tr)
 	}
+	if cfg.modules != "" {
+		real, err := realItems(ctx, cfg.modules, cfg.out, cfg.realDur)
+		if err != nil {
+			return err
+		}
+		truths = append(truths, real...)
+	}
 	b, _ := json.MarshalIndent(truths, "", " ")
 	return os.WriteFile(filepath.Join(cfg.out, "truth.json"), b, 0o644)
 }
@@ -125,6 +141,12 @@ func planItems(cfg genConfig) []itemPlan {
 			it.audio = "silence"
 		case i%19 == 18:
 			it.audio = "noise"
+		case i%13 == 5:
+			it.audio = "ambient"
+		case i%13 == 11:
+			it.audio = "free-rhythm"
+		case i%23 == 20:
+			it.audio = "talk-over-room" // speech over a room's hum and clatter
 		default:
 			it.style = rng.Intn(len(styles))
 			it.audio = styles[it.style].name
@@ -178,6 +200,24 @@ func makeItem(ctx context.Context, cfg genConfig, it itemPlan, photos []string, 
 		if err := speech(ctx, work, it.name, pcm, rng); err != nil {
 			return tr, err
 		}
+	case "talk-over-room":
+		if err := speech(ctx, work, it.name, pcm, rng); err != nil {
+			return tr, err
+		}
+		for i := range pcm {
+			pcm[i] += 0.01*math.Sin(2*math.Pi*60*float64(i)/audioRate) + 0.004*rng.NormFloat64()
+		}
+	case "ambient", "free-rhythm":
+		s := unmetered(it.audio, it.dur, rng)
+		mid := filepath.Join(work, it.name+".mid")
+		if err := s.writeMIDI(mid); err != nil {
+			return tr, err
+		}
+		music, err := render(ctx, cfg.soundfont, mid, work)
+		if err != nil {
+			return tr, err
+		}
+		copy(pcm, music)
 	case "silence":
 	case "noise":
 		for i := range pcm {
@@ -187,6 +227,9 @@ func makeItem(ctx context.Context, cfg genConfig, it itemPlan, photos []string, 
 		st := styles[it.style]
 		bpm := math.Round((st.minBPM+rng.Float64()*(st.maxBPM-st.minBPM))*10) / 10
 		lead := 0.1 + 0.6*rng.Float64()
+		if rng.Intn(3) == 0 { // the music starts with the video
+			lead = 0
+		}
 		bars := int(math.Ceil((it.dur-lead)*bpm/60/float64(st.meter))) + 1
 		s := compose(st, bpm, bars, rng)
 		mid := filepath.Join(work, it.name+".mid")
@@ -218,6 +261,10 @@ func makeItem(ctx context.Context, cfg genConfig, it itemPlan, photos []string, 
 	}
 	if it.snr > 0 {
 		addNoise(pcm, it.snr, rng)
+	}
+	if cfg.audioOnly {
+		tr.File = it.name + ".wav"
+		return tr, writeWAV(filepath.Join(cfg.out, tr.File), pcm)
 	}
 	raw := filepath.Join(work, it.name+".f32")
 	if err := writeF32(raw, pcm); err != nil {
@@ -304,6 +351,45 @@ func writeF32(path string, pcm []float64) error {
 		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(float32(x)))
 	}
 	return os.WriteFile(path, b, 0o644)
+}
+
+// writeWAV writes mono 16-bit PCM at audioRate.
+func writeWAV(path string, pcm []float64) error {
+	var b bytes.Buffer
+	n := 2 * len(pcm)
+	b.WriteString("RIFF")
+	binary.Write(&b, binary.LittleEndian, uint32(36+n))
+	b.WriteString("WAVEfmt ")
+	binary.Write(&b, binary.LittleEndian, []uint32{16})
+	binary.Write(&b, binary.LittleEndian, []uint16{1, 1})
+	binary.Write(&b, binary.LittleEndian, []uint32{audioRate, 2 * audioRate})
+	binary.Write(&b, binary.LittleEndian, []uint16{2, 16})
+	b.WriteString("data")
+	binary.Write(&b, binary.LittleEndian, uint32(n))
+	for _, x := range pcm {
+		binary.Write(&b, binary.LittleEndian, int16(math.Round(32767*math.Max(-1, math.Min(1, x)))))
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
+// unmetered writes music with no steady beat: "ambient" is long pad and
+// string notes entering at random times; "free-rhythm" is a rubato piano
+// line whose notes are spaced at random (log-normal) intervals.
+func unmetered(kind string, dur float64, rng *rand.Rand) *song {
+	s := &song{bpm: 120, meter: 4, programs: map[int]int{1: 89, 2: 49, 3: 0}}
+	tick := func(t float64) int { return int(t * ppq * 2) } // 120 BPM: two beats a second
+	if kind == "ambient" {
+		for t := 0.0; t < dur; t += 1.5 + 3.5*rng.Float64() {
+			k := 48 + rng.Intn(24)
+			s.hit(tick(t), 1+rng.Intn(2), k, 40+rng.Intn(30), tick(3+4*rng.Float64()))
+		}
+		return s
+	}
+	scale := []int{0, 2, 4, 7, 9, 12, 14, 16}
+	for t := 0.2; t < dur; t += math.Exp(math.Log(0.35) + 0.7*rng.NormFloat64()) {
+		s.hit(tick(t), 3, 60+scale[rng.Intn(len(scale))], 50+rng.Intn(50), tick(0.3+0.6*rng.Float64()))
+	}
+	return s
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

@@ -151,6 +151,31 @@ var styles = []style{
 		s.hit(t0+3*ppq/2, 3, up(ch, 72)[1], 55, ppq/2)
 		s.hit(t0+2*ppq, 3, up(ch, 72)[2], 55, ppq)
 	}},
+	// drumless: a steady tune carried by bass and chords alone (issue 10:
+	// a plain tune without drums was refused)
+	{"piano-pop", 4, 84, 132, func(s *song, bar, t0 int, ch []int, rng *rand.Rand) {
+		s.hit(t0, 1, 36+ch[0]%12, 100, 2*ppq-20)
+		s.hit(t0+2*ppq, 1, 36+ch[2]%12, 90, 2*ppq-20)
+		for i := 0; i < 4; i++ {
+			s.chord(t0+i*ppq, ppq-30, 2, up(ch, 60), 62+6*boolInt(i == 0))
+		}
+		mel := up(ch, 72)
+		for i := 0; i < 4; i++ {
+			if rng.Intn(3) > 0 {
+				s.hit(t0+i*ppq+2*step*rng.Intn(2), 3, mel[rng.Intn(3)], 70, 2*step)
+			}
+		}
+	}},
+	{"music-box-waltz", 3, 96, 168, func(s *song, bar, t0 int, ch []int, rng *rand.Rand) {
+		s.hit(t0, 1, 36+ch[0]%12, 105, ppq-20)
+		s.chord(t0+ppq, ppq-30, 2, up(ch, 60), 60)
+		s.chord(t0+2*ppq, ppq-30, 2, up(ch, 60), 56)
+		mel := up(ch, 72)
+		s.hit(t0, 3, mel[rng.Intn(3)], 72, ppq)
+		if rng.Intn(2) == 0 {
+			s.hit(t0+2*ppq, 3, mel[rng.Intn(3)], 60, ppq)
+		}
+	}},
 }
 
 func boolInt(b bool) int {
@@ -183,6 +208,10 @@ func compose(st style, bpm float64, bars int, rng *rand.Rand) *song {
 		s.programs = map[int]int{1: 38, 2: 4, 3: 0}
 	case "waltz":
 		s.programs = map[int]int{1: 32, 2: 0, 3: 40}
+	case "piano-pop":
+		s.programs = map[int]int{1: 33, 2: 0, 3: 11}
+	case "music-box-waltz":
+		s.programs = map[int]int{1: 32, 2: 4, 3: 10}
 	}
 	key := rng.Intn(12) - 5
 	prog := progressions[rng.Intn(len(progressions))]
@@ -194,7 +223,7 @@ func compose(st style, bpm float64, bars int, rng *rand.Rand) *song {
 			c[i] = x + key
 		}
 		st.bar(s, b, t0, c, rng)
-		if b%4 == 0 && st.name != "ballad" {
+		if b%4 == 0 && st.name != "ballad" && st.name != "piano-pop" && st.name != "music-box-waltz" {
 			s.hit(t0, drumCh, crash, 80, ppq)
 		}
 		for i := range st.meter {

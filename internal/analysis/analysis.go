@@ -214,6 +214,13 @@ func build(info *media.Info, hash string, br beat.Result, cuts []shot.Cut, shots
 		a.Meter = br.Meter
 		a.Beats = msAll(br.Beats)
 		a.Downbeats = msAll(br.Downbeats)
+		if br.BPMAlt > 0 {
+			alt := math.Round(br.BPMAlt*100) / 100
+			a.Tempo.BPMAlt = &alt
+		}
+		for _, c := range br.Changes {
+			a.Tempo.Changes = append(a.Tempo.Changes, kmeme.TempoChange{T: ms(c.T), BPM: math.Round(c.BPM*100) / 100})
+		}
 	}
 	a.Onsets = msAll(br.Onsets)
 	var cutTimes []float64

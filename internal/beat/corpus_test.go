@@ -35,7 +35,7 @@ func TestDebugCorpus(t *testing.T) {
 	var n, acc1, nullOK, nullN int
 	var bf, df float64
 	for _, it := range items {
-		if it.Split != "dev" {
+		if it.Split != "dev" && it.Split != "real-dev" {
 			continue
 		}
 		raw, err := exec.Command("ffmpeg", "-nostdin", "-loglevel", "error", "-i", filepath.Join(dir, it.File), "-ac", "1", "-ar", "22050", "-f", "f32le", "-").Output()
@@ -52,7 +52,7 @@ func TestDebugCorpus(t *testing.T) {
 			if r.BPM == 0 {
 				nullOK++
 			}
-			fmt.Printf("%-30s null? bpm %.1f conf %.2f\n", it.Name, r.BPM, r.Confidence)
+			fmt.Printf("%-40s null? bpm %.1f conf %.2f cons %.2f gaps %.2f\n", it.Name, r.BPM, r.Confidence, r.Consistency, r.Gaps)
 			continue
 		}
 		n++
@@ -76,7 +76,11 @@ func TestDebugCorpus(t *testing.T) {
 		}
 		bf += f1
 		df += f2
-		fmt.Printf("%-30s %6.1f/%6.1f %v conf %.2f beatF %.2f downF %.2f meter %d/%d\n", it.Name, r.BPM, *it.BPM, ok, r.Confidence, f1, f2, r.Meter, it.Meter)
+		fb := "-"
+		if len(r.Beats) > 0 && len(it.Beats) > 0 {
+			fb = fmt.Sprintf("%+.0fms", 1000*(r.Beats[0]-it.Beats[0]))
+		}
+		fmt.Printf("%-40s %6.1f/%6.1f %v conf %.2f beatF %.2f downF %.2f meter %d/%d first %s cons %.2f gaps %.2f\n", it.Name, r.BPM, *it.BPM, ok, r.Confidence, f1, f2, r.Meter, it.Meter, fb, r.Consistency, r.Gaps)
 	}
 	fmt.Printf("Acc1 %.3f beatF %.3f downF %.3f null %d/%d\n", float64(acc1)/float64(n), bf/float64(n), df/float64(n), nullOK, nullN)
 }

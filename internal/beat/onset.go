@@ -99,11 +99,15 @@ func OnsetStrength(samples []float32, sampleRate int) *Envelope {
 	for k := range env.Bands {
 		env.Bands[k] = make([]float64, nFrames)
 	}
-	for f := 1; f < nFrames; f++ {
+	for f := range nFrames {
 		var s float64
 		var band [3]float64
 		for b := range melBins {
-			d := float64(env.Mel[f][b] - env.Mel[f-1][b])
+			prev := floor // before the first frame: silence, so a sound at 0:00 is an onset
+			if f > 0 {
+				prev = env.Mel[f-1][b]
+			}
+			d := float64(env.Mel[f][b] - prev)
 			if d > 0 {
 				s += d
 				band[bandOf(b)] += d
@@ -114,6 +118,22 @@ func OnsetStrength(samples []float32, sampleRate int) *Envelope {
 		env.Bands[0][f] = band[0] / lowBins
 		env.Bands[1][f] = band[1] / (midTop - lowBins)
 		env.Bands[2][f] = band[2] / (melBins - midTop)
+	}
+	// The first frame's rise from silence is the whole level of the sound
+	// already playing: keep it no larger than the strongest later onset.
+	if nFrames > 1 {
+		clip := func(x []float64) {
+			m := 0.0
+			for _, y := range x[1:] {
+				m = math.Max(m, y)
+			}
+			x[0] = math.Min(x[0], m)
+		}
+		clip(env.Values)
+		clip(env.Low)
+		for k := range env.Bands {
+			clip(env.Bands[k])
+		}
 	}
 	return env
 }

@@ -194,10 +194,11 @@ func bandACF(env *Envelope, lags int) []float64 {
 	var sum []float64
 	used := 0.0
 	for k, b := range env.Bands {
-		if len(b) == 0 {
+		if len(b) < 2 {
 			continue
 		}
-		a := autocorr(highpass(b, int(env.Rate)), lags)
+		// the first frame's rise from silence is no periodicity: leave it out
+		a := autocorr(highpass(b[1:], int(env.Rate)), lags)
 		if a[0] <= 1e-12 {
 			continue
 		}
