@@ -14,8 +14,12 @@ func (s *Server) addRoutes() {
 	s.handle(Route{Method: "GET", Path: "/metrics", Summary: "Prometheus metrics", Tag: "ops", ResultType: "text/plain", Handler: s.handleMetrics()})
 	s.handle(Route{Method: "GET", Path: "/openapi.json", Summary: "This API document (OpenAPI 3.1)", Tag: "ops", ResultType: "application/json", Handler: s.handleOpenAPI()})
 	s.handle(Route{Method: "GET", Path: "/docs", Summary: "Human-readable API documentation", Tag: "ops", ResultType: "text/html", Handler: s.handleDocs()})
-	s.handle(Route{Method: "GET", Path: "/api/schema/recipe.v1.json", Summary: "The recipe's JSON Schema (version 1)", Tag: "remix",
-		ResultType: "application/schema+json", Handler: s.handleRecipeSchema()})
+	s.handle(Route{Method: "GET", Path: "/api/schema/recipe.v1.json", Summary: "The recipe's JSON Schema (version 1, stored recipes)", Tag: "remix",
+		ResultType: "application/schema+json", Handler: s.handleRecipeSchema(recipe.SchemaV1JSON)})
+	s.handle(Route{Method: "GET", Path: "/api/schema/recipe.v2.json", Summary: "The recipe's JSON Schema (version 2: format reasons, runner-up, evidence)", Tag: "remix",
+		ResultType: "application/schema+json", Handler: s.handleRecipeSchema(recipe.SchemaJSON)})
+	s.handle(Route{Method: "POST", Path: "/api/remix/{id}/replan", Summary: "Write a finished remix's recipe again with another format (the runner-up); queues plan and render (202)", Tag: "remix",
+		Body: replanRequest{}, Status: http.StatusAccepted, Result: nodeBody{}, Auth: true, Limit: "remix", PaidAI: true, Handler: s.handleReplan()})
 
 	// The remix, video, lineage, search and places routes are the
 	// platform's (platform.go).
@@ -46,11 +50,11 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 
 // handleRecipeSchema publishes the recipe's JSON Schema so that clients and
 // other engines can validate what they send or receive.
-func (s *Server) handleRecipeSchema() http.Handler {
+func (s *Server) handleRecipeSchema(doc []byte) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/schema+json")
 		w.Header().Set("Cache-Control", "public, max-age=3600")
-		_, _ = w.Write(recipe.SchemaJSON)
+		_, _ = w.Write(doc)
 	})
 }
 

@@ -54,7 +54,10 @@ type planWorker struct {
 func (w *planWorker) Timeout(*river.Job[PlanArgs]) time.Duration { return w.p.cfg.JobTimeout }
 
 func (w *planWorker) Work(ctx context.Context, job *river.Job[PlanArgs]) error {
-	return w.p.run(ctx, "plan", job.Args.NodeID, job.Attempt, job.MaxAttempts, w.p.plan,
+	plan := func(ctx context.Context, n *postgres.PipelineNode, attempt int) (func(pgx.Tx) error, error) {
+		return w.p.plan(ctx, n, attempt, job.Args.Format, job.Args.Replan)
+	}
+	return w.p.run(ctx, "plan", job.Args.NodeID, job.Attempt, job.MaxAttempts, plan,
 		func(tx pgx.Tx) error { _, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job); return err })
 }
 
@@ -354,7 +357,7 @@ func (p *Pipeline) aiAllowed(ctx context.Context, n *postgres.PipelineNode) bool
 	return ok
 }
 
-func (p *Pipeline) plan(ctx context.Context, n *postgres.PipelineNode, _ int) (func(pgx.Tx) error, error) {
+func (p *Pipeline) plan(ctx context.Context, n *postgres.PipelineNode, _ int, format, replan string) (func(pgx.Tx) error, error) {
 	next := func(tx pgx.Tx) error {
 		if err := postgres.SetNodeStatus(ctx, tx, n.ID, kmeme.StatusRendering, ""); err != nil {
 			return err
@@ -362,7 +365,7 @@ func (p *Pipeline) plan(ctx context.Context, n *postgres.PipelineNode, _ int) (f
 		if err := postgres.AddEvent(ctx, tx, n.ID, "plan", pctPlanEnd, kmeme.StatusRendering, ""); err != nil {
 			return err
 		}
-		_, err := p.client.InsertTx(ctx, tx, RenderArgs{NodeID: n.ID}, p.insertOpts())
+		_, err := p.client.InsertTx(ctx, tx, RenderArgs{NodeID: n.ID, Replan: replan}, p.insertOpts())
 		return err
 	}
 	if n.Recipe != nil {
@@ -379,7 +382,7 @@ func (p *Pipeline) plan(ctx context.Context, n *postgres.PipelineNode, _ int) (f
 	if !p.aiAllowed(ctx, n) {
 		planner = recipe.NewLocal()
 	}
-	r, err := planner.Plan(ctx, kmeme.PlanInput{Analysis: &a, Title: n.Title, UserID: n.OwnerID})
+	r, err := planner.Plan(ctx, kmeme.PlanInput{Analysis: &a, Title: n.Title, UserID: n.OwnerID, Format: format})
 	if err != nil {
 		return nil, fmt.Errorf("plan node %s: %w", n.ID, err)
 	}

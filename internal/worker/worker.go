@@ -45,17 +45,22 @@ type AnalyzeArgs struct {
 // Kind implements river.JobArgs.
 func (AnalyzeArgs) Kind() string { return KindAnalyze }
 
-// PlanArgs asks for a node's recipe to be written.
+// PlanArgs asks for a node's recipe to be written. Format forces a format
+// (a re-plan with the runner-up); Replan is a fresh id per re-plan, so the
+// re-plan's jobs are not taken for duplicates of the finished first run.
 type PlanArgs struct {
 	NodeID string `json:"node_id" river:"unique"`
+	Format string `json:"format,omitempty"`
+	Replan string `json:"replan,omitempty" river:"unique"`
 }
 
 // Kind implements river.JobArgs.
 func (PlanArgs) Kind() string { return KindPlan }
 
-// RenderArgs asks for a node's files to be written.
+// RenderArgs asks for a node's files to be written (Replan as in PlanArgs).
 type RenderArgs struct {
 	NodeID string `json:"node_id" river:"unique"`
+	Replan string `json:"replan,omitempty" river:"unique"`
 }
 
 // Kind implements river.JobArgs.
@@ -237,6 +242,19 @@ func (p *Pipeline) EnqueueTx(ctx context.Context, tx pgx.Tx, nodeID string) erro
 	}
 	if _, err := p.client.InsertTx(ctx, tx, AnalyzeArgs{NodeID: nodeID}, p.insertOpts()); err != nil {
 		return fmt.Errorf("enqueue analysis of %s: %w", nodeID, err)
+	}
+	return nil
+}
+
+// ReplanTx queues the plan stage of a finished node again inside tx, with
+// format forced (the caller has cleared the stored recipe in the same
+// transaction): the plan and then the render run anew, under replanID.
+func (p *Pipeline) ReplanTx(ctx context.Context, tx pgx.Tx, nodeID, format, replanID string) error {
+	if err := postgres.AddEvent(ctx, tx, nodeID, "queued", pctAnalyzeEnd, kmeme.StatusQueued, ""); err != nil {
+		return err
+	}
+	if _, err := p.client.InsertTx(ctx, tx, PlanArgs{NodeID: nodeID, Format: format, Replan: replanID}, p.insertOpts()); err != nil {
+		return fmt.Errorf("enqueue re-plan of %s: %w", nodeID, err)
 	}
 	return nil
 }
