@@ -283,28 +283,37 @@ func TestPreviewReadBack(t *testing.T) {
 
 // TestPreviewSilent: a source without sound gives a preview with an AAC
 // track of the count-in clicks only, the same length as the video, and the
-// silence said on screen.
+// silence said on screen; a 16:9 recipe gets a 960×540 preview laid out
+// in the landscape safe zone.
 func TestPreviewSilent(t *testing.T) {
 	t.Parallel()
 	f := fixtures(t)[1]
+	r := *f.r
+	r.Concept.Aspect = "16:9"
 	out := filepath.Join(t.TempDir(), FilePreview)
-	info, err := Preview(context.Background(), out, f.a, f.r, PreviewOptions{Register: kmeme.RegisterCasual})
+	info, err := Preview(context.Background(), out, f.a, &r, PreviewOptions{Register: kmeme.RegisterCasual})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !info.Silent || math.Abs(info.CountInS-1.8) > 1e-9 {
+	if !info.Silent || math.Abs(info.CountInS-1.8) > 1e-9 || info.Width != 960 || info.Height != 540 {
 		t.Errorf("info %+v", info)
 	}
 	po := ffprobe(t, out)
-	if len(po.Streams) != 2 {
+	if len(po.Streams) != 2 || po.Streams[0].Width != 960 || po.Streams[0].Height != 540 {
 		t.Fatalf("streams %+v", po.Streams)
 	}
-	z := safeZoneFor(1080, 1920)
+	z := safeZoneFor(1920, 1080)
 	img := frameAt(t, out, info.CountInS+1)
 	y := z.Bottom - int(float64(z.Bottom-z.Top)*0.22)
 	got := ocr(t, img, y/2-22, y/2+4, 1)
 	if sim := similarity(got, "원본에 소리가 없어 무음 미리보기예요"); sim < 0.6 {
 		t.Errorf("silence note read %q (similarity %.2f)", got, sim)
+	}
+	s := f.r.Shots[1]
+	img = frameAt(t, out, info.CountInS+(s.Start+s.End)/2)
+	capL := layoutOf(cueCaption, z, strings.Count(s.Caption.Casual, "\n")+1, textUnits(s.Caption.Casual))
+	if got := ocr(t, img, capL.y0/2-6, capL.y1/2+6, strings.Count(s.Caption.Casual, "\n")+1); similarity(got, s.Caption.Casual) < 0.6 {
+		t.Errorf("16:9 caption read %q, recipe %q", got, s.Caption.Casual)
 	}
 }
 
