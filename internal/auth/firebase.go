@@ -44,6 +44,7 @@ type FirebaseVerifier struct {
 	keys      map[string]*rsa.PublicKey
 	expires   time.Time
 	lastFetch time.Time
+	inflight  *certFetch // the fetch under way, nil when none
 	fetches   atomic.Int64
 }
 
@@ -110,31 +111,93 @@ func (f *FirebaseVerifier) verify(ctx context.Context, r *rawJWT) (*Claims, erro
 	return c, nil
 }
 
-// key returns the public key for kid: from the cache while fresh; a stale
-// cache or unknown kid refetches, the latter at most once per MinRefetch.
+// key returns the public key for kid. A fresh cache answers at once. A
+// stale cache still answers for the kids it knows while one refresh runs in
+// the background, so a slow or dead endpoint never holds up sign-ins with
+// known keys. An unknown kid (a rotation) waits for a refetch, at most one
+// at a time and at most once per MinRefetch; concurrent callers share it.
 func (f *FirebaseVerifier) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	now := f.c.Now()
 	pub, ok := f.keys[kid]
 	stale := now.After(f.expires)
 	mayFetch := f.lastFetch.IsZero() || now.Sub(f.lastFetch) >= f.c.MinRefetch
-	if (stale || !ok) && mayFetch {
-		f.lastFetch = now
-		f.fetches.Add(1)
-		keys, maxAge, err := f.fetch(ctx)
-		if err == nil {
-			f.keys, f.expires = keys, now.Add(maxAge)
-			pub, ok = f.keys[kid]
-		} else if f.keys == nil {
-			return nil, &kmeme.Error{Code: kmeme.EUNAVAILABLE, Message: "cannot check the sign-in now", RetryAfterS: 5, Err: err}
+	if ok {
+		if stale && mayFetch && f.inflight == nil {
+			f.startFetch(now)
 		}
-		// On a failed refetch the cached keys keep verifying.
+		f.mu.Unlock()
+		return pub, nil
 	}
-	if !ok {
+	fl := f.inflight
+	if fl == nil && mayFetch {
+		fl = f.startFetch(now)
+	}
+	f.mu.Unlock()
+	if fl == nil {
+		if f.cached() {
+			return nil, unauthorized("the token's key is unknown")
+		}
+		return nil, &kmeme.Error{Code: kmeme.EUNAVAILABLE, Message: "cannot check the sign-in now", RetryAfterS: 5,
+			Err: fmt.Errorf("firebase certificates: the last fetch failed")}
+	}
+	select {
+	case <-fl.done:
+	case <-ctx.Done():
+		return nil, &kmeme.Error{Code: kmeme.EUNAVAILABLE, Message: "cannot check the sign-in now", RetryAfterS: 5, Err: ctx.Err()}
+	}
+	f.mu.Lock()
+	pub, ok = f.keys[kid]
+	cached := f.keys != nil
+	f.mu.Unlock()
+	switch {
+	case ok:
+		return pub, nil
+	case !cached:
+		return nil, &kmeme.Error{Code: kmeme.EUNAVAILABLE, Message: "cannot check the sign-in now", RetryAfterS: 5, Err: fl.err}
+	default:
+		// On a failed refetch the cached keys keep verifying; this kid is not among them.
 		return nil, unauthorized("the token's key is unknown")
 	}
-	return pub, nil
+}
+
+// certFetch is one certificate fetch that callers may wait on.
+type certFetch struct {
+	done chan struct{}
+	err  error
+}
+
+func (f *FirebaseVerifier) cached() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.keys != nil
+}
+
+// startFetch begins a fetch detached from any one request (a caller that
+// gives up does not cancel it for the others). f.mu is held.
+func (f *FirebaseVerifier) startFetch(now time.Time) *certFetch {
+	fl := &certFetch{done: make(chan struct{})}
+	f.inflight = fl
+	f.lastFetch = now
+	f.fetches.Add(1)
+	go func() {
+		d := f.c.Client.Timeout
+		if d <= 0 {
+			d = 10 * time.Second
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		defer cancel()
+		keys, maxAge, err := f.fetch(ctx)
+		f.mu.Lock()
+		if err == nil {
+			f.keys, f.expires = keys, f.c.Now().Add(maxAge)
+		}
+		fl.err = err
+		f.inflight = nil
+		f.mu.Unlock()
+		close(fl.done)
+	}()
+	return fl
 }
 
 func (f *FirebaseVerifier) fetch(ctx context.Context) (map[string]*rsa.PublicKey, time.Duration, error) {

@@ -89,6 +89,7 @@ func TestFirebaseKeyRotationAndRefetchLimits(t *testing.T) {
 	if f.Fetches() != 3 {
 		t.Fatalf("fetches = %d, want a stale-cache refetch attempt", f.Fetches())
 	}
+	waitHits(t, cs.Hits.Load, 3) // the refresh runs in the background
 	for i := 0; i < 10; i++ {
 		_, _ = f.Verify(ctx, tok("k1"))
 	}
