@@ -164,6 +164,9 @@ func (p *Planner) Plan(ctx context.Context, in kmeme.PlanInput) (*kmeme.Recipe, 
 	if err := recipe.CheckSchema(merged); err != nil {
 		return fallback("merged recipe failed the schema (" + shortReason(err) + ")")
 	}
+	if err := recipe.CheckGrounded(merged); err != nil {
+		return fallback("merged recipe broke a grounded rule (" + shortReason(err) + ")")
+	}
 	merged.Provenance.Models[kmeme.ProviderClaude] = p.cfg.Model
 	if repaired > 0 {
 		merged.Provenance.Fallbacks = append(merged.Provenance.Fallbacks,
@@ -471,8 +474,12 @@ func parseText(raw string) (*textOut, error) {
 }
 
 // merge applies Claude's words to the local plan. Times, beats, sections
-// and source shots stay local. A field that breaks a rule keeps the local
-// text; the count of such repairs is returned.
+// and source shots stay local. A field that breaks a rule (typesetting,
+// English in Korean text, an adaptation stating a fact it cannot cite)
+// keeps the local text; the count of such repairs is returned.
+//
+// When the grounded planner's field-by-field text check lands in
+// internal/recipe, it replaces the checks below.
 func merge(base *kmeme.Recipe, t *textOut, in kmeme.PlanInput) (*kmeme.Recipe, int) {
 	var r kmeme.Recipe
 	b, _ := json.Marshal(base)
@@ -482,18 +489,31 @@ func merge(base *kmeme.Recipe, t *textOut, in kmeme.PlanInput) (*kmeme.Recipe, i
 	}
 	repaired := 0
 	parts := map[string]bool{}
+	// korean is s normalised when it is Korean text (no English leaking
+	// in), else "" and a repair.
+	korean := func(s string) (string, bool) {
+		s = recipe.Normalize(s)
+		if s == "" {
+			return "", false
+		}
+		if recipe.CheckKoreanText(s) != nil {
+			repaired++
+			return "", false
+		}
+		return s, true
+	}
 	if in.Title == "" {
-		if s := recipe.Normalize(t.Concept.Title); s != "" && len([]rune(s)) <= 60 {
+		if s, ok := korean(t.Concept.Title); ok && len([]rune(s)) <= 60 {
 			r.Concept.Title = s
-		} else {
+		} else if ok {
 			repaired++
 		}
 	}
-	if s := recipe.Normalize(t.Concept.Hook); s != "" {
+	if s, ok := korean(t.Concept.Hook); ok {
 		r.Concept.Hook = s
 		parts["concept"] = true
 	}
-	if s := recipe.Normalize(t.Concept.Mechanism); s != "" {
+	if s, ok := korean(t.Concept.Mechanism); ok {
 		r.Concept.Mechanism = s
 		parts["concept"] = true
 	}
@@ -513,12 +533,12 @@ func merge(base *kmeme.Recipe, t *textOut, in kmeme.PlanInput) (*kmeme.Recipe, i
 			dst *string
 			v   string
 		}{{&sh.Film, cs.Film}, {&sh.Framing, cs.Framing}, {&sh.Action, cs.Action}} {
-			if v := recipe.Normalize(f.v); v != "" {
+			if v, ok := korean(f.v); ok {
 				*f.dst = v
 				parts["shots"] = true
 			}
 		}
-		if v := recipe.Normalize(cs.Overtitle); recipe.CheckOvertitle(v) == nil {
+		if v := recipe.Normalize(cs.Overtitle); recipe.CheckOvertitleText(v) == nil {
 			sh.Overtitle = v
 		} else {
 			repaired++
@@ -528,18 +548,30 @@ func merge(base *kmeme.Recipe, t *textOut, in kmeme.PlanInput) (*kmeme.Recipe, i
 		}
 		cas, err1 := recipe.Typeset(cs.CaptionCasual)
 		pol, err2 := recipe.Typeset(cs.CaptionPolite)
-		if err1 == nil && err2 == nil && cas != "" && pol != "" {
+		if err1 == nil && err2 == nil && cas != "" && pol != "" && recipe.CheckCaptionText(cas) == nil && recipe.CheckCaptionText(pol) == nil {
 			sh.Caption = kmeme.Caption{Casual: cas, Polite: pol}
 			parts["captions"] = true
 		} else {
 			repaired++
 		}
 	}
+	// Claude measured nothing: an adaptation of a local one keeps that
+	// one's evidence; any other is offered as a suggestion.
+	local := map[string]kmeme.Adaptation{}
+	for _, a := range base.Adaptations {
+		local[recipe.Normalize(a.Source)] = a
+	}
 	var ads []kmeme.Adaptation
 	for _, a := range t.Adaptations {
-		if strings.TrimSpace(a.Source) != "" && strings.TrimSpace(a.Korean) != "" && strings.TrimSpace(a.Reason) != "" {
-			ads = append(ads, a)
+		a = kmeme.Adaptation{Source: recipe.Normalize(a.Source), Korean: recipe.Normalize(a.Korean), Reason: recipe.Normalize(a.Reason), Suggestion: true}
+		if l, ok := local[a.Source]; ok {
+			a.Evidence, a.Suggestion = l.Evidence, l.Suggestion
 		}
+		if recipe.CheckAdaptation(a) != nil {
+			repaired++
+			continue
+		}
+		ads = append(ads, a)
 	}
 	if len(ads) > 0 {
 		r.Adaptations = ads

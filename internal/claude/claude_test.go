@@ -191,7 +191,7 @@ func goodText(t *testing.T, in kmeme.PlanInput) string {
 			Overtitle     string `json:"overtitle"`
 			CaptionCasual string `json:"caption_casual"`
 			CaptionPolite string `json:"caption_polite"`
-		}{s.N, fmt.Sprintf("클로드 장면 %d", s.N), "클로즈업", "박자에 맞춰 손뼉", "클로드", fmt.Sprintf("클로드 자막 %d번 이거 완전 찰떡인데 어때", s.N), fmt.Sprintf("클로드 자막 %d번이에요", s.N)})
+		}{s.N, fmt.Sprintf("클로드 장면 %d", s.N), "클로즈업", "박자에 맞춰 손뼉", fmt.Sprintf("클로드 %d", s.N), fmt.Sprintf("클로드 자막 %d번 이거 완전 찰떡인데 어때", s.N), fmt.Sprintf("클로드 자막 %d번이에요", s.N)})
 	}
 	out.Adaptations = []kmeme.Adaptation{{Source: "프롬 파티", Korean: "수학여행 장기자랑", Reason: "한국 학생의 공통 경험"}}
 	out.Hashtags = kmeme.Hashtags{
@@ -761,5 +761,41 @@ func TestPromptCarriesEvidence(t *testing.T) {
 				t.Errorf("the system prompt asks about %q, which has no field", word)
 			}
 		}
+	}
+}
+
+// TestMergeKeepsGroundedRules: English leaking into a caption or a film
+// note keeps the local text; an adaptation Claude cannot cite becomes a
+// suggestion, one with English in its Korean is dropped.
+func TestMergeKeepsGroundedRules(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	b := setup(t, s, nil)
+	var out textOut
+	json.Unmarshal([]byte(goodText(t, b.in)), &out)
+	out.Shots[1].CaptionCasual = "so cute 이거 봐"
+	out.Shots[1].Film = "slow motion 으로 찍기"
+	out.Adaptations = []kmeme.Adaptation{
+		{Source: "prom party", Korean: "수학여행 장기자랑", Reason: "한국 학생이 다 아는 자리"},
+		{Source: "thanksgiving", Korean: "Chuseok dinner", Reason: "명절"},
+	}
+	raw, _ := json.Marshal(out)
+	s.replies = append(s.replies, okText(string(raw), 100, 100))
+	local, _ := recipe.NewLocal().Plan(context.Background(), b.in)
+	r, err := b.p.Plan(context.Background(), b.in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Shots[1].Caption != local.Shots[1].Caption || r.Shots[1].Film != local.Shots[1].Film {
+		t.Errorf("English kept: %+v", r.Shots[1])
+	}
+	if len(r.Adaptations) != 1 || r.Adaptations[0].Korean != "수학여행 장기자랑" || !r.Adaptations[0].Suggestion {
+		t.Errorf("adaptations %+v", r.Adaptations)
+	}
+	if err := recipe.CheckGrounded(r); err != nil {
+		t.Error(err)
+	}
+	if !strings.Contains(strings.Join(r.Provenance.Fallbacks, ";"), "3 field") {
+		t.Errorf("repairs not reported: %v", r.Provenance.Fallbacks)
 	}
 }
