@@ -80,9 +80,14 @@ func carryTexts(a *kmeme.Analysis, bounds []float64) map[int]carried {
 		if txt == "" || t.Confidence > 0 && t.Confidence < 0.4 {
 			continue
 		}
-		i := 0
-		for i+2 < len(bounds) && bounds[i+1] <= t.Start+0.05 {
-			i++
+		// The shot the text overlaps most (OCR times are approximate: a
+		// caption of the next source shot may be seen a frame early).
+		i, best := 0, -1.0
+		end := math.Max(t.End, t.Start+0.5)
+		for k := 0; k+1 < len(bounds); k++ {
+			if ov := math.Min(end, bounds[k+1]) - math.Max(t.Start, bounds[k]); ov > best+1e-9 {
+				i, best = k, ov
+			}
 		}
 		if _, taken := out[i]; taken {
 			continue
