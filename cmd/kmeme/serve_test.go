@@ -193,3 +193,25 @@ func TestServeRejectsBadConfigurationInOneLine(t *testing.T) {
 		t.Fatalf("bad config: %v", err)
 	}
 }
+
+// TestServeRejectsRetiredModelInOneLine: `kmeme serve` (and `kmeme worker`)
+// with a retired or unpriced model stop at start, in one line naming the
+// variable, before touching a database.
+func TestServeRejectsRetiredModelInOneLine(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		vars map[string]string
+		want string
+	}{
+		{map[string]string{"KMEME_ANTHROPIC_API_KEY": "k", "KMEME_CLAUDE_MODEL": "claude-sonnet-4-5"}, "KMEME_CLAUDE_MODEL=claude-sonnet-4-5: the model was retired on 2026-11-30; use claude-sonnet-5-5"},
+		{map[string]string{"KMEME_GEMINI_API_KEY": "k", "KMEME_GEMINI_MODEL": "gemini-2.5-flash"}, "KMEME_GEMINI_MODEL=gemini-2.5-flash: the model was retired on 2026-12-01"},
+		{map[string]string{"KMEME_GEMINI_API_KEY": "k", "KMEME_GEMINI_MODEL": "gemini-next"}, "KMEME_GEMINI_MODEL=gemini-next: no price"},
+	} {
+		for _, cmd := range []string{"serve", "worker"} {
+			err := run(context.Background(), []string{"kmeme", cmd}, func(k string) string { return tc.vars[k] }, nil, io.Discard, io.Discard)
+			if err == nil || !strings.Contains(oneLine(err), tc.want) || strings.Contains(oneLine(err), "\n") {
+				t.Errorf("%s %v: %v", cmd, tc.vars, err)
+			}
+		}
+	}
+}
