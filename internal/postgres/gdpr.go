@@ -35,6 +35,12 @@ type UserBlobs struct {
 	NodeIDs []string
 	// Hashes are the content hashes of the user's videos.
 	Hashes []string
+	// UniqueHashes are the hashes no other owner's video has: caches
+	// keyed by them (the analysis cache) describe only this user's content.
+	UniqueHashes []string
+	// Email is the account's e-mail ("" when the account is gone): the
+	// per-account sign-in limit is keyed by it.
+	Email string
 }
 
 // Blobs finds the user's blobs. Keys lists every file the user's rows
@@ -74,7 +80,11 @@ func (s *GDPRStore) Blobs(ctx context.Context, userID string) (*UserBlobs, error
 	if err := rows.Err(); err != nil {
 		return nil, translate(err, "list user blobs")
 	}
-	if err := s.db.QueryRow(ctx, `SELECT coalesce(array_agg(content_hash), '{}') FROM videos WHERE owner_id = $1`, uid).Scan(&out.Hashes); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT coalesce(array_agg(content_hash), '{}'),
+			coalesce(array_agg(content_hash) FILTER (WHERE NOT EXISTS (SELECT 1 FROM videos o
+				WHERE o.content_hash = v.content_hash AND o.owner_id IS DISTINCT FROM $1)), '{}'),
+			coalesce((SELECT email FROM users WHERE id = $1), '')
+		FROM videos v WHERE owner_id = $1`, uid).Scan(&out.Hashes, &out.UniqueHashes, &out.Email); err != nil {
 		return nil, translate(err, "list user hashes")
 	}
 	if err := s.db.QueryRow(ctx, `SELECT coalesce(array_agg(id::text), '{}') FROM remix_nodes WHERE owner_id = $1`, uid).Scan(&out.NodeIDs); err != nil {
@@ -176,6 +186,9 @@ type Export struct {
 	Consents     json.RawMessage `json:"consents"`
 	Sessions     json.RawMessage `json:"sessions"`
 	Audit        json.RawMessage `json:"audit_log"`
+	// IdempotencyKeys are the stored answers of the user's retried
+	// requests (they hold the created remix: title, place).
+	IdempotencyKeys json.RawMessage `json:"idempotency_keys"`
 }
 
 // Export gathers every row about the user as JSON.
@@ -202,6 +215,8 @@ func (s *GDPRStore) Export(ctx context.Context, userID string) (*Export, error) 
 			'revoked_at', revoked_at) ORDER BY created_at), '[]') FROM refresh_tokens WHERE user_id = $1`},
 		{&e.Audit, `SELECT coalesce(jsonb_agg(jsonb_build_object('action', action, 'ip', ip, 'detail', detail, 'created_at', created_at) ORDER BY id), '[]')
 			FROM audit_log WHERE user_id = $1`},
+		{&e.IdempotencyKeys, `SELECT coalesce(jsonb_agg(jsonb_build_object('key', key, 'status', status, 'response', response,
+			'created_at', created_at) ORDER BY created_at, key), '[]') FROM idempotency_keys WHERE scope = $1::text`},
 	}
 	for _, p := range parts {
 		var b []byte

@@ -72,12 +72,16 @@ func (s *Service) Export(ctx context.Context, userID string) (any, error) {
 	}
 	doc := &Document{Format: "kmeme-export/v1", ExportedAt: s.now().UTC(), Postgres: pg, Redis: map[string]any{}, Blobs: []BlobEntry{},
 		Notes: []string{
-			"postgres: your account, uploads, remixes, daily quota history, AI calls made for you, consents, sessions (no token values) and audit entries",
+			"postgres: your account, uploads, remixes, daily quota history, AI calls made for you, consents, sessions (no token values), audit entries and the stored answers of your retried requests (idempotency keys)",
 			"redis: today's quota counters and rate-limit state, short-lived",
 			"blobs: the files stored for your uploads and remixes (download them through the API)",
 		}}
+	ub, err := s.GDPR.Blobs(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
 	if s.Redis != nil {
-		keys, err := s.userRedisKeys(ctx, userID, nil)
+		keys, err := s.userRedisKeys(ctx, userID, ub.Email, nil)
 		if err != nil {
 			doc.Notes = append(doc.Notes, "redis was unavailable during this export")
 		}
@@ -91,10 +95,6 @@ func (s *Service) Export(ctx context.Context, userID string) (any, error) {
 		}
 	}
 	if s.Blobs != nil {
-		ub, err := s.GDPR.Blobs(ctx, userID)
-		if err != nil {
-			return nil, err
-		}
 		for _, k := range ub.Keys {
 			rc, size, err := s.Blobs.Open(ctx, k)
 			if err != nil {
@@ -135,7 +135,7 @@ func (s *Service) Erase(ctx context.Context, userID string) error {
 		return fmt.Errorf("erase %s: %w", userID, err)
 	}
 	if s.Redis != nil {
-		keys, err := s.userRedisKeys(ctx, userID, ub.NodeIDs)
+		keys, err := s.userRedisKeys(ctx, userID, ub.Email, append(append([]string{}, ub.NodeIDs...), ub.UniqueHashes...))
 		if err == nil && len(keys) > 0 {
 			err = s.Redis.R.Del(ctx, keys...).Err()
 		}
@@ -151,11 +151,19 @@ func (s *Service) Erase(ctx context.Context, userID string) error {
 	return nil
 }
 
-// userRedisKeys finds the user's quota and rate-limit keys, and cached
-// views of their nodes (plus similar-result caches, which may list them).
-func (s *Service) userRedisKeys(ctx context.Context, userID string, nodeIDs []string) ([]string, error) {
+// userRedisKeys finds the user's quota and rate-limit keys (the
+// per-account sign-in limit is keyed by e-mail), and — when mentions is
+// not nil — cached entries naming one of them (the user's nodes, the
+// hashes of content only they uploaded) plus similar-result caches, which
+// may list their nodes.
+func (s *Service) userRedisKeys(ctx context.Context, userID, email string, mentioned []string) ([]string, error) {
 	patterns := []string{s.Redis.Key("quota", userID, "*"), s.Redis.Key("rl", "*", "u:"+userID)}
-	if nodeIDs != nil {
+	if email != "" {
+		patterns = append(patterns, s.Redis.Key("rl", "*", "acct:"+globEscape(postgres.NormalizeEmail(email))))
+	}
+	cacheAt := -1
+	if mentioned != nil {
+		cacheAt = len(patterns)
 		patterns = append(patterns, s.Redis.Key("cache", "*"))
 	}
 	var out []string
@@ -163,7 +171,7 @@ func (s *Service) userRedisKeys(ctx context.Context, userID string, nodeIDs []st
 		iter := s.Redis.R.Scan(ctx, 0, p, 500).Iterator()
 		for iter.Next(ctx) {
 			k := iter.Val()
-			if i == 2 && !mentions(k, nodeIDs) && !strings.Contains(k, ":similar:") {
+			if i == cacheAt && !mentions(k, mentioned) && !strings.Contains(k, ":similar:") {
 				continue
 			}
 			out = append(out, k)
@@ -173,6 +181,19 @@ func (s *Service) userRedisKeys(ctx context.Context, userID string, nodeIDs []st
 		}
 	}
 	return out, nil
+}
+
+// globEscape quotes Redis glob characters in s.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '*', '?', '[', ']', '\\':
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func mentions(k string, ids []string) bool {
