@@ -238,6 +238,13 @@ func (p *Planner) call(ctx context.Context, prompt string, maxTokens int64, time
 		out, err = answer(msg, u, maxTokens)
 	}
 	err = translate(err)
+	if err != nil && u == (costs.Usage{}) && timedOut(err) && !errors.Is(ctx.Err(), context.Canceled) {
+		// The provider may have written (and billed) up to max_tokens
+		// before the attempt gave up, and said nothing of it: the budget
+		// counts the upper bound rather than nothing.
+		u = costs.Usage{InputTokens: EstimateInputTokens(systemPrompt + prompt), OutputTokens: maxTokens}
+		err = fmt.Errorf("%w (usage unknown; recorded at the upper bound of %d input and %d output tokens)", err, u.InputTokens, u.OutputTokens)
+	}
 	usd := 0.0
 	if p.cfg.Meter != nil {
 		var rerr error
@@ -253,6 +260,21 @@ func (p *Planner) call(ctx context.Context, prompt string, maxTokens int64, time
 	}
 	return out, usd, err
 }
+
+// timedOut reports an attempt that ran out of time (its own deadline or
+// the HTTP client's).
+func timedOut(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne interface{ Timeout() bool }
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// EstimateInputTokens is an upper estimate of the tokens of s: a Hangul
+// syllable is about one token, three bytes in UTF-8; ASCII JSON runs about
+// four bytes a token, so bytes/3 errs on the high side.
+func EstimateInputTokens(s string) int64 { return int64(len(s)+2) / 3 }
 
 // adaptive reports whether the model thinks adaptively and takes effort.
 func adaptive(model string) bool {

@@ -458,6 +458,16 @@ func TestTimeout(t *testing.T) {
 	if r.Provenance.Parts["captions"] != kmeme.ProviderLocal || len(r.Provenance.Fallbacks) == 0 {
 		t.Errorf("provenance %+v", r.Provenance)
 	}
+	// A timed-out attempt may have been billed for all it wrote: the
+	// ledger counts the upper bound, not zero.
+	es := ledgerEntries(t, b.ledger)
+	maxTokens := b.p.maxTokens(recipeShots(t, b.in))
+	if len(es) != 2 || es[0].OK || es[0].OutputTokens != maxTokens || es[0].InputTokens == 0 || es[0].CostUSD <= 0 || !strings.Contains(es[0].Error, "upper bound") {
+		t.Errorf("timed-out attempts recorded as %+v", es)
+	}
+	if r.Provenance.CostUSD < es[0].CostUSD+es[1].CostUSD-1e-9 {
+		t.Errorf("provenance cost %v under the ledger's", r.Provenance.CostUSD)
+	}
 }
 
 func TestBudgetSpentMakesNoCall(t *testing.T) {
