@@ -57,6 +57,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer stopTrust()
+	a.registerJobMetrics()
 
 	apiHandler = httpapi.NewServer(deps)
 	srv := &http.Server{

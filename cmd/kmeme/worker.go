@@ -24,6 +24,12 @@ func cmdWorker(ctx context.Context, e env, _ []string) error {
 		return err
 	}
 	defer stop()
+	a.registerJobMetrics()
+	stopMetrics, err := a.startMetricsListener(e.getenv("KMEME_METRICS_ADDR"))
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	a.log.Info("worker running", "workers", a.cfg.Platform.Workers)
 	<-ctx.Done()
 	a.log.Info("worker stopping: finishing running jobs", "grace", a.cfg.ShutdownTimeout.String())
