@@ -63,7 +63,7 @@ func TestPrometheusScrapesServeAndWorker(t *testing.T) {
 	}
 	dbURL := pgtest.NewDatabase(t)
 	clip := genClip(t)
-	dataDir := t.TempDir() // serve and worker share the blobs
+	dataDir := t.TempDir()                                        // serve and worker share the blobs
 	prefix := fmt.Sprintf("test:prom:%d:", time.Now().UnixNano()) // shared: the worker invalidates serve's cached views
 	base, _ := startStack(t, dbURL, map[string]string{"KMEME_WORKERS": "0", "KMEME_DATA_DIR": dataDir, "KMEME_REDIS_PREFIX": prefix})
 	serveAddr := strings.TrimPrefix(base, "http://")
