@@ -5,6 +5,8 @@
 //
 //	kmeme-bench gen   -out DIR [-photos DIR] [-items N] [-seed S]
 //	kmeme-bench score -corpus DIR -kmeme BIN [-split test]
+//	kmeme-bench pgen  -out DIR -photo-root DIR [-items N] [-seed S]   (perception corpus)
+//	kmeme-bench pscore -corpus DIR [-v]                              (perception table)
 package main
 
 import (
@@ -26,7 +28,7 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: kmeme-bench gen|score [flags]")
+		return fmt.Errorf("usage: kmeme-bench gen|score|pgen|pscore [flags]")
 	}
 	switch args[0] {
 	case "gen":
@@ -46,6 +48,30 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 		return generate(ctx, cfg)
+	case "pgen":
+		fs := flag.NewFlagSet("pgen", flag.ContinueOnError)
+		var cfg pgenConfig
+		fs.StringVar(&cfg.out, "out", "bench-output/perception", "corpus directory")
+		fs.StringVar(&cfg.photoRoot, "photo-root", "bench-output/perception-photos", "where the photo packages were unpacked")
+		fs.StringVar(&cfg.soundfont, "soundfont", "/usr/share/sounds/sf2/FluidR3_GM.sf2", "General MIDI soundfont")
+		fs.Int64Var(&cfg.seed, "seed", 1, "random seed")
+		fs.IntVar(&cfg.items, "items", 30, "number of 8 s items")
+		fs.BoolVar(&cfg.speed, "speed", true, "also make the 20 s 720x1280 and 60 s 1080x1920 timing files")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return pgenerate(ctx, cfg)
+	case "pscore":
+		fs := flag.NewFlagSet("pscore", flag.ContinueOnError)
+		var cfg pscoreConfig
+		fs.StringVar(&cfg.corpus, "corpus", "bench-output/perception", "corpus directory")
+		fs.BoolVar(&cfg.verbose, "v", false, "print every miss")
+		fs.IntVar(&cfg.runs, "runs", 3, "timing runs per speed file (median)")
+		fs.BoolVar(&cfg.audio, "audio-only", false, "score the speech segments only (no video analysis)")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return pscore(ctx, cfg)
 	case "score":
 		fs := flag.NewFlagSet("score", flag.ContinueOnError)
 		var cfg scoreConfig

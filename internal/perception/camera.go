@@ -10,11 +10,11 @@ import (
 )
 
 // Camera movement: OpenCV's dense (Farnebäck) optical flow between
-// consecutive sample frames at 96 px wide, then our own least-squares fit
+// consecutive sample frames at 128 px wide, then our own least-squares fit
 // of a similarity motion (shift, zoom, roll) to the flow. What the fit does
 // not explain is the subjects' own motion.
 
-const flowW = 96
+const flowW = 128
 
 // pairMotion is the global motion between two consecutive samples.
 type pairMotion struct {
@@ -47,7 +47,7 @@ func (c *cameraTracker) push(t float64, pix []byte, w, h int) {
 	}
 	if c.has {
 		flow := gocv.NewMat()
-		gocv.CalcOpticalFlowFarneback(c.prev, cur, &flow, 0.5, 3, 11, 3, 5, 1.1, 0)
+		gocv.CalcOpticalFlowFarneback(c.prev, cur, &flow, 0.5, 4, 15, 3, 5, 1.1, 0)
 		if pm, ok := fitMotion(flow, c.fw, c.fh); ok {
 			pm.t0, pm.t1 = c.prevT, t
 			c.pairs = append(c.pairs, pm)

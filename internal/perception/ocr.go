@@ -3,12 +3,10 @@ package perception
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"image"
 	"image/png"
-	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -110,24 +108,15 @@ func (t *tesseract) read(ctx context.Context, dir string, images []string) ([]oc
 // joined by spaces, lines by newlines, confidence the letter-weighted mean.
 func parseTSV(out []byte, pages int) ([]ocrResult, error) {
 	res := make([]ocrResult, pages)
-	r := csv.NewReader(bytes.NewReader(out))
-	r.Comma = '\t'
-	r.LazyQuotes = true
-	r.FieldsPerRecord = -1
 	type lineKey struct{ page, block, par, line int }
 	lines := map[int][]string{}
 	var order []lineKey
 	words := map[lineKey][]string{}
 	sumConf := make([]float64, pages)
 	sumN := make([]float64, pages)
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("tesseract tsv: %w", err)
-		}
+	// split by hand: a recognised quote mark must not start a CSV field
+	for _, row := range strings.Split(string(out), "\n") {
+		rec := strings.Split(strings.TrimRight(row, "\r"), "\t")
 		if len(rec) < 12 || rec[0] != "5" {
 			continue
 		}
@@ -136,7 +125,7 @@ func parseTSV(out []byte, pages int) ([]ocrResult, error) {
 		if page < 0 || page >= pages {
 			continue
 		}
-		word := strings.TrimSpace(rec[11])
+		word := strings.TrimSpace(strings.Join(rec[11:], " "))
 		conf, _ := strconv.ParseFloat(rec[10], 64)
 		if word == "" || conf < 0 {
 			continue
@@ -266,16 +255,12 @@ func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenTe
 	if dropped > 0 {
 		notes = append(notes, kmeme.NotMeasured{What: "text", Reason: fmt.Sprintf("%d further text regions not read (over %d in one file)", dropped, maxTracks)})
 	}
-	// read the regions seen twice or more first; single sightings fill
-	// what is left of the budget
+	// read the regions seen in two samples or more (half a second at the
+	// default rate): a caption stays up longer; a region seen once is a
+	// texture passing by
 	var pick []*track
 	for _, tr := range all {
 		if tr.seen >= 2 {
-			pick = append(pick, tr)
-		}
-	}
-	for _, tr := range all {
-		if tr.seen < 2 && len(pick) < maxOCRCrops {
 			pick = append(pick, tr)
 		}
 	}
@@ -316,6 +301,7 @@ func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenTe
 			paths = append(paths, p)
 		}
 	}
+	trace("ocr: %d regions, %d images", len(pick), len(paths))
 	read, err := ts.read(ctx, dir, paths)
 	if err != nil {
 		return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
@@ -495,7 +481,7 @@ func mergeTexts(in []kmeme.ScreenText) []kmeme.ScreenText {
 		merged := false
 		for k := range out {
 			o := &out[k]
-			if t.Start <= o.End+0.6 && t.End >= o.Start-0.6 && Similarity(o.Text, t.Text) >= 0.8 && boxOverlap(o.Box, t.Box) > 0.3 {
+			if t.Start <= o.End+1.2 && t.End >= o.Start-1.2 && Similarity(o.Text, t.Text) >= 0.8 && boxOverlap(o.Box, t.Box) > 0.3 {
 				o.Start, o.End = math.Min(o.Start, t.Start), math.Max(o.End, t.End)
 				if t.Confidence > o.Confidence {
 					o.Text, o.Confidence, o.Lang = t.Text, t.Confidence, t.Lang
@@ -523,12 +509,21 @@ func mergeTexts(in []kmeme.ScreenText) []kmeme.ScreenText {
 			}
 			o := out[j]
 			span := math.Min(cur.End, o.End) - math.Max(cur.Start, o.Start)
-			full := math.Max(cur.End-cur.Start, o.End-o.Start)
+			short := math.Min(cur.End-cur.Start, o.End-o.Start)
+			above := o.Box.Y < cur.Box.Y
 			gap := o.Box.Y - (cur.Box.Y + cur.Box.H)
+			if above {
+				gap = cur.Box.Y - (o.Box.Y + o.Box.H)
+			}
 			hOverlap := math.Min(cur.Box.X+cur.Box.W, o.Box.X+o.Box.W) - math.Max(cur.Box.X, o.Box.X)
 			lineH := math.Min(cur.Box.H, o.Box.H)
-			if span >= 0.8*full && gap > -0.5*lineH && gap < 1.2*lineH && hOverlap > 0 {
-				cur.Text += "\n" + o.Text
+			if span >= 0.5*short && gap > -0.5*lineH && gap < 1.2*lineH && hOverlap > 0 {
+				if above {
+					cur.Text = o.Text + "\n" + cur.Text
+				} else {
+					cur.Text += "\n" + o.Text
+				}
+				cur.Start, cur.End = math.Min(cur.Start, o.Start), math.Max(cur.End, o.End)
 				cur.Box = unionBox(cur.Box, o.Box)
 				cur.Confidence = round3((cur.Confidence + o.Confidence) / 2)
 				cur.Lang = language(cur.Text)

@@ -19,6 +19,7 @@ import (
 	"os"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/media"
@@ -33,10 +34,10 @@ type Options struct {
 	// TessdataDir, when set, is passed to tesseract as --tessdata-dir
 	// (otherwise TESSDATA_PREFIX or tesseract's own default applies).
 	TessdataDir string
-	// CascadeDir holds OpenCV's haar cascades; default
-	// /usr/share/opencv4/haarcascades (Debian's opencv-data).
+	// CascadeDir holds OpenCV's cascades (haarcascades/, lbpcascades/);
+	// default /usr/share/opencv4 (Debian's opencv-data).
 	CascadeDir string
-	// SampleFPS is how many sample frames a second are looked at; default 4.
+	// SampleFPS is how many sample frames a second are looked at; default 2.
 	SampleFPS float64
 	// Transcriber, when set, transcribes the speech segments.
 	Transcriber kmeme.Transcriber
@@ -49,7 +50,7 @@ type Options struct {
 const (
 	sampleShort = 432
 	sampleLong  = 1024
-	peopleShort = 288
+	peopleShort = 216
 )
 
 // Session collects what the sample frames show while the video decodes.
@@ -73,7 +74,7 @@ func Start(info *media.Info, opt Options) *Session {
 		return nil
 	}
 	if opt.SampleFPS <= 0 {
-		opt.SampleFPS = 4
+		opt.SampleFPS = 2
 	}
 	if opt.TempDir == "" {
 		opt.TempDir = os.TempDir()
@@ -120,21 +121,20 @@ func (s *Session) Push(f media.Frame) error {
 		return nil
 	}
 	if s.spool == nil {
-		sp, err := newSpool(s.opt.TempDir, s.pw*s.ph)
+		sp, err := newSpool(s.opt.TempDir, s.sw*s.sh)
 		if err != nil {
 			s.err = err
 			return nil
 		}
 		s.spool = sp
 	}
-	small := resizeGray(f.Pix, s.sw, s.sh, s.pw, s.ph)
-	if err := s.spool.write(small); err != nil {
+	if err := s.spool.write(f.Pix); err != nil {
 		s.err = err
 		return nil
 	}
 	s.times = append(s.times, f.T)
 	s.text.push(f.T, f.Pix)
-	s.cam.push(f.T, small, s.pw, s.ph)
+	s.cam.push(f.T, f.Pix, s.sw, s.sh)
 	return nil
 }
 
@@ -198,13 +198,17 @@ func (s *Session) Finish(ctx context.Context, in Input) *kmeme.Perception {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				t0 := time.Now()
 				texts, textEngine, textNotes = s.readTexts(ctx, in.DurationS)
+				trace("text read in %.2f s", time.Since(t0).Seconds())
 			}()
+			t0 := time.Now()
 			shots := in.Shots
 			if len(shots) == 0 && in.DurationS > 0 {
 				shots = []kmeme.Shot{{Start: 0, End: in.DurationS, KeyframeT: in.DurationS / 2}}
 			}
 			people, engines, notes := s.measurePeople(ctx, shots)
+			trace("people measured in %.2f s (%d shots)", time.Since(t0).Seconds(), len(shots))
 			for k, v := range engines {
 				p.Engines[k] = v
 			}
@@ -260,6 +264,13 @@ func (s *Session) Finish(ctx context.Context, in Input) *kmeme.Perception {
 	return p
 }
 
+// trace prints stage timings to stderr when KMEME_PERCEPTION_TRACE is set.
+func trace(format string, args ...any) {
+	if os.Getenv("KMEME_PERCEPTION_TRACE") != "" {
+		fmt.Fprintf(os.Stderr, "perception: "+format+"\n", args...)
+	}
+}
+
 func round3(x float64) float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return 0
@@ -279,7 +290,7 @@ func oneLine(s string) string {
 	return s
 }
 
-// spool keeps the small people frames on disk so memory stays flat with
+// spool keeps the sample frames on disk so memory stays flat with
 // the duration.
 type spool struct {
 	f    *os.File

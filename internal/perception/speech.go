@@ -44,20 +44,65 @@ func analyzeSound(pcm []float32, rate int) *kmeme.SpeechInfo {
 	for i, f := range frames {
 		env[i] = f.db
 	}
-	// the window is judged every 50 ms; silence frame by frame
+	// sound and silence frame by frame: pauses under 300 ms inside talk
+	// stay sound, blips under 100 ms stay silence
+	active := make([]bool, n)
+	for i := range frames {
+		active[i] = !frames[i].silent
+	}
+	fillRuns(active, false, 30)
+	fillRuns(active, true, 10)
+	// the kind of sound from the one-second window, judged every 50 ms
+	kinds := make([]kmeme.AudioKind, n)
 	var kind kmeme.AudioKind
 	for i := range frames {
 		if i%5 == 0 {
 			lo, hi := max(0, i-half), min(n, i+half)
 			kind = classifyWindow(frames[lo:hi], env[lo:hi])
 		}
-		if frames[i].silent {
-			labels[i] = kmeme.AudioSilence
-		} else {
-			labels[i] = kind
-		}
+		kinds[i] = kind
 	}
-	labels = smoothLabels(labels, 50)
+	// each sounding stretch: short ones take their commonest kind, long
+	// ones keep the windows' kinds with stretches under half a second
+	// smoothed away
+	for a := 0; a < n; {
+		if !active[a] {
+			labels[a] = kmeme.AudioSilence
+			a++
+			continue
+		}
+		b := a
+		for b < n && active[b] {
+			b++
+		}
+		votes := map[kmeme.AudioKind]int{}
+		for i := a; i < b; i++ {
+			if kinds[i] != kmeme.AudioSilence {
+				votes[kinds[i]]++
+			}
+		}
+		best := kmeme.AudioMusic
+		for _, k := range []kmeme.AudioKind{kmeme.AudioSpeech, kmeme.AudioSinging, kmeme.AudioMusic} {
+			if votes[k] > votes[best] {
+				best = k
+			}
+		}
+		if b-a < 150 {
+			for i := a; i < b; i++ {
+				labels[i] = best
+			}
+		} else {
+			seg := make([]kmeme.AudioKind, b-a)
+			for i := a; i < b; i++ {
+				seg[i-a] = kinds[i]
+				if seg[i-a] == kmeme.AudioSilence {
+					seg[i-a] = best
+				}
+			}
+			copy(labels[a:b], smoothLabels(seg, 50))
+		}
+		a = b
+	}
 	// segments
 	durS := float64(len(pcm)) / float64(rate)
 	start := 0
@@ -227,7 +272,7 @@ func classifyWindow(w []soundFrame, env []float64) kmeme.AudioKind {
 	// talk: loudness modulated at the syllable rate and a spectrum that
 	// keeps changing (formant moves); music: steadier spectra between
 	// onsets. Pauses between words add to the evidence.
-	talk := (mod-0.5)/0.15 + (flux-1.2)/0.25 + math.Max(0, dipShare-0.2)/0.1
+	talk := (flux-1.12)/0.1 + (mod-0.5)/0.5 + math.Max(0, dipShare-0.2)/0.1
 	switch {
 	case talk > 0.3 && voicedShare >= 0.15:
 		return kmeme.AudioSpeech
@@ -296,6 +341,27 @@ func heldPitch(w []soundFrame) float64 {
 	}
 	flush()
 	return float64(held) / float64(len(w))
+}
+
+// fillRuns turns runs of the value v shorter than minLen that lie between
+// runs of !v into !v.
+func fillRuns(m []bool, v bool, minLen int) {
+	for i := 0; i < len(m); {
+		if m[i] != v {
+			i++
+			continue
+		}
+		j := i
+		for j < len(m) && m[j] == v {
+			j++
+		}
+		if i > 0 && j < len(m) && j-i < minLen {
+			for k := i; k < j; k++ {
+				m[k] = !v
+			}
+		}
+		i = j
+	}
 }
 
 // smoothLabels removes stretches shorter than minFrames by giving them the
@@ -436,3 +502,7 @@ func medianFlux(w []soundFrame) float64 {
 	sort.Float64s(v)
 	return v[len(v)/2]
 }
+
+// AnalyzeSound classifies mono PCM at rate into speech, singing, music and
+// silence and measures the speech rate: the sound half of Finish.
+func AnalyzeSound(pcm []float32, rate int) *kmeme.SpeechInfo { return analyzeSound(pcm, rate) }

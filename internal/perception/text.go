@@ -152,13 +152,13 @@ type blockBox struct {
 	fill           float64
 }
 
-// splitLines returns the component as is when it is filled like text, or
-// else the bands of its rows that are (a caption touching a textured part
-// of the picture): rows at least half as texty as the textiest row, each
-// band trimmed to its longest run of texty columns.
+// splitLines cuts a component into its lines (stacked caption lines, or a
+// caption touching a textured part of the picture): bands of rows at least
+// a third as texty as the textiest row, each trimmed to its longest run of
+// texty columns.
 func splitLines(label []int32, id int32, texty []bool, bw, minX, minY, maxX, maxY, nTexty int) []blockBox {
 	whole := blockBox{minX, minY, maxX, maxY, float64(nTexty) / float64((maxX-minX+1)*(maxY-minY+1))}
-	if whole.fill >= minFill || maxY-minY < 3 {
+	if maxY-minY < 5 {
 		return []blockBox{whole}
 	}
 	rows := make([]int, maxY-minY+1)
@@ -171,14 +171,17 @@ func splitLines(label []int32, id int32, texty []bool, bw, minX, minY, maxX, max
 		}
 		best = max(best, rows[y-minY])
 	}
+	// a row is in a line when it has at least a third of the textiest
+	// row's blocks: the gap between two stacked lines falls under that
+	inLine := func(y int) bool { return rows[y-minY]*3 >= best }
 	var out []blockBox
 	for y := minY; y <= maxY; {
-		if rows[y-minY]*2 < best {
+		if !inLine(y) {
 			y++
 			continue
 		}
 		ya := y
-		for y <= maxY && rows[y-minY]*2 >= best {
+		for y <= maxY && inLine(y) {
 			y++
 		}
 		yb := y - 1
