@@ -13,7 +13,6 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
-
 // TestPriceTable: the defaults are current models with prices, a retired
 // model says what replaces it, and cached, cache-written and audio tokens
 // are priced apart from plain input.
