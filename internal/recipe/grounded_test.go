@@ -483,3 +483,26 @@ func TestGoldenRecipes(t *testing.T) {
 		t.Errorf("golden recipes cover %d formats, want %d", len(formats), len(goldenClips))
 	}
 }
+
+// TestFramingFollowsTheSource: with a perception stage, a setup shot over
+// a source shot framed bust-up gets the bank's bust-up idea first, and a
+// shot whose idea is framed otherwise names the source's framing beside it.
+func TestFramingFollowsTheSource(t *testing.T) {
+	t.Parallel()
+	c := corpusClip(t, "storytime") // every source shot: one person, bust, facing the camera
+	r := planIn(t, PlanInput{Analysis: c.A})
+	if r.Shots[0].Role != kmeme.RoleSetup || !strings.HasPrefix(r.Shots[0].Framing, "바스트") {
+		t.Errorf("first setup shot framed %q, want the bust-up idea", r.Shots[0].Framing)
+	}
+	for _, s := range r.Shots {
+		if !strings.HasPrefix(s.Framing, "바스트") && !strings.Contains(s.Framing, "(원본: 바스트샷)") {
+			t.Errorf("shot %d framed %q without the source's bust framing beside it", s.N, s.Framing)
+		}
+	}
+	bare := planIn(t, PlanInput{Analysis: corpusClip(t, "storytime-bare").A})
+	for _, s := range bare.Shots {
+		if strings.Contains(s.Framing, "원본") {
+			t.Errorf("no perception, yet shot %d claims the source framing: %q", s.N, s.Framing)
+		}
+	}
+}

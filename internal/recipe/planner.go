@@ -253,16 +253,26 @@ type textPicker struct {
 func (p *textPicker) fill(s string) string { return strings.ReplaceAll(s, "{count}", p.count) }
 
 // pick returns the idea, caption and overtitle for the next shot of role r.
-func (p *textPicker) pick(r kmeme.ShotRole) (idea, *line, *line) {
+// For setup and reaction shots an idea framed like the source shot
+// (framing, measured; "" when unknown) comes first among equally used ones;
+// turn, punchline and call to action keep the format's core order.
+func (p *textPicker) pick(r kmeme.ShotRole, framing string) (idea, *line, *line) {
 	ideas := p.fm.bank[r]
 	key := func(i int) string { return string(r) + "#" + itoa(i) }
 	order := make([]int, 0, len(ideas))
 	for u := 0; len(order) < len(ideas); u++ {
+		var same, other []int
 		for i := range ideas {
-			if p.ideaUse[key(i)] == u {
-				order = append(order, i)
+			if p.ideaUse[key(i)] != u {
+				continue
+			}
+			if framing != "" && (r == kmeme.RoleSetup || r == kmeme.RoleReaction) && strings.Contains(ideas[i].framing, framing) {
+				same = append(same, i)
+			} else {
+				other = append(other, i)
 			}
 		}
+		order = append(append(order, same...), other...)
 	}
 	if len(order) > 1 && key(order[0]) == p.prev {
 		order = append(order[1:], order[0])
@@ -317,7 +327,7 @@ func planShots(a *kmeme.Analysis, g *grid, secs []kmeme.Section, bounds []float6
 	out := make([]kmeme.PlannedShot, 0, len(bounds)-1)
 	for i := 0; i+1 < len(bounds); i++ {
 		s, e := bounds[i], bounds[i+1]
-		id, cap, ot := tp.pick(rls[i])
+		id, cap, ot := tp.pick(rls[i], sourceFraming(a, s, e))
 		ps := kmeme.PlannedShot{
 			N: i + 1, Start: round3(s), End: round3(e), Section: sectionAt(secs, (s+e)/2), Role: rls[i],
 			Film: id.film, Framing: id.framing, Action: id.action,
@@ -330,10 +340,13 @@ func planShots(a *kmeme.Analysis, g *grid, secs []kmeme.Section, bounds []float6
 			}
 			ps.SourceT = round3(sh.KeyframeT)
 			if sp := a.Perception.Shot(src + 1); sp != nil && sp.Framing != "" && sp.Framing != kmeme.FramingNone && sp.People > 0 {
-				// Follow the source's own framing, measured.
-				ps.Framing = sp.Framing.Korean()
-				if sp.People >= 2 && !strings.Contains(ps.Framing, "투샷") {
-					ps.Framing += fmt.Sprintf(" (%d명)", sp.People)
+				// Beside the shot's own framing, the source's, as measured.
+				src := sp.Framing.Korean()
+				if sp.People >= 2 {
+					src += fmt.Sprintf(", %d명", sp.People)
+				}
+				if src != ps.Framing {
+					ps.Framing += " (원본: " + src + ")"
 				}
 			}
 		}
@@ -374,6 +387,27 @@ func planShots(a *kmeme.Analysis, g *grid, secs []kmeme.Section, bounds []float6
 // `kmeme remix` writes beside recipe.json and the service lists among a
 // remix's files.
 func KeyframeFile(n int) string { return fmt.Sprintf("keyframe-%03d.jpg", n) }
+
+// sourceFraming is the measured framing word ("클로즈업", "바스트",
+// "미디엄", "풀샷") of the source shot under [s,e], or "".
+func sourceFraming(a *kmeme.Analysis, s, e float64) string {
+	src := sourceShot(a, s, e)
+	sp := a.Perception.Shot(src + 1)
+	if src < 0 || sp == nil || sp.People == 0 {
+		return ""
+	}
+	switch sp.Framing {
+	case kmeme.FramingCloseUp:
+		return "클로즈업"
+	case kmeme.FramingBust:
+		return "바스트"
+	case kmeme.FramingMedium:
+		return "미디엄"
+	case kmeme.FramingFull:
+		return "풀샷"
+	}
+	return ""
+}
 
 // sourceShot returns the index of the source shot overlapping [s,e] most,
 // or -1 when the analysis has no shots.
