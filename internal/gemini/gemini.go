@@ -368,6 +368,10 @@ func (d *Describer) answer(resp *genai.GenerateContentResponse, u costs.Usage) (
 		d.cfg.Logger.Warn("gemini model status", "model", d.cfg.Model, "stage", string(resp.ModelStatus.ModelStage),
 			"retires", resp.ModelStatus.RetirementTime, "message", resp.ModelStatus.Message)
 	}
+	if mv := resp.ModelVersion; mv != "" && !strings.HasPrefix(mv, d.cfg.Model) {
+		// A shut-down model's requests are rerouted and billed as another.
+		d.cfg.Logger.Warn("gemini answered with another model; prices may differ", "configured", d.cfg.Model, "answered_by", mv)
+	}
 	if pf := resp.PromptFeedback; pf != nil && pf.BlockReason != "" {
 		return nil, ans(resilience.AnswerSafety, "prompt blocked: "+string(pf.BlockReason)+" "+pf.BlockReasonMessage)
 	}
