@@ -127,7 +127,9 @@ func AIFromEnvWith(getenv func(string) string, o AIOptions) (AI, error) {
 	if today.IsZero() {
 		today = time.Now().UTC()
 	}
-	price := func(provider, prefix, modelVar, model string, extra map[string]*float64) costs.Price {
+	// price is the model's row of the price table with each field the
+	// environment gives overridden; extra names the provider's own field.
+	price := func(provider, prefix, modelVar, model, extraSuffix string, extra func(*costs.Price) *float64) costs.Price {
 		m, known := costs.LookupModel(provider, model)
 		p := m.Price
 		in, okIn := num(prefix + "_IN_PER_M")
@@ -138,14 +140,11 @@ func AIFromEnvWith(getenv func(string) string, o AIOptions) (AI, error) {
 		if okOut {
 			p.OutputPerM = out
 		}
-		fields := map[string]*float64{"_CACHED_PER_M": &p.CachedInPerM}
-		for suffix, dst := range extra {
-			fields[suffix] = dst
+		if v, ok := num(prefix + "_CACHED_PER_M"); ok {
+			p.CachedInPerM = v
 		}
-		for suffix, dst := range fields {
-			if v, ok := num(prefix + suffix); ok {
-				*dst = v
-			}
+		if v, ok := num(prefix + extraSuffix); ok {
+			*extra(&p) = v
 		}
 		switch {
 		case known && m.Lifecycle == costs.Retired:
@@ -164,20 +163,12 @@ func AIFromEnvWith(getenv func(string) string, o AIOptions) (AI, error) {
 	}
 	// The prices matter only for a provider that is on.
 	if c.GeminiAPIKey != "" {
-		var audio float64
 		c.GeminiPrice = price(kmeme.ProviderGemini, "KMEME_GEMINI_PRICE", "KMEME_GEMINI_MODEL", c.GeminiModel,
-			map[string]*float64{"_AUDIO_IN_PER_M": &audio})
-		if audio > 0 {
-			c.GeminiPrice.AudioInPerM = audio
-		}
+			"_AUDIO_IN_PER_M", func(p *costs.Price) *float64 { return &p.AudioInPerM })
 	}
 	if c.ClaudeAPIKey != "" {
-		var write float64
 		c.ClaudePrice = price(kmeme.ProviderClaude, "KMEME_CLAUDE_PRICE", "KMEME_CLAUDE_MODEL", c.ClaudeModel,
-			map[string]*float64{"_CACHE_WRITE_PER_M": &write})
-		if write > 0 {
-			c.ClaudePrice.CacheWritePerM = write
-		}
+			"_CACHE_WRITE_PER_M", func(p *costs.Price) *float64 { return &p.CacheWritePerM })
 	}
 	if v := g.first("", "KMEME_AI_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
