@@ -388,7 +388,7 @@ func score(ctx context.Context, cfg scoreConfig) error {
 					ok++
 				}
 			}
-			return fmt.Sprintf("%s (%d/%d ≤30ms)", median(x.firstErr), ok, len(x.firstErr))
+			return fmt.Sprintf("%s (%d/%d ≤30ms)", medianMS(x.firstErr), ok, len(x.firstErr))
 		}
 		row("first-beat error, music from 0:00", fb(o), fb(au), "n/a", "-", "≤30 ms")
 		if n := o.hardN + o.gradN; n > 0 {
@@ -449,7 +449,7 @@ func order(s string) int {
 	return 4
 }
 
-func median(v []float64) string {
+func medianMS(v []float64) string {
 	w := append([]float64(nil), v...)
 	sort.Float64s(w)
 	return fmt.Sprintf("%.0f ms", 1000*w[len(w)/2])
