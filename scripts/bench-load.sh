@@ -88,6 +88,7 @@ secs=$(python3 -c "import re;d='$duration';m=re.fullmatch(r'(\d+)([smh]?)',d);pr
 timeout $((secs + 5)) redis-cli -h 127.0.0.1 --latency --csv >"$out/redis-latency.csv" 2>/dev/null &
 rl=$!
 maxrss=0; : >"$out/rss.txt"
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "load: $users users × $rate tasks/s (~$(python3 -c "print(round($users*$rate))") tasks/s offered; 9 browsers : 1 creator) for $duration, serve with $workers workers, loopback, $(nproc) cores"
 KMEME_BENCH_CLIPS=$(IFS=:; echo "${clips[*]}") KMEME_BENCH_RATE=$rate \
   /usr/bin/locust -f bench/locust/locustfile.py --headless --host "$base" -u "$users" -r "$users" -t "$duration" \
@@ -138,4 +139,5 @@ if [ -s "$out/redis-latency.csv" ]; then
 fi
 awk 'NF {n++; v[n] = $1; if ($1 > max) max = $1; if (min == "" || $1 < min) min = $1}
   END {if (n) printf "serve RSS: start %.0f MiB, min %.0f, max %.0f, end %.0f MiB (%d samples, every 2 s)\n", v[1]/1024, min/1024, max/1024, v[n]/1024, n}' "$out/rss.txt"
+echo "machine load average (1/5/15 min) before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores, shared with whatever else runs)"
 echo "raw output: $out/"
