@@ -48,6 +48,7 @@ func commands() map[string]command {
 		"remix":        {"write a Korean remix recipe and its files for a video", cmdRemix},
 		"costs":        {"summarise AI spend for a month", cmdCosts},
 		"export-graph": {"write the lineage graph as Neo4j import CSV files", cmdExportGraph},
+		"doctor":       {"check the configuration against the live PostgreSQL, blobs, Redis and tools", cmdDoctor},
 	}
 }
 
