@@ -93,6 +93,7 @@ func (p *Pipeline) run(ctx context.Context, stage, nodeID string, attempt, maxAt
 		log.Info("node already finished; nothing to do", "status", n.Status)
 		return nil
 	}
+	p.retryEvent(ctx, stage, nodeID, attempt, maxAttempts)
 	if p.cfg.BeforeStage != nil {
 		if err := p.cfg.BeforeStage(ctx, stage, nodeID, attempt); err != nil {
 			return p.fail(ctx, stage, nodeID, attempt, maxAttempts, err)

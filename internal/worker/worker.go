@@ -76,7 +76,8 @@ type Config struct {
 	// JobTimeout bounds one stage. Default 10 minutes.
 	JobTimeout time.Duration
 	// RescueAfter is when a running job is presumed dead and retried.
-	// Default 15 minutes; must exceed JobTimeout.
+	// Default 15 minutes; must exceed JobTimeout. A job of a worker that
+	// died on this machine is taken back at once when a worker starts here.
 	RescueAfter time.Duration
 	// RetryBase is the first retry's mean delay; later ones double, with
 	// full jitter, capped at 5 minutes. Default 5 s.
@@ -105,7 +106,9 @@ type Config struct {
 	BeforeStage func(ctx context.Context, stage, nodeID string, attempt int) error
 	// Log receives job logs.
 	Log *slog.Logger
-	// ClientID names this process among River clients (optional).
+	// ClientID names this process among River clients (default
+	// <host>-pid<pid>-<start>, which lets a successor on this machine tell
+	// that the process died).
 	ClientID string
 }
 
@@ -150,6 +153,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Planner == nil {
 		c.Planner = recipe.NewLocal()
+	}
+	if c.ClientID == "" {
+		c.ClientID = defaultClientID()
 	}
 	return c
 }
@@ -207,6 +213,13 @@ func New(pool *pgxpool.Pool, cfg Config) (*Pipeline, error) {
 func (p *Pipeline) Start(ctx context.Context) error {
 	if p.cfg.Workers == 0 {
 		return nil
+	}
+	// What a worker killed on this machine left: its scratch, its jobs.
+	p.sweepScratch()
+	if n, err := p.rescueDead(ctx); err != nil {
+		p.cfg.Log.Warn("could not take back the jobs of stopped workers; River's rescuer will", "err", err.Error())
+	} else if n > 0 {
+		p.cfg.Log.Info("took back jobs of stopped workers", "jobs", n)
 	}
 	if err := p.client.Start(ctx); err != nil {
 		return fmt.Errorf("start workers: %w", err)
@@ -273,9 +286,12 @@ func (b *backoff) NextRetry(job *rivertype.JobRow) time.Time {
 	return time.Now().Add(time.Duration(rand.Int64N(int64(d)) + 1))
 }
 
-// scratch makes a per-attempt directory and returns a func removing it.
+// scratch makes a per-attempt directory under this process's run folder
+// (crash.go), removing earlier attempts' leftovers first, and returns a
+// func removing it.
 func (p *Pipeline) scratch(stage, nodeID string, attempt int) (string, func(), error) {
-	dir := filepath.Join(p.cfg.WorkDir, fmt.Sprintf("kmeme-%s-%s-%d-%d", stage, nodeID, attempt, rand.Int64()))
+	p.sweepAttempts(stage, nodeID, attempt)
+	dir := filepath.Join(p.runDir(), fmt.Sprintf("kmeme-%s-%s-%d-%d", stage, nodeID, attempt, rand.Int64()))
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", nil, fmt.Errorf("scratch dir: %w", err)
 	}
