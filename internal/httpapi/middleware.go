@@ -194,9 +194,15 @@ func withAccessLog(log *slog.Logger, m *Metrics) func(http.Handler) http.Handler
 			start := time.Now()
 			rw := &recorder{ResponseWriter: w, status: http.StatusOK}
 			ctx, end := startSpan(r)
-			r = r.WithContext(ctx)
+			// Inner middleware copies the request (WithContext), so the
+			// mux's r.Pattern is not seen here: withPattern reports it.
+			seen := &matchedRoute{}
+			r = r.WithContext(context.WithValue(ctx, matchedRouteKey{}, seen))
 			next.ServeHTTP(rw, r)
-			route := r.Pattern
+			route := seen.pattern
+			if route == "" {
+				route = r.Pattern
+			}
 			if route == "" {
 				route = "unmatched"
 			}
@@ -222,6 +228,24 @@ func withAccessLog(log *slog.Logger, m *Metrics) func(http.Handler) http.Handler
 			)
 		})
 	}
+}
+
+type matchedRouteKey struct{}
+
+// matchedRoute carries the mux's pattern back out to the access log.
+type matchedRoute struct{ pattern string }
+
+// withPattern wraps the mux: ServeMux sets r.Pattern on the request it
+// serves, which is reported to withAccessLog.
+func withPattern(mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if m, ok := r.Context().Value(matchedRouteKey{}).(*matchedRoute); ok {
+				m.pattern = r.Pattern
+			}
+		}()
+		mux.ServeHTTP(w, r)
+	})
 }
 
 const clientIPKey ctxKey = iota + 100

@@ -50,7 +50,7 @@ type Server struct {
 // NewServer returns the API with its middleware.
 func NewServer(d Deps) http.Handler {
 	s := newServer(d)
-	var h http.Handler = s.mux
+	var h http.Handler = withPattern(s.mux)
 	h = s.withTrust(h)
 	h = withTextCheck(h)
 	h = withAccessLog(s.Log, s.Metrics)(h)

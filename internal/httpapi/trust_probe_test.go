@@ -1,11 +1,14 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -222,5 +225,48 @@ func TestErasedAccountsTokenCannotWrite(t *testing.T) {
 	}
 	if rows != 0 {
 		t.Errorf("%d rows written for an erased account", rows)
+	}
+}
+
+// syncBuffer is a log sink safe for concurrent handlers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+// TestRequestLogNamesTheMatchedRoute: signed-in requests (whose context
+// the auth middleware replaces) are logged under their route pattern, not
+// "unmatched".
+func TestRequestLogNamesTheMatchedRoute(t *testing.T) {
+	t.Parallel()
+	var logs syncBuffer
+	b := trustSetup(t, trustOptions{platform: true, log: slog.New(slog.NewJSONHandler(&logs, nil))})
+	s := b.signup(t, "logs@k-meme.com")
+	b.call(t, nil, "GET", "/api/me", "", bearer(s)...)
+	b.call(t, nil, "GET", "/api/remix/0193a1a0-0000-7000-8000-00000000dead", "", bearer(s)...)
+	routes := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var e struct{ Msg, Route, Path string }
+		if json.Unmarshal([]byte(line), &e) == nil && e.Msg == "request" {
+			routes[e.Path] = e.Route
+		}
+	}
+	for path, want := range map[string]string{"/api/me": "GET /api/me", "/api/remix/0193a1a0-0000-7000-8000-00000000dead": "GET /api/remix/{id}",
+		"/api/auth/signup": "POST /api/auth/signup"} {
+		if routes[path] != want {
+			t.Errorf("%s logged as route %q, want %q", path, routes[path], want)
+		}
 	}
 }

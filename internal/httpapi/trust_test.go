@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -71,6 +72,8 @@ type trustOptions struct {
 	privacy     func(*postgres.DB, *redis.Client) httpapi.Privacy
 	// platform turns on the platform's storage (idempotency, videos).
 	platform bool
+	// log receives the server's logs (default: discarded).
+	log *slog.Logger
 }
 
 type trustBundle struct {
@@ -133,6 +136,7 @@ func trustSetup(t *testing.T, o trustOptions) *trustBundle {
 		t.Fatal(err)
 	}
 	d := httpapi.Deps{
+		Log:     o.log,
 		Version: "test", CORSOrigins: []string{"http://localhost:3000"}, MaxBodyBytes: 4096,
 		Nodes: postgres.NewNodeService(db.Pool),
 		Trust: httpapi.TrustDeps{Auth: svc, Limiter: lim, Quota: q, Users: postgres.NewUserStore(db.Pool),
