@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/kmeme-factory/kmeme/internal/josa"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
@@ -273,7 +274,7 @@ func audioPlan(a *kmeme.Analysis, g *grid, secs []kmeme.Section, fm *format, f *
 	}
 	ap.Notes = []string{
 		"원곡 제목 대신 템포와 분위기가 같은 음원을 플랫폼 음원 라이브러리에서 고르세요.",
-		fmt.Sprintf("박자는 %d/4, 한 박은 %.2f초, 한 마디는 '%s'로 셉니다.", g.meter, g.period, countWord(g.meter)),
+		fmt.Sprintf("박자는 %d/4, 한 박은 %.2f초, 한 마디는 %s 셉니다.", g.meter, g.period, josa.Quote(countWord(g.meter), "로")),
 	}
 	if ap.DropS != nil {
 		if dropCutsFaster(shots, secs) {
@@ -368,7 +369,7 @@ var safeZone = map[kmeme.Platform]string{
 func checklist(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, p kmeme.Platform) []string {
 	var out []string
 	if rec.Concept.EvidenceWeak && rec.Concept.RunnerUp != nil {
-		out = append(out, fmt.Sprintf("근거가 약합니다: '%s'와 '%s' 중 영상에 맞는 쪽을 고르세요(두 번째로 다시 계획할 수 있음)", fm.name, rec.Concept.RunnerUp.Name))
+		out = append(out, fmt.Sprintf("근거가 약합니다: %s '%s' 중 영상에 맞는 쪽을 고르세요(두 번째로 다시 계획할 수 있음)", josa.Quote(fm.name, "와"), rec.Concept.RunnerUp.Name))
 	}
 	out = append(out, fm.checklist...)
 	if f.tempo {

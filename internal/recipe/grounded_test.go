@@ -343,6 +343,8 @@ func TestProblemsCatchBrokenText(t *testing.T) {
 		{"music claimed without a beat", "audio.sound_kind", func(r *kmeme.Recipe) { r.Audio.BPM = nil; r.Audio.DropS = nil }},
 		{"four counts in 3/4", "shots[1]", func(r *kmeme.Recipe) { r.Audio.Meter = 3; r.Shots[1].Overtitle = "하나 둘 셋 넷" }},
 		{"English in a note", "audio.notes[0]", func(r *kmeme.Recipe) { r.Audio.Notes[0] = "(no audio track)" }},
+		{"particle after a 받침", "audio.notes[0]", func(r *kmeme.Recipe) { r.Audio.Notes[0] = "한 마디는 '하나 둘 셋 넷'로 셉니다." }},
+		{"와 after a 받침", "checklist[0]", func(r *kmeme.Recipe) { r.Checklist[0] = "'변신 트랜지션'와 '립싱크' 중 고르세요" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var r kmeme.Recipe
@@ -363,7 +365,7 @@ func TestProblemsCatchBrokenText(t *testing.T) {
 			}
 		})
 	}
-	for s, ok := range map[string]bool{"128 BPM 비트": true, "POV 상황극": true, "기대 vs 현실": true, "captions.srt 확인": true, "OK 사인": false, "냠 yummy": false} {
+	for s, ok := range map[string]bool{"128 BPM 비트": true, "POV 상황극": true, "기대 vs 현실": true, "captions.srt 확인": true, "OK 사인": false, "냠 yummy": false, "'하나 둘'로 셉니다": true, "'하나 둘 셋'로 셉니다": false} {
 		if got := CheckKoreanText(s) == nil; got != ok {
 			t.Errorf("CheckKoreanText(%q) ok = %v, want %v", s, got, ok)
 		}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/kmeme-factory/kmeme/internal/josa"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
@@ -35,6 +36,9 @@ func CheckKoreanText(s string) error {
 			continue
 		}
 		return kmeme.Errorf(kmeme.EINVALID, "Korean text %q contains the Latin word %q", s, w)
+	}
+	if w := josa.Check(s); w != nil {
+		return kmeme.Errorf(kmeme.EINVALID, "Korean text %q: '%s' takes %s, not %s", s, w.Word, w.Want, w.Got)
 	}
 	return nil
 }

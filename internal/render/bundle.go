@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/kmeme-factory/kmeme/internal/josa"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
@@ -61,7 +62,7 @@ func bundleReadme(r *kmeme.Recipe, reg kmeme.Register) string {
 타임라인 구성
   1번 트랙: 샷마다 빈 슬롯("S03 · 미디엄샷 · 3.1마디")이 박자에 맞춰 놓여 있어요. 찍은 영상으로 바꿔 넣으세요.
   아래 트랙: 원본 영상(참고용, 꺼 둠)과 원본 소리(음악 베드).
-  위 트랙: 대사 자막과 예능 자막. %s이 켜져 있고 %s은 꺼 둔 트랙에 있어요.
+  위 트랙: 대사 자막과 예능 자막. %s 켜져 있고 %s 꺼 둔 트랙에 있어요.
   마커: 모든 박자(마디 첫 박은 "bar N").
 
 자막 파일
@@ -73,7 +74,7 @@ func bundleReadme(r *kmeme.Recipe, reg kmeme.Register) string {
 
 글꼴: 나눔스퀘어(예능 자막), 나눔고딕(대사 자막). 없으면 %s.
 원본 영상이 연결되지 않으면 원본 파일로 다시 연결(relink)하세요. 웹에서 받은 묶음의 타임라인은 같은 폴더의 source.mp4를 찾아요.
-`, oneLineText(r.Concept.Title), registerName(reg), registerName(otherRegister(reg)), registerName(reg), fontFallback)
+`, oneLineText(r.Concept.Title), josa.Attach(registerName(reg), "이"), josa.Attach(registerName(otherRegister(reg)), "은"), registerName(reg), fontFallback)
 }
 
 // WriteBundle writes, at path and through a temporary file, the ZIP of

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 
+	"github.com/kmeme-factory/kmeme/internal/josa"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
@@ -262,7 +263,7 @@ func FCPXML(a *kmeme.Analysis, r *kmeme.Recipe, sourceURL string, reg kmeme.Regi
 		Name: r.Concept.Title,
 		Sequence: fcpSequence{
 			Format: "r1", Duration: tb.fcp(slots[len(slots)-1].f1), TCStart: "0s", TCFormat: "NDF",
-			Note:  fmt.Sprintf("K-MEME 템플릿: 빈 슬롯 %d개에 직접 찍은 영상을 넣으세요. 자막은 %s이 켜져 있고 %s은 꺼 둔 레인에 있어요.", len(slots), registerName(reg), registerName(otherRegister(reg))),
+			Note:  fmt.Sprintf("K-MEME 템플릿: 빈 슬롯 %d개에 직접 찍은 영상을 넣으세요. 자막은 %s 켜져 있고 %s 꺼 둔 레인에 있어요.", len(slots), josa.Attach(registerName(reg), "이"), josa.Attach(registerName(otherRegister(reg)), "은")),
 			Spine: fcpSpine{Gaps: gaps},
 		},
 	}}
