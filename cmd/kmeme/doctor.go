@@ -67,6 +67,7 @@ func cmdDoctor(ctx context.Context, e env, args []string) error {
 	d.blobs(ctx, cfg)
 	d.redis(ctx, cfg)
 	d.tools(ctx, e.getenv, cfg)
+	d.ai(ctx, cfg.AI)
 	if d.problems > 0 {
 		return fmt.Errorf("doctor: %d problem(s) found", d.problems)
 	}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -234,5 +236,39 @@ func TestDoctorBadArguments(t *testing.T) {
 	err := run(context.Background(), []string{"kmeme", "doctor", "extra"}, func(string) string { return "" }, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
 	if err == nil || exitCode(err) != 2 {
 		t.Fatalf("want usage error, got %v", err)
+	}
+}
+
+// TestDoctorAIModels: the doctor asks the provider about each configured
+// model: a served one is an ok line, one the provider does not know is a
+// problem line naming KMEME_CLAUDE_MODEL, and a model the price table lists
+// as retired stops the doctor at the configuration, in one line.
+func TestDoctorAIModels(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/v1/models/claude-sonnet-5-5" && r.Header.Get("X-Api-Key") == "k" {
+			io.WriteString(w, `{"type":"model","id":"claude-sonnet-5-5","display_name":"Claude Sonnet 5.5","lifecycle":"active","retires_at":null}`)
+			return
+		}
+		w.WriteHeader(404)
+		io.WriteString(w, `{"type":"error","error":{"type":"not_found_error","message":"model not found"},"request_id":"req_1"}`)
+	}))
+	defer srv.Close()
+	m := newDoctorEnv(t)
+	m["KMEME_ANTHROPIC_API_KEY"], m["KMEME_CLAUDE_BASE_URL"] = "k", srv.URL
+	m["GEMINI_API_KEY"] = "exported-for-another-tool"
+	problems, out, _ := runDoctor(t, m)
+	wantOnly(t, problems, out)
+	if !strings.Contains(out, "ok      claude model claude-sonnet-5-5") || !strings.Contains(out, "GEMINI_API_KEY is set but not used") {
+		t.Errorf("doctor output:\n%s", out)
+	}
+	m["KMEME_CLAUDE_MODEL"], m["KMEME_CLAUDE_PRICE_IN_PER_M"], m["KMEME_CLAUDE_PRICE_OUT_PER_M"] = "claude-sonnet-9", "1", "5"
+	problems, out, _ = runDoctor(t, m)
+	wantOnly(t, problems, out, "KMEME_CLAUDE_MODEL=claude-sonnet-9: Anthropic does not know this model (HTTP 404)")
+	m["KMEME_CLAUDE_MODEL"] = "claude-sonnet-4-5"
+	var stdout bytes.Buffer
+	err := run(context.Background(), []string{"kmeme", "doctor"}, func(k string) string { return m[k] }, strings.NewReader(""), &stdout, io.Discard)
+	if err == nil || !strings.Contains(oneLine(err), "KMEME_CLAUDE_MODEL=claude-sonnet-4-5: the model was retired on 2026-11-30") || strings.Contains(oneLine(err), "\n") {
+		t.Errorf("retired model: %v", err)
 	}
 }
