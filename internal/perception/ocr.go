@@ -396,7 +396,18 @@ func cleanText(s string) string {
 func joinSyllables(s string) string {
 	var lines []string
 	for _, l := range strings.Split(s, "\n") {
-		toks := strings.Fields(l)
+		// punctuation alone between words is outline noise; ? and ! join
+		// the word before
+		var toks []string
+		for _, t := range strings.Fields(l) {
+			if strings.IndexFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+				if k := strings.Trim(t, "?!"); k == "" && len(toks) > 0 {
+					toks[len(toks)-1] += t
+				}
+				continue
+			}
+			toks = append(toks, t)
+		}
 		var out []string
 		run := []string{}
 		flush := func() {
@@ -435,7 +446,7 @@ func plausibleText(s string, conf float64, seen int) bool {
 			other++
 		}
 	}
-	if letters < 2 || other > letters {
+	if letters < 2 || other > letters || strayJamo(s) {
 		return false
 	}
 	min := 0.6
@@ -443,6 +454,24 @@ func plausibleText(s string, conf float64, seen int) bool {
 		min = 0.8
 	}
 	return conf >= min
+}
+
+// strayJamo reports lone Hangul jamo or full-width Latin, what a
+// misread outline turns into (ㅋㅋ, ㅎㅎ, ㅠㅠ repeated are words).
+func strayJamo(s string) bool {
+	rs := []rune(s)
+	for i, r := range rs {
+		if r >= 0xFF01 && r <= 0xFF5E {
+			return true
+		}
+		if r >= 0x3131 && r <= 0x318E {
+			rep := (i > 0 && rs[i-1] == r) || (i+1 < len(rs) && rs[i+1] == r)
+			if !rep {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // language is "ko", "en" or "mixed" from the letters.

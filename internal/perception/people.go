@@ -156,7 +156,7 @@ func (d *detectors) people(faces, bodies []scored, w, h int) framePeople {
 const faceScale = 1.2
 
 // maxPeopleFrames is the most frames the people detectors look at in one
-// file (at least two a shot).
+// file (at least one a shot).
 const maxPeopleFrames = 24
 
 // scaleGray resizes a gray frame into dst with OpenCV's area filter.
@@ -279,9 +279,10 @@ func (s *Session) measurePeople(ctx context.Context, shots []kmeme.Shot) ([]kmem
 	}
 	buf := make([]byte, s.sw*s.sh)
 	small := make([]byte, s.pw*s.ph)
-	// keyframe, start, middle and end of each shot while the file has few
-	// shots; past that fewer a shot, so the cost stays within the budget
-	per := clampi(maxPeopleFrames/max(1, len(shots)), 2, 4)
+	// keyframe, middle, start and end of each shot while the file has few
+	// shots; past that fewer a shot (the keyframe alone past 12 shots), so
+	// the cost stays within the budget
+	per := clampi(maxPeopleFrames/max(1, len(shots)), 1, 4)
 	for i, sh := range shots {
 		if ctx.Err() != nil {
 			break

@@ -48,8 +48,8 @@ type Options struct {
 // Sample frame geometry: the shorter side of the text/camera frames, and
 // the width the people detectors work at (for a vertical video).
 const (
-	sampleShort = 432
-	sampleLong  = 1024
+	sampleShort = 540
+	sampleLong  = 1280
 	peopleShort = 216
 )
 
@@ -81,7 +81,7 @@ func Start(info *media.Info, opt Options) *Session {
 	}
 	s := &Session{opt: opt, info: info}
 	s.sw, s.sh = fitShort(info.Video.Width, info.Video.Height, sampleShort, sampleLong)
-	s.pw, s.ph = fitShort(info.Video.Width, info.Video.Height, peopleShort, sampleLong*peopleShort/sampleShort)
+	s.pw, s.ph = fitShort(s.sw, s.sh, peopleShort, sampleLong*peopleShort/sampleShort)
 	s.text = newTextTracker(s.sw, s.sh)
 	s.cam = newCameraTracker()
 	return s
@@ -150,6 +150,7 @@ func (s *Session) Close() {
 		s.spool.close()
 		s.spool = nil
 	}
+	s.cam.close()
 }
 
 // Input is what Finish needs besides the sample frames.

@@ -144,8 +144,17 @@ func TestPlacementAndSafeZone(t *testing.T) {
 	if language("POV 월요일") != "mixed" || language("엄마한테") != "ko" || language("Nobody: Me:") != "en" {
 		t.Error("language")
 	}
-	if got := joinSyllables("엄 마 한 테 걸렸을 때"); got != "엄마한테 걸렸을 때" {
-		t.Errorf("joinSyllables = %q", got)
+	for in, want := range map[string]string{
+		"엄 마 한 테 걸렸을 때":     "엄마한테 걸렸을 때",
+		"진 짜 . 이 게 [ 된다고 ?": "진짜이게 된다고?",
+		"Nobody:":           "Nobody:",
+	} {
+		if got := joinSyllables(in); got != want {
+			t.Errorf("joinSyllables(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if !strayJamo("시 ㅎ Ｌ ㄴ") || strayJamo("MBTI 특 ㅋㅋ") {
+		t.Error("strayJamo")
 	}
 }
 
