@@ -48,8 +48,8 @@ type Options struct {
 // Sample frame geometry: the shorter side of the text/camera frames, and
 // the width the people detectors work at (for a vertical video).
 const (
-	sampleShort = 540
-	sampleLong  = 1280
+	sampleShort = 432
+	sampleLong  = 1024
 	peopleShort = 216
 )
 
