@@ -170,8 +170,8 @@ func TestDropCutsFasterOnlyWhereTheMusicDoes(t *testing.T) {
 	for _, s := range r.Shots {
 		labels[s.Section] = true
 	}
-	if labels[kmeme.SectionDrop] || len(labels) < 2 {
-		t.Errorf("flat track sections %v: want no drop and more than one label", labels)
+	if len(labels) != 1 || !labels[kmeme.SectionVerse] {
+		t.Errorf("flat track sections %v: want one verse (no drop, no intro or outro by position)", labels)
 	}
 	for _, n := range r.Audio.Notes {
 		if strings.Contains(n, "빨라") {

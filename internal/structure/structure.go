@@ -73,13 +73,18 @@ type Section struct {
 }
 
 // Sections splits the clip at bar lines (downbeats) into stretches of
-// similar loudness and names them from the loudness and its changes: the
-// loudest level is a drop, a middle stretch leading into a louder one a
-// build, a middle stretch that does not a verse, a quiet stretch between
-// louder ones a break, and the first and last quieter stretches intro and
-// outro. A clip whose loudness does not change has no drop: its body is a
-// verse between a bar of intro and outro. Without downbeats it uses
-// two-second blocks and, when speech is true, labels everything "speech".
+// similar loudness and names them from the loudness and its changes. The
+// curve is first smoothed over about a second in the power domain, so a
+// click or a kick (loud, silent, loud… from one hop to the next) reads as
+// the steady level it is. A drop is the loudest level reached by a clear
+// rise (dropRise) from a quieter stretch just before it; a middle stretch
+// leading into a louder one is a build, a middle stretch that does not a
+// verse, a quiet stretch between louder ones a break; the first quieter
+// stretch is the intro and the last one the outro only when it is the end
+// of the clip (it starts in the last outroShare of it). A clip whose
+// loudness does not change is one verse: no drop, no intro, no outro.
+// Without downbeats it uses two-second blocks and, when speech is true,
+// labels everything "speech".
 func Sections(e Energy, downbeats []float64, duration float64, speech bool) []Section {
 	if duration <= 0 || len(e.Values) == 0 {
 		return nil
@@ -95,6 +100,7 @@ func Sections(e Energy, downbeats []float64, duration float64, speech bool) []Se
 			bounds = append(bounds, t)
 		}
 	}
+	sm := Smooth(e, 1)
 	// units: [bounds[i], bounds[i+1]); the first starts at 0, the last ends at duration
 	type unit struct {
 		start, end, energy float64
@@ -113,7 +119,7 @@ func Sections(e Energy, downbeats []float64, duration float64, speech bool) []Se
 		if en-s <= 0 {
 			continue
 		}
-		units = append(units, unit{s, en, meanRange(e, s, en), i + 1})
+		units = append(units, unit{s, en, meanRange(sm, s, en), i + 1})
 	}
 	if len(units) == 0 {
 		return nil
@@ -124,8 +130,7 @@ func Sections(e Energy, downbeats []float64, duration float64, speech bool) []Se
 	}
 	if hi-lo < flatEnergy {
 		// No stretch is clearly louder than another: nothing here is a
-		// drop. Name the parts by position only (a bar of intro and of
-		// outro around the body) instead of calling everything a drop.
+		// drop, an intro or an outro; the clip is one verse.
 		return flatSections(func(i int) (float64, float64, float64, int) {
 			u := units[i]
 			return u.start, u.end, u.energy, u.bar
@@ -181,22 +186,30 @@ func Sections(e Energy, downbeats []float64, duration float64, speech bool) []Se
 		}
 		i++
 	}
-	out := make([]Section, 0, len(runs))
-	for i, r := range runs {
+	runEnergy := func(a, b int) float64 {
 		var en float64
-		for _, u := range units[r.a : r.b+1] {
+		for _, u := range units[a : b+1] {
 			en += u.energy
 		}
-		en /= float64(r.b - r.a + 1)
+		return en / float64(b-a+1)
+	}
+	out := make([]Section, 0, len(runs))
+	for i, r := range runs {
+		en := runEnergy(r.a, r.b)
 		var lbl string
 		louderNext := i+1 < len(runs) && runs[i+1].lvl > r.lvl
+		rose := i > 0 && runs[i-1].lvl < r.lvl && en-runEnergy(runs[i-1].a, runs[i-1].b) >= dropRise
 		switch {
-		case r.lvl == 2:
+		case r.lvl == 2 && rose:
 			lbl = "drop"
+		case r.lvl == 2:
+			lbl = "verse" // loud from the start, or no clear rise into it
 		case i == 0:
 			lbl = "intro"
-		case i == len(runs)-1:
+		case i == len(runs)-1 && units[r.a].start >= (1-outroShare)*duration:
 			lbl = "outro"
+		case i == len(runs)-1:
+			lbl = "verse" // a long quieter ending is not an outro
 		case louderNext:
 			lbl = "build"
 		case r.lvl == 0:
@@ -217,9 +230,40 @@ func Sections(e Energy, downbeats []float64, duration float64, speech bool) []Se
 // louder part: no drop, no build.
 const flatEnergy = 0.08
 
-// flatSections names the units of a clip with even loudness by position:
-// with at least six units, the first is the intro and the last the outro;
-// the body is a verse (or speech, for a talking clip with bars).
+// dropRise is the least rise of loudness (on the 50 dB scale of Energy:
+// 0.12 is 6 dB) from the stretch before into a drop.
+const dropRise = 0.12
+
+// outroShare is the largest share of the clip, at its end, an outro may
+// take.
+const outroShare = 0.25
+
+// Smooth returns a copy of e whose values are the power mean over a
+// centred window of about windowS seconds (values are read as dB on
+// Energy's 50 dB scale), so alternating loud and silent hops, as a click
+// track or a kick gives, become their steady level.
+func Smooth(e Energy, windowS float64) Energy {
+	out := e
+	out.Values = make([]float64, len(e.Values))
+	half := 0
+	if e.HopS > 0 {
+		half = int(math.Round(windowS / e.HopS / 2))
+	}
+	for i := range e.Values {
+		var p float64
+		n := 0
+		for j := max(0, i-half); j <= min(len(e.Values)-1, i+half); j++ {
+			p += math.Pow(10, e.Values[j]*50/10)
+			n++
+		}
+		out.Values[i] = round2(clamp01(10 * math.Log10(p/float64(n)) / 50))
+	}
+	return out
+}
+
+// flatSections makes the units of a clip with even loudness one section:
+// a verse (or speech, for a talking clip with bars). Nothing in it is
+// louder or quieter, so no intro, outro or drop is claimed.
 func flatSections(unit func(int) (start, end, energy float64, bar int), n int, withBars, speech bool) []Section {
 	body := "verse"
 	if speech {
@@ -230,9 +274,6 @@ func flatSections(unit func(int) (start, end, energy float64, bar int), n int, w
 		a, b  int
 	}
 	parts := []part{{body, 0, n - 1}}
-	if n >= 6 && !speech {
-		parts = []part{{"intro", 0, 0}, {body, 1, n - 2}, {"outro", n - 1, n - 1}}
-	}
 	out := make([]Section, 0, len(parts))
 	for _, p := range parts {
 		s0, _, _, bar0 := unit(p.a)
