@@ -6,10 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // allowedDemuxers is the ffmpeg -format_whitelist: containers a phone or an
@@ -61,7 +66,14 @@ var prlimitPath, _ = exec.LookPath("prlimit")
 // command builds a hardened exec.Cmd: no stdin, killed on ctx cancel, Wait
 // returns shortly after the kill even if a pipe is still held, and (with
 // prlimit) the process's memory and CPU time are capped by the kernel.
+//
+// Each run is a span ("exec ffmpeg", "exec tesseract") in the caller's
+// trace. Every caller runs the process under a context of its own that it
+// cancels when the run is over, so the span ends with that context.
 func command(ctx context.Context, lim Limits, name string, args ...string) *exec.Cmd {
+	_, span := otel.Tracer("kmeme/media").Start(ctx, "exec "+filepath.Base(name),
+		trace.WithAttributes(attribute.String("process.executable.name", filepath.Base(name)), attribute.Int("process.args.count", len(args))))
+	context.AfterFunc(ctx, func() { span.End() })
 	if prlimitPath != "" && (lim.MaxMemoryBytes > 0 || lim.MaxCPUSeconds > 0) {
 		pre := []string{}
 		if lim.MaxMemoryBytes > 0 {
