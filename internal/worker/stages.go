@@ -41,7 +41,9 @@ type analyzeWorker struct {
 
 func (w *analyzeWorker) Timeout(*river.Job[AnalyzeArgs]) time.Duration { return w.p.cfg.JobTimeout }
 
-func (w *analyzeWorker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
+func (w *analyzeWorker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) (err error) {
+	ctx, end := stageSpan(ctx, "analyze", job.Args.NodeID, job.Attempt, job.Args.Trace)
+	defer func() { end(err) }()
 	return w.p.run(ctx, "analyze", job.Args.NodeID, job.Attempt, job.MaxAttempts, w.p.analyze,
 		func(tx pgx.Tx) error { _, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job); return err })
 }
@@ -53,7 +55,9 @@ type planWorker struct {
 
 func (w *planWorker) Timeout(*river.Job[PlanArgs]) time.Duration { return w.p.cfg.JobTimeout }
 
-func (w *planWorker) Work(ctx context.Context, job *river.Job[PlanArgs]) error {
+func (w *planWorker) Work(ctx context.Context, job *river.Job[PlanArgs]) (err error) {
+	ctx, end := stageSpan(ctx, "plan", job.Args.NodeID, job.Attempt, job.Args.Trace)
+	defer func() { end(err) }()
 	plan := func(ctx context.Context, n *postgres.PipelineNode, attempt int) (func(pgx.Tx) error, error) {
 		return w.p.plan(ctx, n, attempt, job.Args.Format, job.Args.Replan)
 	}
@@ -68,7 +72,9 @@ type renderWorker struct {
 
 func (w *renderWorker) Timeout(*river.Job[RenderArgs]) time.Duration { return w.p.cfg.JobTimeout }
 
-func (w *renderWorker) Work(ctx context.Context, job *river.Job[RenderArgs]) error {
+func (w *renderWorker) Work(ctx context.Context, job *river.Job[RenderArgs]) (err error) {
+	ctx, end := stageSpan(ctx, "render", job.Args.NodeID, job.Attempt, job.Args.Trace)
+	defer func() { end(err) }()
 	return w.p.run(ctx, "render", job.Args.NodeID, job.Attempt, job.MaxAttempts, w.p.render,
 		func(tx pgx.Tx) error { _, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job); return err })
 }
@@ -213,7 +219,7 @@ func (p *Pipeline) analyze(ctx context.Context, n *postgres.PipelineNode, attemp
 		if err := postgres.AddEvent(ctx, tx, n.ID, "analyze", pctAnalyzeEnd, kmeme.StatusPlanning, ""); err != nil {
 			return err
 		}
-		_, err := p.client.InsertTx(ctx, tx, PlanArgs{NodeID: n.ID}, p.insertOpts())
+		_, err := p.client.InsertTx(ctx, tx, PlanArgs{NodeID: n.ID, Trace: traceContext(ctx)}, p.insertOpts())
 		return err
 	}
 	if n.Analysis != nil { // an earlier attempt measured it but died before completing
@@ -366,7 +372,7 @@ func (p *Pipeline) plan(ctx context.Context, n *postgres.PipelineNode, _ int, fo
 		if err := postgres.AddEvent(ctx, tx, n.ID, "plan", pctPlanEnd, kmeme.StatusRendering, ""); err != nil {
 			return err
 		}
-		_, err := p.client.InsertTx(ctx, tx, RenderArgs{NodeID: n.ID, Replan: replan}, p.insertOpts())
+		_, err := p.client.InsertTx(ctx, tx, RenderArgs{NodeID: n.ID, Replan: replan, Trace: traceContext(ctx)}, p.insertOpts())
 		return err
 	}
 	if n.Recipe != nil {

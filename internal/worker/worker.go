@@ -39,7 +39,8 @@ const (
 
 // AnalyzeArgs asks for a node's video to be measured.
 type AnalyzeArgs struct {
-	NodeID string `json:"node_id" river:"unique"`
+	NodeID string            `json:"node_id" river:"unique"`
+	Trace  map[string]string `json:"trace,omitempty"` // W3C trace context of the enqueuer; not part of uniqueness
 }
 
 // Kind implements river.JobArgs.
@@ -49,9 +50,10 @@ func (AnalyzeArgs) Kind() string { return KindAnalyze }
 // (a re-plan with the runner-up); Replan is a fresh id per re-plan, so the
 // re-plan's jobs are not taken for duplicates of the finished first run.
 type PlanArgs struct {
-	NodeID string `json:"node_id" river:"unique"`
-	Format string `json:"format,omitempty"`
-	Replan string `json:"replan,omitempty" river:"unique"`
+	NodeID string            `json:"node_id" river:"unique"`
+	Format string            `json:"format,omitempty"`
+	Replan string            `json:"replan,omitempty" river:"unique"`
+	Trace  map[string]string `json:"trace,omitempty"`
 }
 
 // Kind implements river.JobArgs.
@@ -59,8 +61,9 @@ func (PlanArgs) Kind() string { return KindPlan }
 
 // RenderArgs asks for a node's files to be written (Replan as in PlanArgs).
 type RenderArgs struct {
-	NodeID string `json:"node_id" river:"unique"`
-	Replan string `json:"replan,omitempty" river:"unique"`
+	NodeID string            `json:"node_id" river:"unique"`
+	Replan string            `json:"replan,omitempty" river:"unique"`
+	Trace  map[string]string `json:"trace,omitempty"`
 }
 
 // Kind implements river.JobArgs.
@@ -253,7 +256,7 @@ func (p *Pipeline) EnqueueTx(ctx context.Context, tx pgx.Tx, nodeID string) erro
 	if err := postgres.AddEvent(ctx, tx, nodeID, "queued", 0, kmeme.StatusQueued, ""); err != nil {
 		return err
 	}
-	if _, err := p.client.InsertTx(ctx, tx, AnalyzeArgs{NodeID: nodeID}, p.insertOpts()); err != nil {
+	if _, err := p.client.InsertTx(ctx, tx, AnalyzeArgs{NodeID: nodeID, Trace: traceContext(ctx)}, p.insertOpts()); err != nil {
 		return fmt.Errorf("enqueue analysis of %s: %w", nodeID, err)
 	}
 	return nil
@@ -266,7 +269,7 @@ func (p *Pipeline) ReplanTx(ctx context.Context, tx pgx.Tx, nodeID, format, repl
 	if err := postgres.AddEvent(ctx, tx, nodeID, "queued", pctAnalyzeEnd, kmeme.StatusQueued, ""); err != nil {
 		return err
 	}
-	if _, err := p.client.InsertTx(ctx, tx, PlanArgs{NodeID: nodeID, Format: format, Replan: replanID}, p.insertOpts()); err != nil {
+	if _, err := p.client.InsertTx(ctx, tx, PlanArgs{NodeID: nodeID, Format: format, Replan: replanID, Trace: traceContext(ctx)}, p.insertOpts()); err != nil {
 		return fmt.Errorf("enqueue re-plan of %s: %w", nodeID, err)
 	}
 	return nil
