@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -268,5 +269,96 @@ func TestRequestLogNamesTheMatchedRoute(t *testing.T) {
 		if routes[path] != want {
 			t.Errorf("%s logged as route %q, want %q", path, routes[path], want)
 		}
+	}
+}
+
+// TestKoreanPartialWordSearch: "챌린지" finds the public remix titled
+// "킬링파트 챌린지", and "킬링" finds it too (a word's start), among
+// other public remixes; a private one with the word stays hidden.
+func TestKoreanPartialWordSearch(t *testing.T) {
+	t.Parallel()
+	b := trustSetup(t, trustOptions{platform: true})
+	s := b.signup(t, "search@k-meme.com")
+	var want string
+	for i, title := range []string{"킬링파트 챌린지", "출근길 브이로그", "퇴근길 댄스", "비밀 챌린지"} {
+		vis := "public"
+		if i == 3 {
+			vis = "private"
+		}
+		a := b.call(t, nil, "POST", "/api/remix", `{"title":"`+title+`","visibility":"`+vis+`"}`, bearer(s)...)
+		if a.status != http.StatusCreated {
+			t.Fatalf("create %s: %d %s", title, a.status, a.body)
+		}
+		if i == 0 {
+			var n struct{ ID string }
+			a.json(t, &n)
+			want = n.ID
+		}
+	}
+	for _, q := range []string{"챌린지", "킬링", "킬링파트"} {
+		a := b.call(t, nil, "GET", "/api/search?q="+url.QueryEscape(q), "")
+		var res struct {
+			Items []struct {
+				Node struct{ ID, Title string }
+			}
+		}
+		a.json(t, &res)
+		found := false
+		for _, it := range res.Items {
+			found = found || it.Node.ID == want
+			if it.Node.Title == "비밀 챌린지" {
+				t.Errorf("search %q shows a private remix", q)
+			}
+		}
+		if a.status != 200 || !found {
+			t.Errorf("search %q: %d %s, want the remix 킬링파트 챌린지", q, a.status, a.body)
+		}
+	}
+}
+
+// TestPrivateRemixesAreNotCountedPublicly: a public remix's children and
+// descendants counts, and trending, count only public remixes: a private
+// remix made from it is not disclosed by a number.
+func TestPrivateRemixesAreNotCountedPublicly(t *testing.T) {
+	t.Parallel()
+	b := trustSetup(t, trustOptions{platform: true})
+	alice := b.signup(t, "alice-count@k-meme.com")
+	bob := b.signup(t, "bob-count@k-meme.com")
+	create := func(s session, body string) string {
+		t.Helper()
+		a := b.call(t, nil, "POST", "/api/remix", body, bearer(s)...)
+		if a.status != http.StatusCreated {
+			t.Fatalf("create %s: %d %s", body, a.status, a.body)
+		}
+		var n struct{ ID string }
+		a.json(t, &n)
+		return n.ID
+	}
+	root := create(alice, `{"title":"원조 밈","visibility":"public"}`)
+	secret := create(bob, `{"title":"비밀 버전","visibility":"private","parent_id":"`+root+`"}`)
+	create(bob, `{"title":"비밀의 비밀","visibility":"private","parent_id":"`+secret+`"}`)
+	create(bob, `{"title":"공개 버전","visibility":"public","parent_id":"`+root+`"}`)
+	var view struct {
+		Node struct{ Children, Descendants int }
+	}
+	a := b.call(t, nil, "GET", "/api/remix/"+root, "")
+	a.json(t, &view)
+	if view.Node.Children != 1 || view.Node.Descendants != 1 {
+		t.Errorf("anonymous view of the root: children %d descendants %d, want 1 and 1 (the private remixes stay hidden): %s", view.Node.Children, view.Node.Descendants, a.body)
+	}
+	var tr struct {
+		Items []struct {
+			Node    struct{ ID string }
+			Remixes int
+		}
+	}
+	b.call(t, nil, "GET", "/api/trending", "").json(t, &tr)
+	for _, it := range tr.Items {
+		if it.Node.ID == root && it.Remixes != 1 {
+			t.Errorf("trending counts %d remixes of the root, want 1 (public only)", it.Remixes)
+		}
+	}
+	if n := len(tr.Items); n == 0 {
+		t.Errorf("trending is empty")
 	}
 }

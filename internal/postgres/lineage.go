@@ -187,7 +187,7 @@ func (s *PlatformStore) Tree(ctx context.Context, id string, depth int, v Viewer
 		parent.Kids = append(parent.Kids, t)
 		byID[n.ID] = t
 	}
-	if !truncated && root.Descendants > len(nodes) && depth < MaxLineageDepth {
+	if !truncated && depth < MaxLineageDepth { // (Descendants counts public remixes only)
 		// Deeper levels exist below the depth asked for.
 		var deeper bool
 		_ = s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM remix_nodes WHERE path <@ $1::ltree AND depth > $2)`,

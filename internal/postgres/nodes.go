@@ -29,7 +29,14 @@ func NewNodeService(db DBTX) *NodeService { return &NodeService{db: db} }
 const nodeColumns = `n.id, n.parent_id, n.root_id, n.path::text, n.depth, n.owner_id, n.video_id,
 	n.title, n.status, n.visibility, n.error, n.recipe,
 	ST_Y(n.location::geometry), ST_X(n.location::geometry), n.location_label,
-	n.children_count, n.descendants_count, n.created_at, n.updated_at`
+	`+countColumns+`, n.created_at, n.updated_at`
+
+// countColumns are the children and descendants counts shown: a public
+// remix shows only its public remixes (a private remix made from it is not
+// disclosed by a number); a private one, which only its owner and admins
+// can see, shows every remix below it.
+const countColumns = `CASE WHEN n.visibility = 'public' THEN n.public_children_count ELSE n.children_count END,
+	CASE WHEN n.visibility = 'public' THEN n.public_descendants_count ELSE n.descendants_count END`
 
 func scanNode(row pgx.Row) (*kmeme.RemixNode, error) {
 	var (
@@ -205,12 +212,22 @@ func CreateNodeTx(ctx context.Context, tx pgx.Tx, in kmeme.NewNode) (*kmeme.Remi
 		}
 		ancestors = ancestors[:len(ancestors)-1]
 		if _, err := tx.Exec(ctx, `UPDATE remix_nodes SET descendants_count = descendants_count + 1,
-				children_count = children_count + (id = $2)::int, updated_at = now()
-			WHERE id = ANY($1)`, ancestors, *parentID); err != nil {
+				children_count = children_count + (id = $2)::int,
+				public_descendants_count = public_descendants_count + $3::int,
+				public_children_count = public_children_count + ((id = $2) AND $3::int = 1)::int, updated_at = now()
+			WHERE id = ANY($1)`, ancestors, *parentID, publicOne(vis)); err != nil {
 			return nil, translate(err, "count remix in ancestors")
 		}
 	}
 	return n, nil
+}
+
+// publicOne is 1 for a public node: what it adds to public counters.
+func publicOne(v kmeme.Visibility) int {
+	if v == kmeme.VisibilityPublic {
+		return 1
+	}
+	return 0
 }
 
 // DeleteNode removes a leaf node. A node with children is ECONFLICT: the
@@ -221,9 +238,9 @@ func (s *NodeService) DeleteNode(ctx context.Context, id string) error {
 		return err
 	}
 	return InTx(ctx, s.db, func(tx pgx.Tx) error {
-		var path string
+		var path, vis string
 		var children int
-		err := tx.QueryRow(ctx, `SELECT path::text, children_count FROM remix_nodes WHERE id = $1 FOR UPDATE`, u).Scan(&path, &children)
+		err := tx.QueryRow(ctx, `SELECT path::text, children_count, visibility FROM remix_nodes WHERE id = $1 FOR UPDATE`, u).Scan(&path, &children, &vis)
 		if err != nil {
 			return translate(err, "delete node "+id)
 		}
@@ -240,8 +257,10 @@ func (s *NodeService) DeleteNode(ctx context.Context, id string) error {
 		if len(ids) > 1 {
 			parent := ids[len(ids)-2]
 			if _, err := tx.Exec(ctx, `UPDATE remix_nodes SET descendants_count = descendants_count - 1,
-					children_count = children_count - (id = $2)::int, updated_at = now()
-				WHERE id = ANY($1)`, ids[:len(ids)-1], parent); err != nil {
+					children_count = children_count - (id = $2)::int,
+					public_descendants_count = public_descendants_count - $3::int,
+					public_children_count = public_children_count - ((id = $2) AND $3::int = 1)::int, updated_at = now()
+				WHERE id = ANY($1)`, ids[:len(ids)-1], parent, publicOne(kmeme.Visibility(vis))); err != nil {
 				return translate(err, "uncount remix in ancestors")
 			}
 		}
