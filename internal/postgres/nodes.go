@@ -29,7 +29,7 @@ func NewNodeService(db DBTX) *NodeService { return &NodeService{db: db} }
 const nodeColumns = `n.id, n.parent_id, n.root_id, n.path::text, n.depth, n.owner_id, n.video_id,
 	n.title, n.status, n.visibility, n.error, n.recipe,
 	ST_Y(n.location::geometry), ST_X(n.location::geometry), n.location_label,
-	`+countColumns+`, n.created_at, n.updated_at`
+	` + countColumns + `, n.created_at, n.updated_at`
 
 // countColumns are the children and descendants counts shown: a public
 // remix shows only its public remixes (a private remix made from it is not
