@@ -419,7 +419,7 @@ func newAI(cfg config.AI, ledger kmeme.CostLedger, geminiCache gemini.Cache) (km
 	if cfg.GeminiAPIKey != "" {
 		g, err := gemini.New(context.Background(), gemini.Config{
 			APIKey: cfg.GeminiAPIKey, Model: cfg.GeminiModel, BaseURL: cfg.GeminiBaseURL, Price: cfg.GeminiPrice,
-			Retry: retry, Budget: budget, Meter: meter, Cache: geminiCache,
+			Retry: retry, Budget: budget, Meter: meter, Cache: geminiCache, HTTPClient: aiHTTPClient(nil),
 		})
 		if err != nil {
 			return nil, nil, err
@@ -429,7 +429,7 @@ func newAI(cfg config.AI, ledger kmeme.CostLedger, geminiCache gemini.Cache) (km
 	if cfg.ClaudeAPIKey != "" {
 		c, err := claude.New(claude.Config{
 			APIKey: cfg.ClaudeAPIKey, Model: cfg.ClaudeModel, BaseURL: cfg.ClaudeBaseURL, Price: cfg.ClaudePrice,
-			Retry: retry, Budget: budget, Meter: meter, Local: recipe.NewLocal(),
+			Retry: retry, Budget: budget, Meter: meter, Local: recipe.NewLocal(), HTTPClient: aiHTTPClient(nil),
 		})
 		if err != nil {
 			return nil, nil, err
