@@ -2,7 +2,8 @@ package kmeme
 
 // AnalysisVersion is the version of the Analysis JSON contract. Bump it when
 // a field changes meaning; caches key on it so old results are not reused.
-const AnalysisVersion = "1"
+// Version 2: the perception stage, bpm_alt and tempo changes, the new tracker.
+const AnalysisVersion = "2"
 
 // Analysis is what the measuring engine says about one video. All times are
 // seconds from the start of the file. It is the JSON printed by
