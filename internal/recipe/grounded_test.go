@@ -343,6 +343,7 @@ func TestProblemsCatchBrokenText(t *testing.T) {
 		{"music claimed without a beat", "audio.sound_kind", func(r *kmeme.Recipe) { r.Audio.BPM = nil; r.Audio.DropS = nil }},
 		{"four counts in 3/4", "shots[1]", func(r *kmeme.Recipe) { r.Audio.Meter = 3; r.Shots[1].Overtitle = "하나 둘 셋 넷" }},
 		{"English in a note", "audio.notes[0]", func(r *kmeme.Recipe) { r.Audio.Notes[0] = "(no audio track)" }},
+		{"repeated shot idea", "shots[2].film", func(r *kmeme.Recipe) { r.Shots[2].Film, r.Shots[2].Action = r.Shots[0].Film, r.Shots[0].Action }},
 		{"particle after a 받침", "audio.notes[0]", func(r *kmeme.Recipe) { r.Audio.Notes[0] = "한 마디는 '하나 둘 셋 넷'로 셉니다." }},
 		{"와 after a 받침", "checklist[0]", func(r *kmeme.Recipe) { r.Checklist[0] = "'변신 트랜지션'와 '립싱크' 중 고르세요" }},
 	} {
@@ -506,5 +507,28 @@ func TestFramingFollowsTheSource(t *testing.T) {
 		if strings.Contains(s.Framing, "원본") {
 			t.Errorf("no perception, yet shot %d claims the source framing: %q", s.N, s.Framing)
 		}
+	}
+}
+
+// TestNoRepeatedShotIdeas: no corpus recipe films the same idea (film and
+// action) twice; a role whose ideas are spent gets fewer, longer shots.
+func TestNoRepeatedShotIdeas(t *testing.T) {
+	t.Parallel()
+	for _, c := range recipetest.Corpus() {
+		r := planIn(t, PlanInput{Analysis: c.A})
+		seen := map[string]int{}
+		for _, s := range r.Shots {
+			k := s.Film + " / " + s.Action
+			if j, ok := seen[k]; ok {
+				t.Errorf("%s: shot %d repeats shot %d: %s", c.Name, s.N, j, k)
+			}
+			seen[k] = s.N
+		}
+	}
+	// a 20 s skit with a shot every 2.5 s: more reaction shots than ideas
+	a := recipetest.Music(5, 20, 120, 4)
+	r := planIn(t, PlanInput{Analysis: a, Format: "pov-skit"})
+	if ps := Problems(r); len(ps) > 0 {
+		t.Errorf("pov-skit on 20 s: %v", ps)
 	}
 }

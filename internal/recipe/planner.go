@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/kmeme-factory/kmeme/internal/josa"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
@@ -288,6 +289,9 @@ func (p *textPicker) pick(r kmeme.ShotRole, framing string) (idea, *line, *line)
 		if key(i) == p.prev && len(order) > 1 {
 			continue
 		}
+		if p.ideaUse[key(i)] > p.ideaUse[key(order[0])] {
+			break // a fresh idea without a caption beats a repeated one
+		}
 		cs := ideas[i].captions
 		for x := range cs {
 			c := cs[(rot+x)%len(cs)]
@@ -316,14 +320,50 @@ func (p *textPicker) pick(r kmeme.ShotRole, framing string) (idea, *line, *line)
 	return id, cap, ot
 }
 
+// mergeSpent joins neighbouring shots of one role while the role has
+// more shots than the format has ideas for it: the shortest such pair
+// becomes one longer shot, so no shot idea (film and action) is planned
+// twice. Roles are contiguous runs, so a role's shots are neighbours. A
+// merged shot stays at most maxMerged(fm) long; a long clip that still has
+// more shots than ideas films the spent ones again from another framing
+// (planShots says so).
+func mergeSpent(bounds []float64, rls []kmeme.ShotRole, fm *format) ([]float64, []kmeme.ShotRole) {
+	limit := math.Max(2.5*fm.shotS, 6)
+	bounds = append([]float64(nil), bounds...)
+	rls = append([]kmeme.ShotRole(nil), rls...)
+	for {
+		count := map[kmeme.ShotRole]int{}
+		for _, r := range rls {
+			count[r]++
+		}
+		best, bestLen := -1, math.Inf(1)
+		for i := 0; i+1 < len(rls); i++ {
+			r := rls[i]
+			if rls[i+1] != r || len(fm.bank[r]) == 0 || count[r] <= len(fm.bank[r]) {
+				continue
+			}
+			if l := bounds[i+2] - bounds[i]; l < bestLen && l <= limit {
+				best, bestLen = i, l
+			}
+		}
+		if best < 0 {
+			return bounds, rls
+		}
+		bounds = append(bounds[:best+1], bounds[best+2:]...)
+		rls = append(rls[:best+1], rls[best+2:]...)
+	}
+}
+
 func planShots(a *kmeme.Analysis, g *grid, secs []kmeme.Section, bounds []float64, fm *format, f *features, seed uint64) []kmeme.PlannedShot {
 	var drop *kmeme.Section
 	if g != nil && realDrop(secs) {
 		drop = f.drop
 	}
 	rls := assignRoles(bounds, secs, drop, fm.beat)
+	bounds, rls = mergeSpent(bounds, rls, fm)
 	tp := &textPicker{fm: fm, seed: seed, count: countWord(f.meter), used: map[string]int{}, ideaUse: map[string]int{}}
 	carried := carryTexts(a, bounds)
+	filmed, firstShot := map[string]int{}, map[string]int{}
 	out := make([]kmeme.PlannedShot, 0, len(bounds)-1)
 	for i := 0; i+1 < len(bounds); i++ {
 		s, e := bounds[i], bounds[i+1]
@@ -332,6 +372,15 @@ func planShots(a *kmeme.Analysis, g *grid, secs []kmeme.Section, bounds []float6
 			N: i + 1, Start: round3(s), End: round3(e), Section: sectionAt(secs, (s+e)/2), Role: rls[i],
 			Film: id.film, Framing: id.framing, Action: id.action,
 		}
+		if n := filmed[id.film+"|"+id.action]; n > 0 {
+			// Only a long clip gets here (mergeSpent): the same idea again,
+			// said as such, from another framing.
+			ps.Framing = otherFraming(id.framing, n)
+			ps.Action = fmt.Sprintf("%d번 샷 장면을 %s 다시(%d번째): %s", firstShot[id.film+"|"+id.action], josa.Attach(ps.Framing, "으로"), n+1, id.action)
+		} else {
+			firstShot[id.film+"|"+id.action] = i + 1
+		}
+		filmed[id.film+"|"+id.action]++
 		if src := sourceShot(a, s, e); src >= 0 {
 			sh := a.Shots[src]
 			ps.SourceShot = src + 1
@@ -380,6 +429,18 @@ func planShots(a *kmeme.Analysis, g *grid, secs []kmeme.Section, bounds []float6
 		out = append(out, ps)
 	}
 	return out
+}
+
+// otherFraming is a framing other than f for the n-th repeat of a shot.
+func otherFraming(f string, n int) string {
+	all := []string{"클로즈업", "미디엄샷", "풀샷", "바스트샷"}
+	var rest []string
+	for _, x := range all {
+		if !strings.Contains(f, strings.TrimSuffix(x, "샷")) {
+			rest = append(rest, x)
+		}
+	}
+	return rest[(n-1)%len(rest)]
 }
 
 // KeyframeFile is the published file name of the keyframe of the 1-based

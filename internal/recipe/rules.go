@@ -156,8 +156,16 @@ func Problems(r *kmeme.Recipe) []Problem {
 		}
 	}
 	seen := map[string]int{}
+	filmed := map[string]int{} // film and action → 1-based shot
 	for i, s := range r.Shots {
 		f := fmt.Sprintf("shots[%d]", i)
+		if k := s.Film + "\x00" + s.Action; s.Film != "" {
+			if j := filmed[k]; j > 0 {
+				add(f+".film", kmeme.Errorf(kmeme.EINVALID, "shot %d repeats shot %d (%q, %q): merge it with a neighbour or give it another action", i+1, j, s.Film, s.Action))
+			} else {
+				filmed[k] = i + 1
+			}
+		}
 		korean(f+".film", s.Film)
 		korean(f+".framing", s.Framing)
 		korean(f+".action", s.Action)

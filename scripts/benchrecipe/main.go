@@ -44,6 +44,7 @@ type totals struct {
 	captions, distinct, ads, adsEv, problems int
 	capTimes                                 []float64
 	longest                                  int
+	filmRepeat                               int
 	invalid                                  int
 	weak                                     int
 }
@@ -52,8 +53,8 @@ func run(dump bool, only string) error {
 	ctx := context.Background()
 	pl := recipe.NewLocal()
 	var t totals
-	fmt.Printf("%-15s %-20s %-6s %-6s %5s %6s %6s %7s %6s %7s %7s %5s %s\n",
-		"clip", "format", "stable", "expect", "shots", "mean_s", "on_bar", "distinct", "repeat", "cap_med", "ad_evid", "rules", "runner-up (weak?)")
+	fmt.Printf("%-15s %-20s %-6s %-6s %5s %6s %6s %7s %6s %8s %7s %7s %5s %s\n",
+		"clip", "format", "stable", "expect", "shots", "mean_s", "on_bar", "distinct", "repeat", "film_rep", "cap_med", "ad_evid", "rules", "runner-up (weak?)")
 	for _, c := range recipetest.Corpus() {
 		if only != "" && c.Name != only {
 			continue
@@ -99,6 +100,7 @@ func run(dump bool, only string) error {
 		t.captions += m.captions
 		t.distinct += m.distinct
 		t.longest = max(t.longest, m.longest)
+		t.filmRepeat = max(t.filmRepeat, m.filmRepeat)
 		t.capTimes = append(t.capTimes, m.capTimes...)
 		t.ads += m.ads
 		t.adsEv += m.adsEv
@@ -116,9 +118,9 @@ func run(dump bool, only string) error {
 			weak = " (weak)"
 			t.weak++
 		}
-		fmt.Printf("%-15s %-20s %-6s %-6s %5d %6.2f %6s %7.2f %6d %7.2f %6.0f%% %5d %s%s\n",
+		fmt.Printf("%-15s %-20s %-6s %-6s %5d %6.2f %6s %7.2f %6d %8d %7.2f %6.0f%% %5d %s%s\n",
 			c.Name, r.Concept.Format, yes(stable), exp, len(r.Shots), c.A.DurationS/float64(len(r.Shots)), bar,
-			ratio(m.distinct, m.captions), m.longest, median(m.capTimes), 100*ratio(m.adsEv, m.ads), m.problems,
+			ratio(m.distinct, m.captions), m.longest, m.filmRepeat, median(m.capTimes), 100*ratio(m.adsEv, m.ads), m.problems,
 			r.Concept.RunnerUp.Format, weak)
 		if dump {
 			printRecipe(c, r)
@@ -129,8 +131,8 @@ func run(dump bool, only string) error {
 		t.clips, t.stable, t.clips, 100*ratio(t.stable, t.clips), t.expectOK, t.expectN, t.weak)
 	fmt.Printf("shots %d (mean %.1f per clip), mean shot %.2f s · shot starts on bar lines (tempo clips): %.0f%%\n",
 		t.shots, float64(t.shots)/float64(t.clips), t.shotLen/float64(t.shots), 100*t.onBar/math.Max(1, t.starts))
-	fmt.Printf("captions %d, distinct-caption ratio %.2f (target ≥ 0.90) · longest repeat %d (max 2) · caption on screen median %.2f s (target 1.5–3), p10 %.2f s, p90 %.2f s\n",
-		t.captions, ratio(t.distinct, t.captions), t.longest, median(t.capTimes), quantile(t.capTimes, 0.1), quantile(t.capTimes, 0.9))
+	fmt.Printf("captions %d, distinct-caption ratio %.2f (target ≥ 0.90) · longest repeat %d (max 2) · longest film repeat %d (max 1) · caption on screen median %.2f s (target 1.5–3), p10 %.2f s, p90 %.2f s\n",
+		t.captions, ratio(t.distinct, t.captions), t.longest, t.filmRepeat, median(t.capTimes), quantile(t.capTimes, 0.1), quantile(t.capTimes, 0.9))
 	fmt.Printf("adaptations %d stated as fact, with evidence %d (%.0f%%) · grounded-rule problems %d · failed Validate %d\n",
 		t.ads, t.adsEv, 100*ratio(t.adsEv, t.ads), t.problems, t.invalid)
 	return nil
@@ -139,6 +141,7 @@ func run(dump bool, only string) error {
 type figures struct {
 	onBar, starts               float64
 	captions, distinct, longest int
+	filmRepeat                  int // how often the most filmed direction (film) is planned
 	capTimes                    []float64
 	ads, adsEv, problems        int
 }
@@ -170,6 +173,11 @@ func measure(a *kmeme.Analysis, r *kmeme.Recipe) figures {
 	}
 	for _, n := range seen {
 		m.longest = max(m.longest, n)
+	}
+	films := map[string]int{}
+	for _, s := range r.Shots {
+		films[s.Film]++
+		m.filmRepeat = max(m.filmRepeat, films[s.Film])
 	}
 	for _, ad := range r.Adaptations {
 		if ad.Suggestion {
