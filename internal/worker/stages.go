@@ -159,6 +159,9 @@ func (p *Pipeline) fail(ctx context.Context, stage, nodeID string, attempt, maxA
 		reason = fmt.Sprintf("the video cannot be used: %s", reason)
 	}
 	log.Error("stage failed; giving up", "err", err, "reason", reason)
+	if !perm {
+		reportFailure(ctx, stage, nodeID, attempt, err)
+	}
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	ferr := postgres.InTx(dctx, p.pool, func(tx pgx.Tx) error {

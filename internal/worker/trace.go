@@ -2,6 +2,9 @@ package worker
 
 import (
 	"context"
+	"strconv"
+
+	"github.com/getsentry/sentry-go"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -39,4 +42,27 @@ func stageSpan(ctx context.Context, stage, nodeID string, attempt int, carrier m
 		}
 		span.End()
 	}
+}
+
+// reportFailure sends a stage that failed for good for a reason other than
+// its video (an internal error: storage, database, a bug) to Sentry, when
+// a DSN is configured, tagged with the stage and node and carrying the
+// trace id so the report and the trace find each other.
+func reportFailure(ctx context.Context, stage, nodeID string, attempt int, err error) {
+	hub := sentry.GetHubFromContext(ctx)
+	if hub == nil {
+		hub = sentry.CurrentHub()
+	}
+	if hub.Client() == nil {
+		return
+	}
+	hub.WithScope(func(scope *sentry.Scope) {
+		scope.SetTag("kmeme.stage", stage)
+		scope.SetTag("kmeme.node_id", nodeID)
+		scope.SetTag("kmeme.attempt", strconv.Itoa(attempt))
+		if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+			scope.SetTag("trace_id", sc.TraceID().String())
+		}
+		hub.CaptureException(err)
+	})
 }

@@ -3,6 +3,7 @@ package worker_test
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getsentry/sentry-go"
 	"github.com/jackc/pgx/v5"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/trace"
@@ -171,4 +173,60 @@ func TestOneTraceFromRequestToFFmpeg(t *testing.T) {
 		}
 	}
 	t.Logf("trace %s: %d spans, stages %d, tool runs %v", traceID, len(mine), len(stage), tools)
+}
+
+// TestInternalFailureReachesSentry: a stage that fails for good for an
+// internal reason is reported as a Sentry envelope with stage and node
+// tags; a video that cannot be used (the creator's input) is not.
+func TestInternalFailureReachesSentry(t *testing.T) {
+	var mu sync.Mutex
+	var bodies []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if r.URL.Path == "/api/7/envelope/" && strings.Contains(r.Header.Get("X-Sentry-Auth"), "sentry_key=workerkey") {
+			mu.Lock()
+			bodies = append(bodies, string(b))
+			mu.Unlock()
+		}
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	stop, err := observe.Setup(ctx, observe.Config{Service: "kmeme", Version: "test", Environment: "test",
+		SentryDSN: "http://workerkey@" + strings.TrimPrefix(srv.URL, "http://") + "/7"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sentry.CurrentHub().BindClient(nil)
+	b := setup(t)
+	p := b.pipeline(t, 1, func(_ context.Context, stage, _ string, _ int) error {
+		if stage == "plan" {
+			return errors.New("blob store unreachable: connection refused")
+		}
+		return nil
+	})
+	if err := p.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = p.Stop(context.Background()) }()
+	failed := b.remix(t, p, b.video(t, clip(t)))
+	poison := b.remix(t, p, b.video(t, []byte("not a video at all, only text\n")))
+	for _, id := range []string{failed, poison} {
+		if n := b.waitStatus(t, id, 2*time.Minute); n.Status != kmeme.StatusFailed {
+			t.Fatalf("node %s: %s", id, n.Status)
+		}
+	}
+	if err := stop(ctx); err != nil { // flushes
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(bodies) != 1 {
+		t.Fatalf("want exactly one Sentry report (the internal failure), got %d:\n%s", len(bodies), strings.Join(bodies, "\n---\n"))
+	}
+	for _, want := range []string{"blob store unreachable", `"kmeme.stage":"plan"`, `"kmeme.node_id":"` + failed + `"`} {
+		if !strings.Contains(bodies[0], want) {
+			t.Errorf("report lacks %s:\n%s", want, bodies[0])
+		}
+	}
 }
