@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -25,16 +24,12 @@ type Meta struct {
 // there is nothing public to show (unknown, private or unfinished).
 type MetaFunc func(r *http.Request, id string) (Meta, bool)
 
-var (
-	titleTag = regexp.MustCompile(`(?s)<title>.*?</title>`)
-	// Next's own defaults, replaced by the recipe's.
-	ogTags = regexp.MustCompile(`<meta (?:property="og:[^"]*"|name="twitter:[^"]*"|name="description") content="[^"]*"\s*/?>`)
-)
-
-// InjectMeta writes m into the page's head: the title, the description and
-// the Open Graph and Twitter card tags, replacing the static defaults. Every
-// value is HTML-escaped; nothing executable is added, so the page's CSP
-// hashes stay valid.
+// InjectMeta adds the Open Graph and Twitter card tags of m at the end of
+// the page's head. It only adds: React hydrates the head Next rendered, so
+// changing Next's <title> or description would be a hydration mismatch,
+// while extra tags at the end of the head are skipped (React 19). The web
+// app's layout therefore declares no og: tags of its own. Every value is
+// HTML-escaped; nothing executable is added, so the CSP hashes stay valid.
 func InjectMeta(page []byte, m Meta) []byte {
 	esc := html.EscapeString
 	var b strings.Builder
@@ -43,7 +38,6 @@ func InjectMeta(page []byte, m Meta) []byte {
 			fmt.Fprintf(&b, `<meta %s="%s" content="%s"/>`, attr, name, esc(content))
 		}
 	}
-	tag("name", "description", m.Description)
 	tag("property", "og:type", "article")
 	tag("property", "og:site_name", "K-MEME 팩토리")
 	tag("property", "og:locale", "ko_KR")
@@ -59,14 +53,14 @@ func InjectMeta(page []byte, m Meta) []byte {
 	tag("name", "twitter:title", m.Title)
 	tag("name", "twitter:description", m.Description)
 	tag("name", "twitter:image", m.Image)
-	out := ogTags.ReplaceAll(page, nil)
-	title := []byte("<title>" + esc(m.Title) + " · K-MEME 팩토리</title>")
-	if titleTag.Match(out) {
-		out = titleTag.ReplaceAllLiteral(out, append(title, b.String()...))
-	} else if i := bytes.Index(out, []byte("</head>")); i >= 0 {
-		out = append(out[:i:i], append(append(title, b.String()...), out[i:]...)...)
+	i := bytes.Index(page, []byte("</head>"))
+	if i < 0 {
+		return page
 	}
-	return out
+	out := make([]byte, 0, len(page)+b.Len())
+	out = append(out, page[:i]...)
+	out = append(out, b.String()...)
+	return append(out, page[i:]...)
 }
 
 // MetaFromAPI answers MetaFunc by asking the API itself, in process and

@@ -5,7 +5,8 @@ import type { ReactNode } from "react";
 import "pretendard/dist/web/variable/pretendardvariable-dynamic-subset.css";
 import "./globals.css";
 import { Providers } from "@/components/providers";
-import { Header } from "@/components/header";
+import { BottomNav, Header } from "@/components/header";
+import { OfflineBanner } from "@/components/ui/offline-banner";
 
 export const metadata: Metadata = {
   title: { default: "K-MEME 팩토리", template: "%s · K-MEME 팩토리" },
@@ -28,9 +29,11 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body>
         <Providers>
           <Header />
+          <OfflineBanner />
           <main id="main" tabIndex={-1}>
             {children}
           </main>
+          <BottomNav />
         </Providers>
       </body>
     </html>

@@ -1,15 +1,11 @@
 import { Suspense } from "react";
-import { CreateForm } from "@/components/create-form";
-import { HomeHeading } from "@/components/home-heading";
+import { Home } from "@/components/home";
 
-/** Home: start a remix from a video or URL. */
+/** Home: the landing for visitors, the create form once signed in. */
 export default function HomePage() {
   return (
-    <>
-      <HomeHeading />
-      <Suspense>
-        <CreateForm />
-      </Suspense>
-    </>
+    <Suspense>
+      <Home />
+    </Suspense>
   );
 }

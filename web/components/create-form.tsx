@@ -1,15 +1,25 @@
 "use client";
-// Home: drop a video or paste a URL, optionally a parent remix and a place;
-// upload with XHR progress, then follow the server-sent events to done.
+// Create → progress → recipe. A video (checked here for type, size and
+// length) or a URL, an optional place; on a "remix this" link the parent's
+// card is shown and its id sits under 고급. While the remix runs a
+// full-screen progress view moves inside each stage, estimates the time left
+// and opens the recipe by itself when it is done. Errors carry a next step.
 import Link from "next/link";
+import { useQuery } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
+import { useEffect, useRef, useState, type DragEvent } from "react";
+import { useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
 import { api, ApiError, CSRF_COOKIE, parseRetryAfter, readCookie } from "@/lib/api";
 import { KOREA_SIDO, centroid } from "@/lib/korea";
-import { normalizeStage, overallPercent, stageDetail, uploadFile, watchProgress } from "@/lib/progress";
+import { normalizeStage, overallPercent, uploadFile, watchProgress } from "@/lib/progress";
+import { checkDuration, checkFile, createSchema, estimateSeconds, probeDuration, type CreateValues, type FileProblem } from "@/lib/upload-checks";
+import { normalizeRecipe } from "@/lib/recipe";
 import type { Problem, RemixNode, Video } from "@/lib/types";
 import type { Key } from "@/lib/i18n";
 import { useAuth, useI18n } from "./providers";
+import { ErrorBox } from "./ui/error-box";
+import { Thumb } from "./ui/thumb";
 
 const SHOWN = ["upload", "analyzing", "planning", "rendering", "done"] as const;
 
@@ -17,85 +27,176 @@ function newKey(): string {
   return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
 }
 
-/** CreateForm is the home page's remix starter. */
+/** ParentCard shows the meme being remixed: its keyframe, title and figures. */
+function ParentCard({ id }: { id: string }) {
+  const { t } = useI18n();
+  const q = useQuery({ queryKey: ["remix", id], queryFn: () => api.remix(id), retry: false });
+  const recipe = normalizeRecipe(q.data?.recipe);
+  const kf = q.data?.files.find((f) => f.name === "keyframe-001.jpg")?.url;
+  const title = recipe?.concept.title || q.data?.node.title || t("untitled");
+  return (
+    <div className="card parent-card" data-testid="parent-card">
+      <p className="muted small-text">{t("remix_of")}</p>
+      {q.isError ? (
+        <p className="muted">{t("err_not_found")}</p>
+      ) : (
+        <div className="node-row">
+          <Thumb src={kf ?? null} alt="" />
+          <span className="node-text">
+            <strong>{q.data ? title : "…"}</strong>
+            {recipe && (
+              <span className="muted small-text">
+                {[recipe.audio.bpm ? `${Math.round(recipe.audio.bpm)} BPM` : null, recipe.shots.length ? t("shots_n", { n: recipe.shots.length }) : null, recipe.shoot_minutes ? t("minutes_shoot", { n: recipe.shoot_minutes }) : null]
+                  .filter(Boolean)
+                  .join(" · ")}
+              </span>
+            )}
+          </span>
+        </div>
+      )}
+    </div>
+  );
+}
+
+interface Run {
+  stage: string;
+  percent: number;
+  startedAt: number;
+  node: RemixNode | null;
+  error: unknown;
+}
+
+/** ProgressView covers the screen while a remix runs. */
+function ProgressView({ run, durationS, onClose, onRetry, onOtherFile }: { run: Run; durationS: number; onClose: () => void; onRetry: () => void; onOtherFile: () => void }) {
+  const { t } = useI18n();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = window.setInterval(() => setNow(Date.now()), 500);
+    return () => window.clearInterval(id);
+  }, []);
+  const failed = run.error != null;
+  const done = run.stage === "done";
+  const idx = SHOWN.indexOf((run.stage === "queued" ? "analyzing" : run.stage) as (typeof SHOWN)[number]);
+  const left = estimateSeconds((now - run.startedAt) / 1000, run.percent, durationS);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <div className="progress-screen" role="dialog" aria-modal="true" aria-labelledby="progress-h" tabIndex={-1} ref={ref} data-testid="progress-screen">
+      <div className="progress-inner">
+        <h2 id="progress-h">{done ? t("stage_done") : failed ? t("stage_failed") : t("progress_title")}</h2>
+        <div
+          className={`progress big${failed ? " failed" : done ? "" : " moving"}`}
+          role="progressbar"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={run.percent}
+          aria-valuetext={`${run.percent}%`}
+          aria-label={t("progress_title")}
+          data-testid="progress"
+        >
+          <div style={{ width: `${Math.max(run.percent, 2)}%` }} />
+        </div>
+        <p aria-live="polite" data-testid="stage" className="stage-line">
+          <strong>{t(`stage_${run.stage}` as Key)}</strong> · {run.percent}%
+          {!failed && !done && <span className="muted"> · {left <= 3 ? t("progress_eta_soon") : t("progress_eta", { n: left })}</span>}
+        </p>
+        <ol className="stages">
+          {SHOWN.map((s, i) => (
+            <li key={s} data-state={done || i < idx ? "done" : i === idx && !failed ? "active" : failed && i === idx ? "failed" : "todo"}>
+              {t(`stage_${s}` as Key)}
+            </li>
+          ))}
+        </ol>
+        {failed ? (
+          <ErrorBox error={run.error} onRetry={onRetry} onOtherFile={onOtherFile} />
+        ) : done && run.node ? (
+          <p>
+            <Link className="btn big" href={`/remix/?id=${encodeURIComponent(run.node.id)}`} data-testid="open-recipe">
+              {t("open_recipe")}
+            </Link>
+          </p>
+        ) : (
+          <p className="muted small-text">{t("progress_cancel_hint")}</p>
+        )}
+        {(failed || !done) && (
+          <button type="button" className="btn ghost" onClick={onClose}>
+            {failed ? t("cancel") : t("go_home")}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** CreateForm is the signed-in home: the remix starter. */
 export function CreateForm() {
-  const { t, lang, errorText } = useI18n();
-  const { user, quota, loaded, reload } = useAuth();
+  const { t, lang } = useI18n();
+  const { quota, reload } = useAuth();
   const params = useSearchParams();
   const router = useRouter();
+  const parentParam = params.get("parent") ?? "";
   const [file, setFile] = useState<File | null>(null);
-  const [url, setUrl] = useState("");
-  const [title, setTitle] = useState("");
-  const [parent, setParent] = useState(params.get("parent") ?? "");
-  const [region, setRegion] = useState("");
-  const [isPublic, setIsPublic] = useState(true);
+  const [fileProblem, setFileProblem] = useState<FileProblem | null>(null);
+  const [durationS, setDurationS] = useState(NaN);
   const [over, setOver] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [stage, setStageRaw] = useState<string | null>(null);
-  const [detail, setDetail] = useState("");
-  // Server stages may carry a sub-step ("analyze:keyframes"): keep both.
-  const setStage = (s: string) => {
-    setStageRaw(s === "upload" || s === "failed" || s === "done" ? s : normalizeStage(s));
-    setDetail(stageDetail(s));
-  };
-  const [percent, setPercent] = useState(0);
-  const [error, setError] = useState<string | null>(null);
-  const [node, setNode] = useState<RemixNode | null>(null);
+  const [run, setRun] = useState<Run | null>(null);
+  const [formError, setFormError] = useState<unknown>(null);
   const stopRef = useRef<(() => void) | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
-
-  useEffect(() => () => stopRef.current?.(), []);
+  const lastValues = useRef<CreateValues | null>(null);
+  const { register, handleSubmit, formState, setValue } = useForm<CreateValues>({
+    resolver: zodResolver(createSchema),
+    defaultValues: { title: "", url: "", region: "", isPublic: true, parent: parentParam },
+  });
   useEffect(() => {
-    const p = params.get("parent");
-    if (p) setParent(p);
-  }, [params]);
+    if (parentParam) setValue("parent", parentParam);
+  }, [parentParam, setValue]);
+  useEffect(() => () => stopRef.current?.(), []);
+  const running = run != null && run.error == null && run.stage !== "done";
+
+  async function pick(f: File | null) {
+    setFormError(null);
+    setFile(f);
+    setDurationS(NaN);
+    if (!f) return setFileProblem(null);
+    const p = checkFile(f);
+    setFileProblem(p);
+    if (p) return;
+    const d = await probeDuration(f);
+    setDurationS(d);
+    setFileProblem(checkDuration(d));
+  }
 
   function onDrop(e: DragEvent) {
     e.preventDefault();
     setOver(false);
     const f = e.dataTransfer.files?.[0];
-    if (f) setFile(f);
+    if (f) void pick(f);
   }
 
+  const update = (p: Partial<Run>) => setRun((r) => (r ? { ...r, ...p } : r));
+
   function follow(n: RemixNode) {
-    setNode(n);
-    if (n.status === "done" || n.status === "failed") {
-      setStage(n.status);
-      setPercent(n.status === "done" ? 100 : 0);
-      if (n.status === "failed") setError(n.error || t("err_unprocessable"));
-      setBusy(false);
-      return;
-    }
-    setStage(n.status === "draft" ? "queued" : n.status);
-    setPercent(overallPercent(n.status, 0));
+    update({ node: n });
+    if (n.status === "done" || n.status === "failed") return settle(n.id, n.status, n.error);
+    update({ stage: n.status === "draft" ? "queued" : normalizeStage(n.status), percent: overallPercent(n.status, 0) });
     let polling = false;
     stopRef.current = watchProgress(
       api.eventsUrl(n.id),
       (e) => {
-        const st = e.status === "done" || e.status === "failed" ? e.status : e.stage;
-        setStage(st);
-        setPercent(st === "done" ? 100 : overallPercent(e.stage, e.percent));
-        if (st === "failed") setError(e.error ? `${t("err_unprocessable")} (${e.error})` : t("err_unprocessable"));
-        if (st === "done" || st === "failed") {
-          setBusy(false);
-          void reload();
-        }
+        const st = e.status === "done" || e.status === "failed" ? e.status : normalizeStage(e.stage);
+        if (st === "done" || st === "failed") return settle(n.id, st, e.error);
+        update({ stage: st, percent: overallPercent(e.stage, e.percent) });
       },
       () => {
-        // Stream lost: poll the node until it settles.
         if (polling) return;
         polling = true;
         stopRef.current?.();
         const tick = async () => {
           try {
             const v = await api.remix(n.id);
-            setStage(v.node.status);
-            setPercent(v.node.status === "done" ? 100 : overallPercent(v.node.status, 50));
-            if (v.node.status === "done" || v.node.status === "failed") {
-              if (v.node.status === "failed") setError(v.node.error || t("err_unprocessable"));
-              setBusy(false);
-              return;
-            }
+            if (v.node.status === "done" || v.node.status === "failed") return settle(n.id, v.node.status, v.node.error);
+            update({ stage: normalizeStage(v.node.status), percent: overallPercent(v.node.status, 50) });
           } catch {
             /* keep polling */
           }
@@ -106,194 +207,170 @@ export function CreateForm() {
     );
   }
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    setNode(null);
-    if (!file && !url.trim()) {
-      setError(t("need_input"));
+  function settle(id: string, status: string, err?: string) {
+    stopRef.current?.();
+    void reload();
+    if (status === "failed") {
+      update({ stage: "failed", error: new ApiError(422, { code: "unprocessable", detail: err }) });
       return;
     }
-    setBusy(true);
-    setStage("upload");
-    setPercent(0);
+    update({ stage: "done", percent: 100 });
+    // Open the recipe by itself; the button stays for a slow navigation.
+    window.setTimeout(() => router.push(`/remix/?id=${encodeURIComponent(id)}`), 400);
+  }
+
+  async function start(v: CreateValues) {
+    lastValues.current = v;
+    setFormError(null);
+    if (!file && !v.url) {
+      setFormError(new ApiError(400, { code: "invalid" }));
+      return;
+    }
+    if (file && fileProblem) return;
+    setRun({ stage: "upload", percent: 0, startedAt: Date.now(), node: null, error: null });
     try {
       let video: Video;
       if (file) {
-        const up = uploadFile("/api/videos", file, file.name, readCookie(document.cookie, CSRF_COOKIE), (p) => setPercent(overallPercent("upload", p)));
+        const up = uploadFile("/api/videos", file, file.name, readCookie(document.cookie, CSRF_COOKIE), (p) => update({ percent: overallPercent("upload", p) }));
         const res = await up.done;
         if (res.status < 200 || res.status >= 300) throw new ApiError(res.status, (res.body as Problem) ?? {}, parseRetryAfter(res.retryAfter ?? null));
         video = res.body as Video;
       } else {
-        video = await api.importVideo(url.trim());
+        video = await api.importVideo(v.url);
       }
-      setPercent(overallPercent("upload", 100));
-      const feat = KOREA_SIDO.features.find((f) => f.properties.code === region);
+      if (video.duration_s) setDurationS(video.duration_s);
+      update({ percent: overallPercent("upload", 100) });
+      const feat = KOREA_SIDO.features.find((f) => f.properties.code === v.region);
       let location;
       if (feat) {
         const [lon, lat] = centroid(feat.geometry.coordinates[0]);
         location = { lat, lon, label: lang === "ko" ? feat.properties.name_ko : feat.properties.name_en };
       }
       const n = await api.createRemix(
-        {
-          video_id: video.id,
-          parent_id: parent.trim() || undefined,
-          title: title.trim() || undefined,
-          location,
-          visibility: isPublic ? "public" : "private",
-        },
+        { video_id: video.id, parent_id: v.parent || undefined, title: v.title.trim() || undefined, location, visibility: v.isPublic ? "public" : "private" },
         newKey(),
       );
       follow(n);
     } catch (err) {
-      setBusy(false);
-      setStage("failed");
-      setError(err instanceof Error && err.message === "network" ? t("err_network") : errorText(err));
+      update({ stage: "failed", error: err instanceof Error && err.message === "network" ? new ApiError(0, { code: "network" }) : err });
     }
   }
 
-  if (loaded && !user) {
-    return (
-      <div className="card">
-        <p>{t("login_needed")}</p>
-        <div className="btn-row">
-          <Link className="btn" href="/login/">
-            {t("nav_login")}
-          </Link>
-          <Link className="btn ghost" href="/login/?mode=signup">
-            {t("signup_title")}
-          </Link>
-        </div>
-      </div>
-    );
-  }
-
-  const stageIndex = stage ? SHOWN.indexOf(stage === "queued" ? "analyzing" : (stage as (typeof SHOWN)[number])) : -1;
+  const fieldError = (name: keyof CreateValues) => {
+    const m = formState.errors[name]?.message;
+    return m ? t(m as Key) : null;
+  };
 
   return (
-    <form onSubmit={submit} className="stack" aria-describedby="home-hint">
-      <div
-        className={`dropzone${over ? " over" : ""}`}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={onDrop}
-      >
-        <p>
-          {t("drop_here")}{" "}
-          <button type="button" className="btn small" onClick={() => fileInput.current?.click()}>
-            {t("choose_file")}
+    <>
+      <h1>{parentParam ? t("remix_upload") : t("home_title")}</h1>
+      {parentParam ? <ParentCard id={parentParam} /> : <p className="muted">{t("tagline")}</p>}
+      <form onSubmit={handleSubmit(start)} className="stack create-form" aria-describedby="home-hint" noValidate>
+        <div
+          className={`dropzone${over ? " over" : ""}`}
+          onDragOver={(e) => {
+            e.preventDefault();
+            setOver(true);
+          }}
+          onDragLeave={() => setOver(false)}
+          onDrop={onDrop}
+        >
+          <button type="button" className="btn big" onClick={() => fileInput.current?.click()}>
+            {file ? t("next_other_file") : t("choose_file")}
           </button>
-        </p>
-        <input
-          ref={fileInput}
-          id="file"
-          type="file"
-          accept="video/*,audio/*"
-          className="visually-hidden"
-          aria-label={t("choose_file")}
-          data-testid="file-input"
-          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-        />
-        <p id="home-hint" className="hint">
-          {t("drop_hint")}
-        </p>
-        {file && (
-          <p>
-            {t("selected_file")}: <strong>{file.name}</strong> ({(file.size / 1e6).toFixed(1)} MB)
+          <p className="muted small-text">{t("drop_here")}</p>
+          <input
+            ref={fileInput}
+            id="file"
+            type="file"
+            accept="video/*"
+            className="visually-hidden"
+            aria-label={t("choose_file")}
+            data-testid="file-input"
+            onChange={(e) => void pick(e.target.files?.[0] ?? null)}
+          />
+          <p id="home-hint" className="hint">
+            {t("drop_hint")}
           </p>
-        )}
-      </div>
-      <div className="field">
-        <label htmlFor="url">{t("or_url")}</label>
-        <input id="url" type="url" inputMode="url" placeholder={t("url_placeholder")} value={url} onChange={(e) => setUrl(e.target.value)} />
-      </div>
-      <div className="grid two">
-        <div className="field">
-          <label htmlFor="title">{t("title_label")}</label>
-          <input id="title" type="text" maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="parent">{t("parent_label")}</label>
-          <input id="parent" type="text" value={parent} onChange={(e) => setParent(e.target.value)} aria-describedby="parent-hint" />
-          <p id="parent-hint" className="hint">
-            {t("parent_hint")}
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor="region">{t("place_label")}</label>
-          <select id="region" value={region} onChange={(e) => setRegion(e.target.value)}>
-            <option value="">{t("place_none")}</option>
-            {KOREA_SIDO.features.map((f) => (
-              <option key={f.properties.code} value={f.properties.code}>
-                {lang === "ko" ? f.properties.name_ko : f.properties.name_en}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="check">
-            <input type="checkbox" checked={isPublic} onChange={(e) => setIsPublic(e.target.checked)} />
-            {t("visibility_public")}
-          </label>
-          {quota && (
-            <p className="hint">
-              {t("quota_left")}: {quota.left} / {quota.limit}
+          {file && (
+            <p className="file-line">
+              {t("selected_file")}: <strong>{file.name}</strong> ({(file.size / 1e6).toFixed(1)} MB{Number.isFinite(durationS) ? ` · ${Math.round(durationS)}초` : ""})
+            </p>
+          )}
+          {fileProblem && (
+            <p className="error" role="alert" data-testid="file-problem">
+              {t(fileProblem.key, { max: fileProblem.max ?? 0 })}
             </p>
           )}
         </div>
-      </div>
-      <div className="btn-row">
-        <button type="submit" className="btn" disabled={busy}>
-          {t("start")}
-        </button>
-      </div>
-      {stage && (
-        <section aria-label={t("stage_" + (stage === "failed" ? "failed" : "upload") as Key)} className="card">
-          <div
-            className="progress"
-            role="progressbar"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={percent}
-            aria-valuetext={`${percent}%`}
-            aria-label={t("stage_upload")}
-            data-testid="progress"
-          >
-            <div style={{ width: `${percent}%` }} />
+        <div className="field">
+          <label htmlFor="url">{t("or_url")}</label>
+          <input id="url" type="url" inputMode="url" placeholder={t("url_placeholder")} aria-invalid={!!fieldError("url")} {...register("url")} />
+          {fieldError("url") && <p className="error small-text">{fieldError("url")}</p>}
+        </div>
+        <div className="grid two">
+          <div className="field">
+            <label htmlFor="title">{t("title_label")}</label>
+            <input id="title" type="text" aria-invalid={!!fieldError("title")} {...register("title")} />
+            {fieldError("title") && <p className="error small-text">{fieldError("title")}</p>}
           </div>
-          <p aria-live="polite" data-testid="stage">
-            <strong>{t(`stage_${stage}` as Key)}</strong>
-            {detail ? ` (${detail})` : ""} · {percent}%
-          </p>
-          <ol className="stages">
-            {SHOWN.map((s, i) => (
-              <li key={s} data-state={stage === "done" || i < stageIndex ? "done" : i === stageIndex ? "active" : "todo"}>
-                {t(`stage_${s}` as Key)}
-              </li>
-            ))}
-          </ol>
-          {error && (
-            <p className="error" role="alert">
-              {error}
+          <div className="field">
+            <label htmlFor="region">{t("place_label")}</label>
+            <select id="region" {...register("region")}>
+              <option value="">{t("place_none")}</option>
+              {KOREA_SIDO.features.map((f) => (
+                <option key={f.properties.code} value={f.properties.code}>
+                  {lang === "ko" ? f.properties.name_ko : f.properties.name_en}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <label className="check">
+          <input type="checkbox" {...register("isPublic")} />
+          {t("visibility_public")}
+        </label>
+        <details className="advanced">
+          <summary>{t("advanced")}</summary>
+          <div className="field">
+            <label htmlFor="parent">{t("parent_label")}</label>
+            <input id="parent" type="text" autoComplete="off" aria-describedby="parent-hint" {...register("parent")} />
+            <p id="parent-hint" className="hint">
+              {t("parent_hint")}
             </p>
+          </div>
+        </details>
+        <div className="btn-row">
+          <button type="submit" className="btn big" disabled={running || !!fileProblem} data-testid="submit">
+            {t("start")}
+          </button>
+          {quota && (
+            <span className="hint">
+              {t("quota_left")}: {quota.left} / {quota.limit}
+            </span>
           )}
-          {node && stage === "done" && (
-            <p>
-              <Link className="btn" href={`/remix/?id=${encodeURIComponent(node.id)}`} data-testid="open-recipe" onClick={() => router.prefetch?.("/remix/")}>
-                {t("open_recipe")}
-              </Link>
-            </p>
-          )}
-        </section>
+        </div>
+        {formError != null && <ErrorBox error={formError} message={t("need_input")} onOtherFile={() => fileInput.current?.click()} />}
+      </form>
+      {run && (
+        <ProgressView
+          run={run}
+          durationS={durationS}
+          onClose={() => {
+            stopRef.current?.();
+            setRun(null);
+          }}
+          onRetry={() => {
+            setRun(null);
+            if (lastValues.current) void start(lastValues.current);
+          }}
+          onOtherFile={() => {
+            setRun(null);
+            void pick(null);
+            fileInput.current?.click();
+          }}
+        />
       )}
-      {!stage && error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-    </form>
+    </>
   );
 }

@@ -146,16 +146,16 @@ export function LineageView() {
       <p className="muted small-text">{t("lineage_hint")}</p>
       {truncated && <p className="muted">{t("truncated")}</p>}
       <div className="btn-row">
-        <button type="button" className="btn ghost small" onClick={() => zoom(1.25)} aria-label={t("zoom_in")}>
+        <button type="button" className="btn ghost small icon" onClick={() => zoom(1.25)} aria-label={t("zoom_in")}>
           +
         </button>
-        <button type="button" className="btn ghost small" onClick={() => zoom(0.8)} aria-label={t("zoom_out")}>
+        <button type="button" className="btn ghost small icon" onClick={() => zoom(0.8)} aria-label={t("zoom_out")}>
           −
         </button>
         <button type="button" className="btn ghost small" onClick={fit}>
           {t("reset_view")}
         </button>
-        <Link href={`/remix/?id=${encodeURIComponent(id)}`}>{t("recipe_title")}</Link>
+        <Link className="btn ghost small" href={`/remix/?id=${encodeURIComponent(id)}`}>{t("recipe_title")}</Link>
       </div>
       <div className="tree-wrap">
         <svg
@@ -194,10 +194,10 @@ export function LineageView() {
                     }}
                     aria-current={isCurrent ? "page" : undefined}
                   >
-                    <title>{n.title || n.id}</title>
+                    <title>{n.title || t("untitled")}</title>
                     <rect width={NODE_W} height={NODE_H} rx={10} />
                     <text x={10} y={22}>
-                      {truncate(n.title || n.id.slice(0, 8), 11)}
+                      {truncate(n.title || t("untitled"), 11)}
                     </text>
                     <text x={10} y={42} className="sub">
                       {t("generation", { n: n.depth + 1 })} · {t("remix_count", { n: n.descendants })}
@@ -213,7 +213,7 @@ export function LineageView() {
                       className="tree-toggle"
                       role="button"
                       tabIndex={0}
-                      aria-label={`${n.collapsed ? t("expand") : t("collapse")}: ${n.title || n.id.slice(0, 8)}`}
+                      aria-label={`${n.collapsed ? t("expand") : t("collapse")}: ${n.title || t("untitled")}`}
                       aria-expanded={!n.collapsed}
                       transform={`translate(${NODE_W / 2},${NODE_H + 2})`}
                       onClick={() => toggle(n.id)}

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { api } from "@/lib/api";
+import { enumKey } from "@/lib/i18n";
 import type { Consent, RemixNode } from "@/lib/types";
 import { useAuth, useI18n } from "./providers";
 import { NodeList } from "./ui/node-list";
@@ -105,10 +106,13 @@ export function MyPage() {
         </p>
         {quota && (
           <p data-testid="quota">
-            {t("plan")}: {quota.plan} · {t("quota_left")}: <strong>{quota.left}</strong> / {quota.limit}
+            {t("plan")}: {t(enumKey("plan", quota.plan))} · {t("quota_left")}: <strong>{quota.left}</strong> / {quota.limit}
           </p>
         )}
         <div className="btn-row">
+          <Link className="btn ghost" href="/settings/">
+            {t("nav_settings")}
+          </Link>
           <button type="button" className="btn ghost" onClick={exportData} data-testid="export">
             {t("export_data")}
           </button>

@@ -3,6 +3,7 @@
 // kept in memory only (the session itself lives in httpOnly cookies); the
 // language and theme preferences are remembered in localStorage.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { api, ApiError } from "@/lib/api";
 import { errorKey, translate, type Key, type Lang } from "@/lib/i18n";
 import type { Quota, User } from "@/lib/types";
@@ -30,6 +31,26 @@ type Theme = "light" | "dark";
 interface ThemeCtx {
   theme: Theme;
   toggle: () => void;
+  set: (t: Theme) => void;
+}
+
+/** newQueryClient: server state for every view. A failed read is retried
+ * once (never a 4xx), everything refetches when the network comes back. */
+function newQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 30_000,
+        // Run (and fail) while offline too, so an offline read shows its
+        // error with a retry instead of waiting silently; it refetches on
+        // reconnect either way.
+        networkMode: "always",
+        refetchOnWindowFocus: false,
+        refetchOnReconnect: true,
+        retry: (n, e) => n < 1 && !(e instanceof ApiError && e.status >= 400 && e.status < 500),
+      },
+    },
+  });
 }
 
 const LangContext = createContext<LangCtx | null>(null);
@@ -59,6 +80,7 @@ export function Providers({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
   const [quota, setQuota] = useState<Quota | null>(null);
   const [loaded, setLoaded] = useState(false);
+  const [queryClient] = useState(newQueryClient);
 
   useEffect(() => {
     // Marks the moment React is hydrated (tests and bench-web wait on it).
@@ -103,8 +125,9 @@ export function Providers({ children }: { children: ReactNode }) {
     const t: T = (key, vars) => translate(lang, key, vars);
     const errorText = (e: unknown) => {
       if (e instanceof ApiError) {
+        // The server's detail is English and technical: it is shown only
+        // behind "자세히" (components/ui/error-box.tsx), never here.
         let msg = t(errorKey(e.code));
-        if (e.code === "invalid" && e.problem.detail) msg += ` (${e.problem.detail})`;
         if (e.retryAfter) msg += " " + t("err_retry_in", { n: e.retryAfter });
         return msg;
       }
@@ -117,6 +140,10 @@ export function Providers({ children }: { children: ReactNode }) {
   const themeValue = useMemo<ThemeCtx>(
     () => ({
       theme,
+      set: (next: Theme) => {
+        writePref("kmeme_theme", next);
+        setTheme(next);
+      },
       toggle: () =>
         setTheme((th) => {
           const next = th === "dark" ? "light" : "dark";
@@ -132,7 +159,9 @@ export function Providers({ children }: { children: ReactNode }) {
   return (
     <LangContext.Provider value={langValue}>
       <ThemeContext.Provider value={themeValue}>
-        <AuthContext.Provider value={authValue}>{children}</AuthContext.Provider>
+        <AuthContext.Provider value={authValue}>
+          <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+        </AuthContext.Provider>
       </ThemeContext.Provider>
     </LangContext.Provider>
   );

@@ -26,8 +26,8 @@ export const FLAGS = [
 
 /** VIEWPORTS are the widths every page is checked at. */
 export const VIEWPORTS = {
-  desktop: { width: 1280, height: 860 },
-  phone: { width: 360, height: 740 },
+  desktop: { width: 1366, height: 900 },
+  phone: { width: 390, height: 844 },
 };
 
 /** launch starts chromium with a fresh profile; close() removes the profile. */

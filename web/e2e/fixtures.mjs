@@ -58,6 +58,16 @@ export function analysis() {
     energy: { hop_s: 0.5, values: beats.map((_, i) => (i % 8) / 8), mean_db: -18, peak_db: -3, peak_t: 9 },
     hook: { window_s: 3, cuts: 1, cut_density: 0.33, onset_density: 2, motion: 0.4, score: 0.62 },
     cuts_on_beats: 6,
+    // Issue 11: people, framing and on-screen text per source shot.
+    perception: {
+      shots: bounds.slice(0, -1).map((_, i) => ({ shot: i + 1, people: [1, 1, 2, 0, 4, 1, 1][i], faces: [1, 1, 2, 0, 3, 1, 1][i], framing: ["medium", "closeup", "closeup", "none", "full", "closeup", "medium"][i], facing_camera: i !== 3, camera: "handheld", subject_motion: 0.3, sampled_t: [] })),
+      texts: [
+        { text: "POV: Monday 8AM", start: 0.2, end: 2.1, box: { x: 0.1, y: 0.1, w: 0.8, h: 0.1 }, position: "top", in_safe_zone: true, lang: "en", confidence: 0.91 },
+        { text: "when the beat drops", start: 8.3, end: 10.1, box: { x: 0.1, y: 0.8, w: 0.8, h: 0.1 }, position: "bottom", in_safe_zone: false, lang: "en", confidence: 0.84 },
+      ],
+      speech: null,
+      engines: { people: "opencv-haar", text: "tesseract" },
+    },
   };
 }
 
@@ -75,6 +85,13 @@ export function recipe(overrides = {}) {
       platform: "tiktok",
       aspect: "9:16",
       duration_s: 15,
+      format_name: "댄스 챌린지",
+      format_reasons: [
+        { detail: "컷 6개가 모두 비트에 맞음 (0–15초)", weight: 0.4, evidence: { kind: "cuts", detail: "비트에 맞은 컷 6/6" } },
+        { detail: "4명이 풀샷으로 춤춤 (8–10초)", weight: 0.3, evidence: { kind: "people", t: 8.25, detail: "풀샷 · 4명" } },
+      ],
+      runner_up: { format: "pov-skit", name: "POV 상황극", score: 0.41, reasons: [{ detail: "첫 화면 글자 \"POV\"", weight: 0.2, evidence: { kind: "ocr", t: 0.2, detail: "POV: Monday 8AM" } }] },
+      evidence_weak: false,
     },
     audio: { bpm: 120, meter: 4, drop_s: 8.25, drop_bar: "5.1", sound_kind: "120 BPM 신나는 하우스 비트", mood: "경쾌함" },
     shots: bounds.slice(0, -1).map((s, i) => ({
@@ -87,15 +104,18 @@ export function recipe(overrides = {}) {
       film: films[i],
       framing: ["미디엄", "클로즈업", "클로즈업", "풀샷", "와이드", "클로즈업", "미디엄"][i],
       action: "비트에 맞춰 동작",
-      overtitle: ["월요일 실화?", "헐…", "사랑해요", "점프!", "다 같이", "윙크", "끝"][i],
+      overtitle: ["월요일 실화?", "헐…", "사랑해", "점프!", "다 같이", "윙크", "끝"][i],
+      overtitle_polite: ["월요일 실화예요?", "헐…", "사랑해요", "점프해요!", "다 같이요", "윙크", "끝이에요"][i],
+      role: ["hook", "setup", "setup", "turn", "punchline", "reaction", "cta"][i],
+      source_text: i === 0 ? "POV: Monday 8AM" : undefined,
       caption: { casual: ["오늘도 출근이야\n진짜 실화냐", "표정 관리 안 됨", "그래도 힘내자", "하나 둘 셋 점프", "다 같이 춰보자", "찡긋", "내일 또 보자"][i], polite: ["오늘도 출근이에요\n정말이에요?", "표정 관리가 안 돼요", "그래도 힘내요", "하나 둘 셋 점프해요", "다 같이 춰봐요", "찡긋해요", "내일 또 봐요"][i] },
       source_shot: i + 1,
       source_keyframe: `keyframe-${String(i + 1).padStart(3, "0")}.jpg`,
       source_keyframe_t: (s + bounds[i + 1]) / 2,
     })),
     adaptations: [
-      { source: "Thanksgiving dinner joke", korean: "명절 잔소리", reason: "한국 시청자에게 같은 상황의 공감대" },
-      { source: "Office Space reference", korean: "월요병", reason: "직장인 밈으로 통용되는 표현" },
+      { source: "POV: Monday 8AM", korean: "월요일 아침 8시 출근길", reason: "한국 시청자에게 같은 상황의 공감대", evidence: { kind: "ocr", t: 0.2, detail: "POV: Monday 8AM" } },
+      { source: "사무실 소품", korean: "사원증과 믹스커피", reason: "직장인 밈으로 통용되는 소품", suggestion: true },
     ],
     hashtags: { tiktok: ["#틱톡", "#월요병", "#댄스챌린지"], shorts: ["#Shorts", "#월요병", "#직장인"], reels: ["#릴스", "#월요병", "#댄스", "#직장인밈", "#챌린지"] },
     checklist: ["세로 9:16으로 촬영", "비트 마커에 맞춰 컷"],
@@ -108,7 +128,7 @@ export function recipe(overrides = {}) {
   };
 }
 
-const FILES = ["guide.pdf", "storyboard.png", "captions.srt", "timeline.otio", "timeline.fcpxml", "recipe.json"];
+const FILES = ["guide.pdf", "storyboard.png", "captions.srt", "captions.casual.srt", "captions.polite.srt", "subtitles.9x16.ass", "timeline.otio", "timeline.fcpxml", "timeline.premiere.xml", "timeline.edl", "recipe.json", "recipe.md", "kmeme-bundle.zip"];
 
 function tree() {
   const grand = { ...node(IDS.grand, "손자 리믹스: 부산 사투리 버전", 2, IDS.child), children: [] };
@@ -122,10 +142,11 @@ function svgImage(label, hue) {
 }
 
 /** answer returns {status, body, contentType} for a fixture API path, or null. */
-export function answer(method, url, { hostile = false, admin = true } = {}) {
+export function answer(method, url, { hostile = false, admin = true, visitor = false } = {}) {
   const u = new URL(url);
   const p = u.pathname;
   const json = (body, status = 200) => ({ status, contentType: "application/json", body: JSON.stringify(body) });
+  if (visitor && (p === "/api/me" || p === "/api/auth/refresh")) return json({ code: "unauthorized", title: "Unauthorized", status: 401 }, 401);
   if (p === "/api/me" && method === "GET")
     return json({ user: { id: "u1", email: "creator@example.com", display_name: "밈장인", role: admin ? "admin" : "user", plan: "free", time_zone: "Asia/Seoul", created_at: now }, quota: { plan: "free", limit: 10, used: 3, left: 7, resets_at: now } });
   if (p === "/api/me/remixes") return json({ items: [node(IDS.root, "월요병 퇴치 댄스", 0, null, { descendants: 3 }), node(IDS.child, "직장인 버전", 1, IDS.root)], next: "" });
@@ -142,6 +163,14 @@ export function answer(method, url, { hostile = false, admin = true } = {}) {
   if (/\/lineage$/.test(p)) return json({ items: [node(IDS.root, "월요병 퇴치 댄스", 0)] });
   if (/\/similar$/.test(p)) return json({ items: [{ node: node(IDS.other, "학생 버전", 1, IDS.root), score: 0.91 }] });
   if (/\/events$/.test(p)) return { status: 200, contentType: "text/event-stream", body: 'event: done\ndata: {"stage":"done","percent":100,"status":"done"}\n\n' };
+  if (p === "/api/recipes/public")
+    return json({
+      items: [
+        { id: IDS.root, title: "월요병 퇴치 댄스 챌린지", hook: "월요일 아침, 출근 5분 전 우리의 모습", bpm: 120, shoot_minutes: 20, edit_minutes: 30, shots: 7, duration_s: 15, difficulty: "easy", keyframe: `/api/remix/${IDS.root}/files/keyframe-001.jpg`, remixes: 3, created_at: now },
+        { id: IDS.child, title: "직장인 월요병 버전", bpm: 98, shoot_minutes: 15, edit_minutes: 20, shots: 5, duration_s: 12, difficulty: "medium", keyframe: `/api/remix/${IDS.child}/files/keyframe-002.jpg`, remixes: 1, created_at: now },
+        { id: IDS.other, title: "학생 버전: 시험 기간 밈", bpm: null, shoot_minutes: 10, edit_minutes: 15, shots: 4, duration_s: 9, difficulty: "hard", keyframe: `/api/remix/${IDS.other}/files/keyframe-003.jpg`, remixes: 0, created_at: now },
+      ],
+    });
   if (p === "/api/search") return json({ items: [{ node: node(IDS.root, "월요병 퇴치 댄스 챌린지", 0), score: 0.88 }, { node: node(IDS.child, "직장인 월요병 버전", 1, IDS.root), score: 0.74 }] });
   if (p === "/api/trending") return json({ items: [{ node: node(IDS.root, "월요병 퇴치 댄스", 0, null, { descendants: 3 }), remixes: 3 }] });
   if (p === "/api/geo/trends")

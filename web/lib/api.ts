@@ -15,6 +15,7 @@ import type {
   RemixNode,
   RemixView,
   ScoredNode,
+  ShowcaseItem,
   TreeNode,
   User,
   Video,
@@ -252,6 +253,10 @@ export function createApi(opts: ApiOptions = {}) {
       json<{ node: TreeNode; truncated: boolean }>(`/api/remix/${seg(id)}/tree`, { query: { depth } }),
     similar: (id: string, k = 10) => json<{ items: ScoredNode[] }>(`/api/remix/${seg(id)}/similar`, { query: { k } }),
     search: (q: string, k = 20) => json<{ items: ScoredNode[] }>("/api/search", { query: { q, k } }),
+    /** showcase: finished public recipes for the landing (no sign-in). */
+    showcase: (limit = 6) => json<{ items: ShowcaseItem[] }>("/api/recipes/public", { query: { limit }, noRefresh: true }),
+    /** replan asks the planner for the same video in another format (issue 12). */
+    replan: (id: string, format: string) => json<RemixNode>(`/api/remix/${seg(id)}/replan`, { method: "POST", body: { format } }),
     trending: (days = 7) => json<{ items: { node: RemixNode; remixes: number }[] }>("/api/trending", { query: { days } }),
     nearby: (lat: number, lon: number, km: number, limit = 100) =>
       json<{ items: { node: RemixNode; distance_km: number }[] }>("/api/geo/nearby", { query: { lat, lon, km, limit } }),

@@ -2,7 +2,7 @@
 // recipe written by an older or newer engine: every field is checked and
 // replaced by an empty default when it has the wrong type. Text stays text —
 // it is rendered by React as text nodes, never as HTML.
-import type { Recipe, PlannedShot, Adaptation } from "./types";
+import type { Recipe, PlannedShot, Adaptation, Evidence, FormatReason, FormatAlternative } from "./types";
 
 type Obj = Record<string, unknown>;
 
@@ -31,6 +31,9 @@ function shot(v: unknown, i: number): PlannedShot {
     framing: str(o.framing),
     action: str(o.action),
     overtitle: str(o.overtitle) || undefined,
+    overtitle_polite: str(o.overtitle_polite) || undefined,
+    role: str(o.role) || undefined,
+    source_text: str(o.source_text) || undefined,
     caption: { casual: str(cap.casual), polite: str(cap.polite) },
     source_shot: num(o.source_shot),
     source_keyframe: str(o.source_keyframe) || undefined,
@@ -38,9 +41,27 @@ function shot(v: unknown, i: number): PlannedShot {
   };
 }
 
+function evidence(v: unknown): Evidence | undefined {
+  if (!isObj(v)) return undefined;
+  const e: Evidence = { kind: str(v.kind), detail: str(v.detail) };
+  if (typeof v.t === "number" && Number.isFinite(v.t)) e.t = v.t;
+  return e.kind || e.detail ? e : undefined;
+}
+
+function reason(v: unknown): FormatReason {
+  const o = isObj(v) ? v : {};
+  return { detail: str(o.detail), weight: num(o.weight), evidence: evidence(o.evidence) };
+}
+
+function alternative(v: unknown): FormatAlternative | undefined {
+  if (!isObj(v)) return undefined;
+  const a = { format: str(v.format), name: str(v.name), score: num(v.score), reasons: Array.isArray(v.reasons) ? v.reasons.map(reason).filter((r) => r.detail) : [] };
+  return a.format || a.name ? a : undefined;
+}
+
 function adaptation(v: unknown): Adaptation {
   const o = isObj(v) ? v : {};
-  return { source: str(o.source), korean: str(o.korean), reason: str(o.reason) };
+  return { source: str(o.source), korean: str(o.korean), reason: str(o.reason), evidence: evidence(o.evidence), suggestion: o.suggestion === true };
 }
 
 /** normalizeRecipe turns untrusted JSON into a Recipe, or null when it is not an object. */
@@ -68,6 +89,10 @@ export function normalizeRecipe(raw: unknown): Recipe | null {
       platform: str(c.platform),
       aspect: str(c.aspect),
       duration_s: num(c.duration_s),
+      format_name: str(c.format_name) || undefined,
+      format_reasons: Array.isArray(c.format_reasons) ? c.format_reasons.map(reason).filter((r) => r.detail) : [],
+      runner_up: alternative(c.runner_up),
+      evidence_weak: c.evidence_weak === true,
     },
     audio: {
       bpm: numOrNull(a.bpm),

@@ -106,6 +106,8 @@ export interface Video {
 /** kmeme.Tempo */
 export interface Tempo {
   bpm: number | null;
+  /** The other octave a listener might tap. */
+  bpm_alt?: number | null;
   confidence: number;
   reason?: string;
 }
@@ -131,7 +133,7 @@ export interface Shot {
 
 /** kmeme.Section */
 export interface Section {
-  label: "intro" | "build" | "drop" | "break" | "outro" | "speech";
+  label: "intro" | "verse" | "build" | "drop" | "break" | "outro" | "speech" | string;
   start: number;
   end: number;
   start_bar?: number;
@@ -167,6 +169,53 @@ export interface Analysis {
     engine: string;
   };
   timing_s?: Record<string, number>;
+  perception?: Perception | null;
+}
+
+/** kmeme.ShotPerception: who is on screen in one source shot. */
+export interface ShotPerception {
+  shot: number;
+  people: number;
+  faces: number;
+  framing: "closeup" | "bust" | "medium" | "full" | "none" | string;
+  facing_camera?: boolean;
+  camera?: "static" | "handheld" | "pan" | "zoom" | string;
+  subject_motion?: number;
+}
+
+/** kmeme.ScreenText: text read on screen. */
+export interface ScreenText {
+  text: string;
+  start: number;
+  end: number;
+  position?: "top" | "middle" | "bottom" | string;
+  in_safe_zone?: boolean;
+  lang?: string;
+  confidence?: number;
+}
+
+/** kmeme.Perception (internal/kmeme/perception.go). */
+export interface Perception {
+  shots: ShotPerception[];
+  texts: ScreenText[];
+  speech?: { speech_s?: number; speech_share?: number } | null;
+  not_measured?: { what: string; reason: string }[];
+}
+
+/** One public recipe card (GET /api/recipes/public). */
+export interface ShowcaseItem {
+  id: string;
+  title: string;
+  hook?: string;
+  bpm: number | null;
+  shoot_minutes: number | null;
+  edit_minutes: number | null;
+  shots: number;
+  duration_s: number | null;
+  difficulty?: string;
+  keyframe?: string;
+  remixes: number;
+  created_at: string;
 }
 
 /** A file rendered for a remix. */
@@ -266,6 +315,9 @@ export interface PlannedShot {
   framing: string;
   action: string;
   overtitle?: string;
+  overtitle_polite?: string;
+  role?: string;
+  source_text?: string;
   caption: Caption;
   source_shot: number;
   source_keyframe?: string;
@@ -277,6 +329,30 @@ export interface Adaptation {
   source: string;
   korean: string;
   reason: string;
+  evidence?: Evidence;
+  suggestion?: boolean;
+}
+
+/** kmeme.Evidence: what was observed and where. */
+export interface Evidence {
+  kind: string;
+  t?: number;
+  detail: string;
+}
+
+/** kmeme.FormatReason */
+export interface FormatReason {
+  detail: string;
+  weight: number;
+  evidence?: Evidence;
+}
+
+/** kmeme.FormatAlternative */
+export interface FormatAlternative {
+  format: string;
+  name: string;
+  score: number;
+  reasons: FormatReason[];
 }
 
 /** kmeme.Recipe: a Korean remix plan. */
@@ -291,6 +367,10 @@ export interface Recipe {
     platform: Platform | string;
     aspect: string;
     duration_s: number;
+    format_name?: string;
+    format_reasons: FormatReason[];
+    runner_up?: FormatAlternative;
+    evidence_weak?: boolean;
   };
   audio: {
     bpm: number | null;

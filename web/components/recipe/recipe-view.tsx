@@ -1,107 +1,253 @@
 "use client";
-// The recipe page: video + timeline, keyframes, shot list, adaptations,
-// hashtags, downloads, "remix this", similar remixes. Everything from the
-// recipe is rendered as React text (escaped), never as HTML.
+// The recipe page, laid out for a thumb: a sticky mini-player with the shot
+// under the playhead, a summary card, a horizontal shot strip with keyframes
+// that seeks the player beside it, one 반말/존댓말 switch, the timeline, why
+// this format (with the runner-up one tap away), downloads by purpose and the
+// details collapsed. A bottom bar keeps "리믹스하기 · 다운로드" in reach.
+// Everything from the recipe is rendered as React text, never as HTML.
 import Link from "next/link";
-import { useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { api } from "@/lib/api";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { api, ApiError } from "@/lib/api";
+import { enumKey, hasHangul } from "@/lib/i18n";
 import { hashtagLine, normalizeRecipe } from "@/lib/recipe";
 import { activeIndex, formatTime } from "@/lib/timeline";
 import { overallPercent, watchProgress } from "@/lib/progress";
 import { safeUrl } from "@/lib/sanitize";
-import type { RemixView, ScoredNode } from "@/lib/types";
-import type { Key } from "@/lib/i18n";
+import type { Analysis, Evidence, PlannedShot, Recipe, RemixFile, RemixView } from "@/lib/types";
 import { useI18n } from "../providers";
 import { CopyButton } from "../ui/copy-button";
+import { ErrorBox } from "../ui/error-box";
+import { NodeList, similarWord } from "../ui/node-list";
 import { StatusBadge } from "../ui/status-badge";
-import { NodeList } from "../ui/node-list";
 import { Timeline } from "./timeline";
-import { ShotList } from "./shot-list";
+import { CaptionText, ShotList } from "./shot-list";
+import { Downloads } from "./downloads";
 
-const DOWNLOADS: { name: string; key: Key }[] = [
-  { name: "guide.pdf", key: "dl_pdf" },
-  { name: "storyboard.png", key: "dl_storyboard" },
-  { name: "captions.srt", key: "dl_srt" },
-  { name: "timeline.otio", key: "dl_otio" },
-  { name: "timeline.fcpxml", key: "dl_fcpxml" },
-  { name: "recipe.json", key: "dl_json" },
-];
+type Reg = "casual" | "polite";
+
+function useRegister(): [Reg, (r: Reg) => void] {
+  const [reg, setReg] = useState<Reg>("casual");
+  useEffect(() => {
+    try {
+      const v = window.localStorage.getItem("kmeme_register");
+      if (v === "polite" || v === "casual") setReg(v);
+    } catch {
+      /* private mode */
+    }
+  }, []);
+  return [
+    reg,
+    (r) => {
+      setReg(r);
+      try {
+        window.localStorage.setItem("kmeme_register", r);
+      } catch {
+        /* private mode */
+      }
+    },
+  ];
+}
+
+/** keyframeOf gives the URL of source shot n's keyframe (1-based), if published. */
+function keyframeOf(files: Map<string, RemixFile>, n: number): string | null {
+  if (n < 1) return null;
+  const f = files.get(`keyframe-${String(n).padStart(3, "0")}.jpg`);
+  return f ? safeUrl(f.url) : null;
+}
+
+/** freeText shows planner text, but an English enum word becomes its Korean label. */
+function useLabel() {
+  const { t } = useI18n();
+  return (kind: string, v?: string) => {
+    if (!v) return "";
+    if (hasHangul(v)) return v;
+    const k = enumKey(kind, v);
+    return k === "enum_other" ? "" : t(k);
+  };
+}
+
+function EvidenceLine({ e }: { e?: Evidence }) {
+  const { t } = useI18n();
+  if (!e || (!e.detail && !e.kind)) return null;
+  return (
+    <p className="evidence small-text">
+      <span className="ev-kind">{t(enumKey("evidence", e.kind))}</span>
+      {e.t != null ? <span className="muted"> {formatTime(e.t)}</span> : null} {e.detail}
+    </p>
+  );
+}
+
+function ShotStrip({ shots, analysis, files, active, reg, onPick }: { shots: PlannedShot[]; analysis: Analysis | null; files: Map<string, RemixFile>; active: number; reg: Reg; onPick: (i: number) => void }) {
+  const { t } = useI18n();
+  const label = useLabel();
+  const perShot = new Map((analysis?.perception?.shots ?? []).map((p) => [p.shot, p]));
+  const strip = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const el = strip.current?.children[active] as HTMLElement | undefined;
+    if (el && strip.current) {
+      const s = strip.current;
+      const left = el.offsetLeft - s.clientWidth / 2 + el.clientWidth / 2;
+      s.scrollTo({ left, behavior: "smooth" });
+    }
+  }, [active]);
+  return (
+    <section aria-labelledby="strip-h" className="strip-section">
+      <h2 id="strip-h">{t("shot_strip")}</h2>
+      <ol className="shot-strip" ref={strip} data-testid="shot-strip">
+        {shots.map((s, i) => {
+          const p = perShot.get(s.source_shot);
+          const kf = keyframeOf(files, s.source_shot);
+          const over = reg === "polite" ? s.overtitle_polite || s.overtitle : s.overtitle;
+          const cap = s.caption[reg] || s.caption.casual || s.caption.polite;
+          const framing = label("framing", s.framing) || (p ? label("framing", p.framing) : "");
+          return (
+            <li key={s.n} className="strip-card" data-active={i === active}>
+              <button type="button" onClick={() => onPick(i)} aria-current={i === active} data-testid="strip-shot" data-start={s.start}>
+                <span className="strip-img">
+                  {kf ? (
+                    // eslint-disable-next-line @next/next/no-img-element
+                    <img src={kf} alt="" loading="lazy" width={90} height={160} />
+                  ) : (
+                    <span className="thumb-empty">{s.n}</span>
+                  )}
+                  <span className="strip-time">{formatTime(s.start)}</span>
+                  {s.role && label("role", s.role) && <span className="strip-role">{label("role", s.role)}</span>}
+                </span>
+                <span className="strip-body">
+                  <strong>{t("shot_n", { n: s.n })}</strong>
+                  <span className="strip-film">{s.film}</span>
+                  {(framing || p) && (
+                    <span className="muted tiny" data-testid="shot-perception">
+                      {[framing, p ? (p.people > 0 ? t("people_n", { n: p.people }) : t("no_people")) : null].filter(Boolean).join(" · ")}
+                    </span>
+                  )}
+                  {over && <span className="overtitle">{over}</span>}
+                  {cap && <span className="strip-cap">{cap.replace(/\n/g, " ")}</span>}
+                  {s.source_text && (
+                    <span className="muted tiny">
+                      {t("source_text")}: <span lang="und">{s.source_text}</span>
+                    </span>
+                  )}
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+function FormatWhy({ recipe, nodeId, canReplan }: { recipe: Recipe; nodeId: string; canReplan: boolean }) {
+  const { t, errorText } = useI18n();
+  const router = useRouter();
+  const qc = useQueryClient();
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState<string | null>(null);
+  const c = recipe.concept;
+  if (!c.format_reasons.length && !c.runner_up && !c.format_name) return null;
+  async function replan(format: string) {
+    setBusy(true);
+    setErr(null);
+    try {
+      const n = await api.replan(nodeId, format);
+      await qc.invalidateQueries({ queryKey: ["remix"] });
+      router.push(`/remix/?id=${encodeURIComponent(n?.id ?? nodeId)}`);
+    } catch (e) {
+      setErr(e instanceof Error && /404|405/.test(String((e as { status?: number }).status)) ? t("replan_unavailable") : errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <section aria-labelledby="why-h" className="card why">
+      <h2 id="why-h">
+        {t("format_why")}
+        {c.format_name ? <span className="badge accent">{c.format_name}</span> : null}
+      </h2>
+      {c.evidence_weak && (
+        <p className="warn-line" role="note">
+          {t("evidence_weak")}
+        </p>
+      )}
+      <ul className="reasons">
+        {c.format_reasons.slice(0, 4).map((r, i) => (
+          <li key={i}>
+            <span>{r.detail}</span>
+            <EvidenceLine e={r.evidence} />
+          </li>
+        ))}
+      </ul>
+      {c.runner_up && (
+        <div className="runner-up" data-testid="runner-up">
+          <p>
+            <span className="muted">{t("runner_up")}:</span> <strong>{c.runner_up.name || t("enum_other")}</strong>
+          </p>
+          {c.runner_up.reasons[0] && <p className="small-text muted">{c.runner_up.reasons[0].detail}</p>}
+          {canReplan && (
+            <button type="button" className="btn ghost" disabled={busy} onClick={() => void replan(c.runner_up!.format)} data-testid="replan">
+              {busy ? t("replan_busy") : t("replan")}
+            </button>
+          )}
+          {err && (
+            <p className="error small-text" role="alert">
+              {err}
+            </p>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
 
 /** RecipeView loads /api/remix/{id} from ?id= and shows the recipe. */
 export function RecipeView() {
-  const { t, errorText } = useI18n();
+  const { t, lang } = useI18n();
   const id = useSearchParams().get("id") ?? "";
-  const [view, setView] = useState<RemixView | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [progress, setProgress] = useState<number | null>(null);
-  const [similar, setSimilar] = useState<ScoredNode[] | null>(null);
-  const [time, setTime] = useState(0);
-  const [playing, setPlaying] = useState(false);
-  const videoRef = useRef<HTMLVideoElement>(null);
-
-  const load = useCallback(async () => {
-    if (!id) return;
-    try {
-      setView(await api.remix(id));
-      setError(null);
-    } catch (e) {
-      setError(errorText(e));
-    }
-  }, [id, errorText]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
+  const qc = useQueryClient();
+  const q = useQuery({
+    queryKey: ["remix", id],
+    queryFn: () => api.remix(id),
+    enabled: id !== "",
+    // Until the pipeline settles, poll (the event stream below also wakes it).
+    refetchInterval: (query) => {
+      const st = (query.state.data as RemixView | undefined)?.node.status;
+      return st && st !== "done" && st !== "failed" ? 3000 : false;
+    },
+  });
+  const view = q.data;
   const status = view?.node.status;
+  const [progress, setProgress] = useState<number | null>(null);
   useEffect(() => {
     if (!id || !status || status === "done" || status === "failed") return;
-    let cancelled = false;
-    let timer = 0;
-    // When the stream is gone (closed, proxy, error event), poll the view.
-    const poll = async () => {
-      if (cancelled) return;
-      const v = await api.remix(id).catch(() => null);
-      if (cancelled) return;
-      if (v) setView(v);
-      if (!v || (v.node.status !== "done" && v.node.status !== "failed")) timer = window.setTimeout(poll, 3000);
-    };
     const stop = watchProgress(
       api.eventsUrl(id),
       (e) => {
         setProgress(overallPercent(e.stage, e.percent));
-        if (e.status === "done" || e.status === "failed") void load();
+        if (e.status === "done" || e.status === "failed") void qc.invalidateQueries({ queryKey: ["remix", id] });
       },
-      () => {
-        stop();
-        timer = window.setTimeout(poll, 1000);
-      },
+      () => stop(),
     );
-    return () => {
-      cancelled = true;
-      stop();
-      window.clearTimeout(timer);
-    };
-  }, [id, status, load]);
+    return stop;
+  }, [id, status, qc]);
+  const similar = useQuery({ queryKey: ["similar", id], queryFn: () => api.similar(id, 6), enabled: status === "done" });
 
-  useEffect(() => {
-    if (!id || status !== "done") return;
-    api
-      .similar(id, 6)
-      .then((r) => setSimilar(r.items.filter((x) => x.node.id !== id)))
-      .catch(() => setSimilar([]));
-  }, [id, status]);
-
-  // The recipe is in the view; older servers embed it in the node.
+  const [reg, setReg] = useRegister();
+  const [time, setTime] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [usePreview, setUsePreview] = useState(false);
+  const videoRef = useRef<HTMLVideoElement>(null);
   const recipe = useMemo(() => normalizeRecipe(view?.recipe ?? (view?.node as { recipe?: unknown } | undefined)?.recipe), [view]);
   const analysis = view?.analysis ?? null;
   const files = useMemo(() => new Map((view?.files ?? []).map((f) => [f.name, f])), [view]);
-  const videoFile = view?.files.find((f) => f.content_type.startsWith("video/"));
+  const preview = files.get("preview.mp4");
+  const source = (view?.files ?? []).find((f) => f.content_type.startsWith("video/") && f.name !== "preview.mp4");
+  const videoFile = usePreview && preview ? preview : source ?? preview;
   const duration = analysis?.duration_s || recipe?.concept.duration_s || 0;
 
-  // Without a playable video the strip is driven by a clock, so the timeline
-  // still "follows playback" over the keyframes.
+  // Without a playable video the strip is driven by a clock.
   useEffect(() => {
     if (!playing || videoFile) return;
     let raf = 0;
@@ -122,125 +268,166 @@ export function RecipeView() {
     return () => cancelAnimationFrame(raf);
   }, [playing, videoFile, duration]);
 
+  const pageTitle = normalizeRecipe(view?.recipe)?.concept.title || view?.node.title;
+  useEffect(() => {
+    if (pageTitle) document.title = `${pageTitle} · K-MEME 팩토리`;
+  }, [pageTitle]);
+
   const seek = (tm: number) => {
     setTime(tm);
     if (videoRef.current) videoRef.current.currentTime = tm;
   };
 
-  if (!id) return <p className="error">{t("err_not_found")}</p>;
-  if (error)
-    return (
-      <div className="card">
-        <p className="error" role="alert">
-          {error}
-        </p>
-        <button type="button" className="btn ghost" onClick={() => void load()}>
-          {t("retry")}
-        </button>
-      </div>
-    );
-  if (!view) return <p aria-busy="true">{t("loading")}</p>;
+  if (!id) return <ErrorBox error={new ApiError(404, { code: "not_found" })} message={t("err_not_found")} />;
+  if (q.isError) return <ErrorBox error={q.error} onRetry={() => void q.refetch()} />;
+  if (!view) return <RecipeSkeleton />;
 
   const node = view.node;
   const shots = recipe?.shots ?? [];
   const activeShot = activeIndex(shots, time);
+  const cur = shots[activeShot];
   const sourceShots = analysis?.shots ?? [];
   const activeSource = activeIndex(sourceShots, time);
-  // The server publishes shot i's keyframe as "keyframe-00i.jpg" (1-based).
-  const keyframeUrl = (i: number): string | null => {
-    if (i < 0 || !sourceShots[i]?.keyframe) return null;
-    const f = files.get(`keyframe-${String(i + 1).padStart(3, "0")}.jpg`);
-    return f ? safeUrl(f.url) : null;
-  };
-  const currentKeyframe = keyframeUrl(activeSource);
+  const currentKeyframe = keyframeOf(files, cur?.source_shot || activeSource + 1);
+  const title = recipe?.concept.title || node.title || t("untitled");
+  const difficulty = recipe?.difficulty ? t(enumKey("difficulty", recipe.difficulty)) : "";
+  const bpm = analysis?.tempo.bpm ?? recipe?.audio.bpm ?? null;
+  const texts = analysis?.perception?.texts ?? [];
 
   return (
-    <article className="stack">
-      <header>
-        <p className="muted small-text">{t("recipe_title")}</p>
-        <h1 data-testid="recipe-title">{recipe?.concept.title || node.title || node.id}</h1>
-        <div className="facts">
-          <StatusBadge status={node.status} />
-          {analysis && (
-            <span className="badge">
-              {analysis.tempo.bpm ? `${analysis.tempo.bpm.toFixed(1)} ${t("bpm")}` : t("no_tempo")}
-            </span>
-          )}
-          {analysis?.meter ? <span className="badge">{analysis.meter}/4</span> : null}
-          {duration > 0 && <span className="badge">{formatTime(duration)}</span>}
-          {analysis && <span className="badge">{t("cuts_on_beats", { n: analysis.cuts_on_beats })}</span>}
-          <span className="badge">{t("generation", { n: node.depth + 1 })}</span>
-          <span className="badge">{t("remix_count", { n: node.descendants })}</span>
-        </div>
-      </header>
-
-      {node.status !== "done" && node.status !== "failed" && (
-        <div className="card" aria-live="polite">
-          <p>{t("not_ready")}</p>
-          <div className="progress" role="progressbar" aria-label={t("not_ready")} aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress ?? 0}>
-            <div style={{ width: `${progress ?? overallPercent(node.status, 0)}%` }} />
-          </div>
-        </div>
-      )}
-      {node.status === "failed" && (
-        <p className="error" role="alert">
-          {node.error || t("err_unprocessable")}
-        </p>
-      )}
-
-      <div className="btn-row">
-        <Link className="btn" href={`/?parent=${encodeURIComponent(node.id)}`} data-testid="remix-this">
-          {t("remix_this")}
-        </Link>
-        <Link className="btn ghost" href={`/lineage/?id=${encodeURIComponent(node.id)}`}>
-          {t("see_lineage")}
-        </Link>
-      </div>
-
-      {(analysis || recipe) && (
-        <div className="recipe-head">
-          <div className="player">
-            {videoFile ? (
-              <video
-                ref={videoRef}
-                src={safeUrl(videoFile.url)}
-                controls
-                playsInline
-                preload="metadata"
-                aria-label={t("video_label")}
-                onTimeUpdate={(e) => setTime(e.currentTarget.currentTime)}
-                onPlay={() => setPlaying(true)}
-                onPause={() => setPlaying(false)}
-              />
-            ) : (
-              <div className="card">
-                {currentKeyframe ? (
-                  // eslint-disable-next-line @next/next/no-img-element
-                  <img
-                    src={currentKeyframe}
-                    alt={t("keyframe_alt", { n: activeSource + 1, t: formatTime(time) })}
-                    width={analysis?.video?.width || 720}
-                    height={analysis?.video?.height || 1280}
-                    style={{ width: "100%", height: "auto", borderRadius: 8 }}
-                  />
-                ) : null}
-                <div className="btn-row" style={{ marginTop: 8 }}>
-                  <button type="button" className="btn small" onClick={() => setPlaying((p) => !p)} aria-pressed={playing} data-testid="play">
-                    {playing ? "❚❚" : "▶"} <span className="visually-hidden">{t("playhead")}</span>
+    <article className="recipe" data-testid="recipe">
+      <div className="recipe-grid">
+        <div className="player-col">
+          <div className="mini-player" data-testid="mini-player">
+            <div className="player-media">
+              {videoFile ? (
+                <video
+                  key={videoFile.name}
+                  ref={videoRef}
+                  src={safeUrl(videoFile.url)}
+                  controls
+                  playsInline
+                  preload="metadata"
+                  aria-label={videoFile.name === "preview.mp4" ? t("preview_label") : t("video_label")}
+                  onTimeUpdate={(e) => setTime(e.currentTarget.currentTime)}
+                  onPlay={() => setPlaying(true)}
+                  onPause={() => setPlaying(false)}
+                  data-testid="player"
+                />
+              ) : currentKeyframe ? (
+                // eslint-disable-next-line @next/next/no-img-element
+                <img src={currentKeyframe} alt={t("keyframe_alt", { n: activeSource + 1, t: formatTime(time) })} width={90} height={160} data-testid="player" />
+              ) : (
+                <span className="thumb-empty" data-testid="player">
+                  K
+                </span>
+              )}
+            </div>
+            <div className="player-side">
+              {preview && source && (
+                <div className="segmented" role="group" aria-label={t("preview_label")}>
+                  <button type="button" aria-pressed={!usePreview} onClick={() => setUsePreview(false)}>
+                    {t("landing_flow_a")}
                   </button>
-                  <span className="muted small-text">
-                    {formatTime(time)} / {formatTime(duration)}
-                  </span>
+                  <button type="button" aria-pressed={usePreview} onClick={() => setUsePreview(true)} data-testid="preview-toggle">
+                    {t("dl_preview")}
+                  </button>
                 </div>
-              </div>
-            )}
-          </div>
-          <div className="stack">
-            {recipe?.concept.hook && (
-              <p>
-                <strong>{t("hook")}:</strong> {recipe.concept.hook}
+              )}
+              {!videoFile && (
+                <button type="button" className="btn ghost" onClick={() => setPlaying((p) => !p)} aria-pressed={playing} data-testid="play">
+                  {playing ? "❚❚" : "▶"} <span className="visually-hidden">{t("playhead")}</span>
+                </button>
+              )}
+              <p className="now-shot" data-testid="now-shot">
+                <strong>{cur ? t("shot_n", { n: cur.n }) : formatTime(time)}</strong>
+                <span className="muted small-text"> {formatTime(time)} / {formatTime(duration)}</span>
               </p>
-            )}
+              {cur && <p className="now-film">{cur.film}</p>}
+              {cur && (cur.caption[reg] || cur.caption.casual) && (
+                <div className="now-cap">
+                  <CaptionText text={cur.caption[reg] || cur.caption.casual} />
+                </div>
+              )}
+            </div>
+          </div>
+        </div>
+
+        <div className="content-col">
+          <header className="recipe-head">
+            <h1 data-testid="recipe-title">{title}</h1>
+            <p className="facts muted small-text">
+              {node.status !== "done" && <StatusBadge status={node.status} />}
+              {bpm ? <span>{Math.round(bpm)} BPM</span> : analysis ? <span>{t("no_tempo")}</span> : null}
+              {duration > 0 && <span>{formatTime(duration)}</span>}
+              {node.depth > 0 && <span>{t("generation", { n: node.depth + 1 })}</span>}
+              {node.descendants > 0 && <span>{t("remix_count", { n: node.descendants })}</span>}
+              <span>{new Date(node.created_at).toLocaleDateString(lang === "ko" ? "ko-KR" : "en-US", { month: "short", day: "numeric" })}</span>
+            </p>
+          </header>
+
+          {node.status !== "done" && node.status !== "failed" && (
+            <div className="card" aria-live="polite">
+              <p>{t("not_ready")}</p>
+              <div className="progress moving" role="progressbar" aria-label={t("not_ready")} aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress ?? 0}>
+                <div style={{ width: `${progress ?? overallPercent(node.status, 0)}%` }} />
+              </div>
+            </div>
+          )}
+          {node.status === "failed" && <ErrorBox error={new ApiError(422, { code: "unprocessable", detail: node.error })} message={t("err_unprocessable")} />}
+
+          {recipe && (
+            <section className="card summary" aria-label={t("summary")} data-testid="summary">
+              {recipe.concept.hook && (
+                <p className="hook">
+                  <span className="muted small-text">{t("hook")}</span>
+                  <br />
+                  <strong>{recipe.concept.hook}</strong>
+                </p>
+              )}
+              <dl className="summary-facts">
+                {difficulty && (
+                  <div>
+                    <dt>{t("difficulty")}</dt>
+                    <dd>{difficulty}</dd>
+                  </div>
+                )}
+                <div>
+                  <dt>{t("shoot_label")}</dt>
+                  <dd>{t("minutes", { n: recipe.shoot_minutes })}</dd>
+                </div>
+                <div>
+                  <dt>{t("edit_label")}</dt>
+                  <dd>{t("minutes", { n: recipe.edit_minutes })}</dd>
+                </div>
+                <div>
+                  <dt>{t("col_shot")}</dt>
+                  <dd>{t("shots_n", { n: shots.length })}</dd>
+                </div>
+              </dl>
+              <div className="segmented register" role="group" aria-label={t("register")} data-testid="register-toggle">
+                <button type="button" aria-pressed={reg === "casual"} onClick={() => setReg("casual")}>
+                  {t("casual")}
+                </button>
+                <button type="button" aria-pressed={reg === "polite"} onClick={() => setReg("polite")}>
+                  {t("polite")}
+                </button>
+              </div>
+            </section>
+          )}
+
+          {shots.length > 0 && <ShotStrip shots={shots} analysis={analysis} files={files} active={activeShot} reg={reg} onPick={(i) => seek(shots[i].start + 0.001)} />}
+
+          {analysis && <Timeline analysis={analysis} time={time} playing={playing} onSeek={seek} />}
+
+          {recipe && <FormatWhy recipe={recipe} nodeId={node.id} canReplan={node.status === "done"} />}
+
+          {node.status === "done" && <Downloads nodeId={node.id} files={view.files} />}
+
+          <details className="more" data-testid="details">
+            <summary>
+              {t("details")} <span className="muted small-text">{t("more_details")}</span>
+            </summary>
             {recipe?.concept.mechanism && (
               <p>
                 <strong>{t("mechanism")}:</strong> {recipe.concept.mechanism}
@@ -253,133 +440,121 @@ export function RecipeView() {
                 {recipe.audio.drop_bar ? ` · ${t("drop_at")} ${recipe.audio.drop_bar}` : ""}
               </p>
             )}
+            {recipe && recipe.adaptations.length > 0 && (
+              <section aria-labelledby="ad-h">
+                <h3 id="ad-h">{t("adaptations")}</h3>
+                <ul className="adaptations">
+                  {recipe.adaptations.map((a, i) => (
+                    <li key={i} className="card" data-suggestion={a.suggestion || undefined}>
+                      <p>
+                        <span className="muted">{a.source}</span> → <strong>{a.korean}</strong>
+                      </p>
+                      <p className="small-text">
+                        {t("adapt_reason")}: {a.reason}
+                      </p>
+                      {a.suggestion ? <p className="small-text muted">{t("suggestion")}</p> : <EvidenceLine e={a.evidence} />}
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            )}
+            {texts.length > 0 && (
+              <section aria-labelledby="ocr-h">
+                <h3 id="ocr-h">{t("on_screen_text")}</h3>
+                <ul className="plain">
+                  {texts.slice(0, 12).map((x, i) => (
+                    <li key={i}>
+                      <button type="button" className="linklike" onClick={() => seek(x.start)}>
+                        {formatTime(x.start)}
+                      </button>{" "}
+                      <span lang="und">{x.text}</span>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            )}
             {recipe && (
-              <p className="muted small-text">
-                {t("difficulty")}: {recipe.difficulty} · {t("shoot_time", { n: recipe.shoot_minutes, m: recipe.edit_minutes })}
-              </p>
+              <section aria-labelledby="ht-h">
+                <h3 id="ht-h">{t("hashtags")}</h3>
+                {(["tiktok", "shorts", "reels"] as const).map((k) =>
+                  recipe.hashtags[k].length ? (
+                    <div key={k} className="tag-row">
+                      <strong>{t(enumKey("platform", k))}</strong>
+                      <span className="tags">{hashtagLine(recipe.hashtags[k])}</span>
+                      <CopyButton text={hashtagLine(recipe.hashtags[k])} label={`${t(enumKey("platform", k))} ${t("hashtags")}`} />
+                    </div>
+                  ) : null,
+                )}
+              </section>
             )}
-          </div>
+            {recipe && recipe.checklist.length > 0 && (
+              <section>
+                <h3>{t("checklist")}</h3>
+                <ul>
+                  {recipe.checklist.map((c, i) => (
+                    <li key={i}>{c}</li>
+                  ))}
+                </ul>
+              </section>
+            )}
+            {recipe && recipe.props.length > 0 && (
+              <section>
+                <h3>{t("props")}</h3>
+                <ul>
+                  {recipe.props.map((c, i) => (
+                    <li key={i}>{c}</li>
+                  ))}
+                </ul>
+              </section>
+            )}
+            {shots.length > 0 && <ShotList shots={shots} analysis={analysis} activeShot={activeShot} onSeek={seek} />}
+            <p>
+              <Link className="btn ghost" href={`/lineage/?id=${encodeURIComponent(node.id)}`}>
+                {t("see_lineage")}
+              </Link>
+            </p>
+            {node.status === "done" && (
+              <section aria-labelledby="sim-h">
+                <h3 id="sim-h">{t("similar")}</h3>
+                {similar.data ? (
+                  <NodeList items={similar.data.items.filter((x) => x.node.id !== node.id).map((s) => ({ node: s.node, extra: t(similarWord(s.score)) }))} empty={t("no_similar")} />
+                ) : similar.isError ? (
+                  <p className="muted">{t("no_similar")}</p>
+                ) : null}
+              </section>
+            )}
+          </details>
         </div>
-      )}
+      </div>
 
-      {analysis && <Timeline analysis={analysis} time={time} playing={playing} onSeek={seek} />}
-
-      {sourceShots.some((_, i) => keyframeUrl(i)) && (
-        <section aria-labelledby="kf-h">
-          <h2 id="kf-h">{t("keyframes")}</h2>
-          <div className="keyframes">
-            {sourceShots.map((s, i) =>
-              keyframeUrl(i) ? (
-                <button key={i} type="button" onClick={() => seek(s.start)} aria-current={i === activeSource} aria-label={`${formatTime(s.start)}`}>
-                  {/* eslint-disable-next-line @next/next/no-img-element */}
-                  <img src={keyframeUrl(i)!} alt={t("keyframe_alt", { n: i + 1, t: formatTime(s.keyframe_t) })} loading="lazy" width={54} height={96} />
-                </button>
-              ) : null,
-            )}
-          </div>
-        </section>
-      )}
-
-      {shots.length > 0 && <ShotList shots={shots} analysis={analysis} activeShot={activeShot} onSeek={seek} />}
-
-      {recipe && recipe.adaptations.length > 0 && (
-        <section aria-labelledby="ad-h">
-          <h2 id="ad-h">{t("adaptations")}</h2>
-          <ul className="grid two" style={{ listStyle: "none", padding: 0 }}>
-            {recipe.adaptations.map((a, i) => (
-              <li key={i} className="card">
-                <p>
-                  <span className="muted">{a.source}</span> → <strong>{a.korean}</strong>
-                </p>
-                <p className="small-text">
-                  {t("adapt_reason")}: {a.reason}
-                </p>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-
-      {recipe && (
-        <section aria-labelledby="ht-h">
-          <h2 id="ht-h">{t("hashtags")}</h2>
-          <div className="grid two">
-            {(
-              [
-                ["tiktok", "TikTok"],
-                ["shorts", "YouTube Shorts"],
-                ["reels", "Instagram Reels"],
-              ] as const
-            ).map(([k, label]) =>
-              recipe.hashtags[k].length ? (
-                <div key={k} className="card">
-                  <div className="btn-row" style={{ justifyContent: "space-between" }}>
-                    <h3>{label}</h3>
-                    <CopyButton text={hashtagLine(recipe.hashtags[k])} label={`${label} ${t("hashtags")}`} />
-                  </div>
-                  <p className="tags">
-                    {recipe.hashtags[k].map((h) => (
-                      <span className="tag" key={h}>
-                        {h}
-                      </span>
-                    ))}
-                  </p>
-                </div>
-              ) : null,
-            )}
-          </div>
-          {(recipe.checklist.length > 0 || recipe.props.length > 0) && (
-            <div className="grid two" style={{ marginTop: "1rem" }}>
-              {recipe.checklist.length > 0 && (
-                <div className="card">
-                  <h3>{t("checklist")}</h3>
-                  <ul>
-                    {recipe.checklist.map((c, i) => (
-                      <li key={i}>{c}</li>
-                    ))}
-                  </ul>
-                </div>
-              )}
-              {recipe.props.length > 0 && (
-                <div className="card">
-                  <h3>{t("props")}</h3>
-                  <ul>
-                    {recipe.props.map((c, i) => (
-                      <li key={i}>{c}</li>
-                    ))}
-                  </ul>
-                </div>
-              )}
-            </div>
-          )}
-        </section>
-      )}
-
-      {node.status === "done" && (
-        <section aria-labelledby="dl-h">
-          <h2 id="dl-h">{t("downloads")}</h2>
-          <ul className="btn-row" style={{ listStyle: "none", padding: 0 }}>
-            {DOWNLOADS.filter((d) => files.size === 0 || files.has(d.name)).map((d) => (
-              <li key={d.name}>
-                <a className="btn ghost small" href={safeUrl(files.get(d.name)?.url ?? api.fileUrl(node.id, d.name))} download={d.name} data-testid={`dl-${d.name}`}>
-                  {t(d.key)}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-
-      {node.status === "done" && (
-        <section aria-labelledby="sim-h">
-          <h2 id="sim-h">{t("similar")}</h2>
-          {similar === null ? (
-            <p className="muted">{t("loading")}</p>
-          ) : (
-            <NodeList items={similar.map((s) => ({ node: s.node, extra: `${t("score")} ${s.score.toFixed(2)}` }))} empty={t("no_similar")} />
-          )}
-        </section>
-      )}
+      <div className="action-bar" data-testid="action-bar">
+        <Link className="btn" href={`/?parent=${encodeURIComponent(node.id)}`} data-testid="remix-this">
+          {t("remix_short")}
+        </Link>
+        <a className="btn ghost" href="#dl-h" data-testid="to-downloads">
+          {t("download_short")}
+        </a>
+      </div>
     </article>
+  );
+}
+
+function RecipeSkeleton() {
+  return (
+    <div className="recipe-grid" aria-busy="true">
+      <div className="player-col">
+        <div className="mini-player">
+          <span className="player-media skeleton" />
+          <span className="player-side">
+            <span className="skeleton line" />
+            <span className="skeleton line short" />
+          </span>
+        </div>
+      </div>
+      <div className="content-col">
+        <span className="skeleton line big" />
+        <span className="skeleton block" />
+      </div>
+    </div>
   );
 }

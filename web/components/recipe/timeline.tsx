@@ -2,19 +2,24 @@
 // The zoomable strip under the video: sections, downbeats, beats and cuts,
 // a ruler, and the playhead. Click or arrow keys seek; wheel/buttons zoom;
 // drag pans; during playback the window pages to follow the playhead.
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
+import { useGesture } from "@use-gesture/react";
+import { enumKey } from "@/lib/i18n";
 import type { Analysis } from "@/lib/types";
 import { barBeat, clampView, fitView, follow, formatBarBeat, formatTime, lowerBound, panBy, ticks, timeToX, visibleMarks, xToTime, zoomAt, type View } from "@/lib/timeline";
 import { useI18n } from "../providers";
 
-const H = 120;
+const H = 140;
+// Section fills: distinct from the cut colour (var(--cut), blue) in both
+// themes; labels are drawn in dark text on these light fills.
 const SECTION_COLORS: Record<string, string> = {
-  intro: "#7c9cff",
-  build: "#f2b84b",
-  drop: "#ff5c8a",
-  break: "#6fcf97",
-  outro: "#a78bfa",
-  speech: "#94a3b8",
+  intro: "#9db4ff",
+  verse: "#c7d2fe",
+  build: "#f6c768",
+  drop: "#ff8fb1",
+  break: "#8fdcae",
+  outro: "#c4b5fd",
+  speech: "#cbd5e1",
 };
 
 /** Timeline draws the analysis of a video and seeks it. */
@@ -63,11 +68,30 @@ export function Timeline({ analysis, time, playing, onSeek }: { analysis: Analys
   };
   const zoom = (f: number, anchor = width / 2) => setView((v) => zoomAt(v, f, anchor, bounds));
 
-  function onWheel(e: WheelEvent) {
-    const r = wrap.current!.getBoundingClientRect();
-    if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) setView((v) => panBy(v, e.deltaX, bounds));
-    else zoom(e.deltaY < 0 ? 1.25 : 0.8, e.clientX - r.left);
-  }
+  // Pinch (touch, trackpad) and wheel zoom through @use-gesture; a
+  // horizontal wheel pans. Drag-to-pan and tap-to-seek stay on pointer events.
+  const lastScale = useRef(1);
+  useGesture(
+    {
+      onPinchStart: () => {
+        lastScale.current = 1;
+      },
+      onPinch: ({ offset: [scale], origin: [ox], event }) => {
+        event?.preventDefault?.();
+        const r = wrap.current!.getBoundingClientRect();
+        const f = scale / lastScale.current;
+        lastScale.current = scale;
+        if (Number.isFinite(f) && f > 0) zoom(f, ox - r.left);
+      },
+      onWheel: ({ event, delta: [dx, dy] }) => {
+        event.preventDefault();
+        const r = wrap.current!.getBoundingClientRect();
+        if (Math.abs(dx) > Math.abs(dy)) setView((v) => panBy(v, dx, bounds));
+        else if (dy !== 0) zoom(dy < 0 ? 1.25 : 0.8, (event as globalThis.WheelEvent).clientX - r.left);
+      },
+    },
+    { target: wrap, eventOptions: { passive: false }, pinch: { scaleBounds: { min: 0.05, max: 50 } } },
+  );
   function onPointerDown(e: PointerEvent) {
     drag.current = { x: e.clientX, moved: false };
     (e.target as Element).setPointerCapture?.(e.pointerId);
@@ -110,6 +134,9 @@ export function Timeline({ analysis, time, playing, onSeek }: { analysis: Analys
   const secH = 18;
   const markTop = 22;
   const markBottom = 92;
+  const textTop = 98;
+  const textH = 12;
+  const texts = (analysis.perception?.texts ?? []).filter((x) => x.text && x.end > x.start);
   return (
     <section className="timeline" aria-labelledby="timeline-h">
       <div className="timeline-toolbar">
@@ -139,7 +166,6 @@ export function Timeline({ analysis, time, playing, onSeek }: { analysis: Analys
         aria-valuemax={Math.round(duration * 10) / 10}
         aria-valuenow={Math.round(time * 10) / 10}
         aria-valuetext={`${formatTime(time)} (${formatBarBeat(bb)})`}
-        onWheel={onWheel}
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
@@ -158,7 +184,7 @@ export function Timeline({ analysis, time, playing, onSeek }: { analysis: Analys
                 <rect x={x0} y={secY} width={Math.max(0, x1 - x0)} height={secH} fill={SECTION_COLORS[s.label] ?? "#999"} opacity={0.85} />
                 {x1 - x0 > 40 && (
                   <text x={x0 + 4} y={13} fontSize={11} fill="#111">
-                    {s.label}
+                    {t(enumKey("section", s.label))}
                   </text>
                 )}
               </g>
@@ -183,12 +209,27 @@ export function Timeline({ analysis, time, playing, onSeek }: { analysis: Analys
               <path d={`M${m.x - 5},${markTop} L${m.x + 5},${markTop} L${m.x},${markTop + 8} Z`} fill="var(--cut)" />
             </g>
           ))}
-          <line x1={0} x2={width} y1={markBottom + 4} y2={markBottom + 4} stroke="var(--line)" />
+          {texts.map((x, i) => {
+            const x0 = Math.max(0, timeToX(x.start, view));
+            const x1 = Math.min(width, timeToX(x.end, view));
+            if (x1 <= 0 || x0 >= width) return null;
+            return (
+              <g key={`x${i}`} data-kind="text">
+                <rect x={x0} y={textTop} width={Math.max(2, x1 - x0)} height={textH} rx={3} fill="var(--text-lane)" />
+                {x1 - x0 > 50 && (
+                  <text x={x0 + 3} y={textTop + 9.5} fontSize={9} fill="var(--text-lane-fg)" lang="und">
+                    {x.text.length > Math.floor((x1 - x0) / 8) ? x.text.slice(0, Math.max(1, Math.floor((x1 - x0) / 8) - 1)) + "…" : x.text}
+                  </text>
+                )}
+              </g>
+            );
+          })}
+          <line x1={0} x2={width} y1={markBottom + 20} y2={markBottom + 20} stroke="var(--line)" />
           {rulerTicks.map((tt) => {
             const x = timeToX(tt, view);
             return (
               <g key={`t${tt}`}>
-                <line x1={x} x2={x} y1={markBottom + 4} y2={markBottom + 10} stroke="var(--fg-soft)" />
+                <line x1={x} x2={x} y1={markBottom + 20} y2={markBottom + 26} stroke="var(--fg-soft)" />
                 <text x={x + 2} y={H - 4} fontSize={10} fill="var(--fg-soft)">
                   {formatTime(tt, view.pxPerSec > 100 ? 1 : 0)}
                 </text>
@@ -215,6 +256,14 @@ export function Timeline({ analysis, time, playing, onSeek }: { analysis: Analys
           <i style={{ background: SECTION_COLORS.drop }} />
           {t("legend_section")} {(analysis.sections ?? []).length}
         </span>
+        {texts.length > 0 && (
+          <span>
+            <i style={{ background: "var(--text-lane)" }} />
+            {t("on_screen_text")} {texts.length}
+          </span>
+        )}
+        <span>{t("legend_bar_no")}</span>
+        <span className="touch-hint">{t("timeline_hint")}</span>
       </div>
       <p className="visually-hidden">
         {t("legend_beat")} {beats.length}, {t("legend_downbeat")} {downbeats.length}, {t("legend_cut")} {(analysis.cuts ?? []).length}
