@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench-web: builds the web app, starts a local `kmeme serve` (fresh database)
-# and prints the recipe page's first-load JavaScript (gzipped) and its time to
-# interactive in headless chromium. Exits non-zero when a budget is exceeded
-# (250 kB gzipped, 2 s). KMEME_E2E_SKIP_BUILD=1 reuses the current build.
+# and prints per page (phone profile, 4× CPU throttling) first-load JS (raw,
+# gzip, brotli, bytes sent), FCP, CLS and time to interactive. Exits non-zero
+# over budget (TTI 2.5 s median, CLS 0.05). KMEME_E2E_SKIP_BUILD=1 reuses the build.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

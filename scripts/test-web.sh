@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Web unit checks: TypeScript type check, then the Vitest unit tests.
+# Web unit checks: TypeScript type check, ESLint, then the Vitest unit tests.
 # Prints Vitest's summary; exits non-zero when either step fails.
 set -euo pipefail
 cd "$(dirname "$0")/../web"
@@ -12,6 +12,10 @@ fi
 echo "== tsc --noEmit"
 npx --no-install tsc --noEmit -p tsconfig.json
 echo "typecheck ok"
+
+echo "== eslint (next/core-web-vitals, next/typescript; warnings fail)"
+npx --no-install eslint --max-warnings 0 .
+echo "eslint ok"
 
 echo "== vitest"
 report="$(mktemp /tmp/kmeme-vitest.XXXXXX.json)"

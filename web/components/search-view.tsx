@@ -2,7 +2,7 @@
 // Text search in Korean or English (?q=), plus what is trending. Server
 // state through TanStack Query; an error is not an empty result.
 import { useQuery } from "@tanstack/react-query";
-import { useRouter, useSearchParams } from "next/navigation";
+import { useSearchParams } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { api } from "@/lib/api";
 import { useI18n } from "./providers";
@@ -14,7 +14,6 @@ import { ListSkeleton } from "./ui/skeleton";
 export function SearchView() {
   const { t } = useI18n();
   const params = useSearchParams();
-  const router = useRouter();
   const q = (params.get("q") ?? "").trim();
   const [text, setText] = useState(q);
   useEffect(() => setText(q), [q]);
@@ -23,7 +22,10 @@ export function SearchView() {
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    router.push(`/search/?q=${encodeURIComponent(text.trim())}`);
+    // The same page with another query: change the URL in place (Next syncs
+    // useSearchParams with history.pushState), so no route payload is
+    // fetched and a search works offline far enough to say so.
+    window.history.pushState(null, "", `/search/?q=${encodeURIComponent(text.trim())}`);
   }
 
   return (

@@ -90,11 +90,13 @@ async function korean(page, name, { maxCls = 0.05 } = {}) {
   const { hex, english } = await textScan(page);
   const small = await smallTargets(page);
   const vp = page.viewportSize();
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   const where = `${name} at ${vp.width}×${vp.height}`;
   assert(hex.length === 0, `${where} shows raw ids: ${hex.slice(0, 3).join(" | ")}`);
   const lang = await page.getAttribute("html", "lang");
   if (lang === "ko") assert(english.length === 0, `${where} shows English enum words: ${english.slice(0, 4).join(" | ")}`);
   assert(small.length === 0, `${where} has ${small.length} tap targets under 44 px: ${small.slice(0, 5).join("; ")}`);
+  assert(wide <= 1, `${where}: the page is ${wide} px wider than the screen (sideways scrolling)`);
   assert(shift >= 0 && shift <= maxCls, `${where}: CLS ${shift.toFixed(3)} > ${maxCls}`);
   metrics.push({ page: name, width: vp.width, cls: Math.round(shift * 1000) / 1000 });
 }
@@ -171,7 +173,7 @@ async function main() {
   page.on("console", (m) => {
     if (/Content.Security.Policy/i.test(m.text())) cspErrors.push(m.text());
   });
-  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  page.on("pageerror", (e) => pageErrors.push(`${String(e).slice(0, 160)} (at ${page.url().replace(BASE, "")})`));
   const work = mkdtempSync(join(tmpdir(), "kmeme-e2e-"));
   const email = `e2e-${Date.now()}@example.com`;
   const password = "correct-horse-battery-9";
@@ -213,14 +215,19 @@ async function main() {
       await page.click("[data-testid=submit]");
       await page.locator("[data-testid=progress-screen]").waitFor({ timeout: 10_000 });
       const seen = new Set();
+      const t0 = Date.now();
+      const at = [];
       let sawDisabled = false;
       const deadline = Date.now() + PROGRESS_TIMEOUT;
       for (;;) {
-        const stage = await page.locator("[data-testid=stage]").textContent().catch(() => "");
-        if (stage) seen.add(stage.split(" · ")[0].trim());
+        // Read without waiting: once the recipe opens the progress view is gone.
+        const stage = await page.evaluate(() => document.querySelector("[data-testid=stage]")?.textContent || "").catch(() => "");
+        const name = stage ? stage.split(" · ")[0].trim() : "";
+        if (name && !seen.has(name)) at.push(`${name} @${((Date.now() - t0) / 1000).toFixed(1)}s`);
+        if (name) seen.add(name);
         if (!sawDisabled) sawDisabled = await page.locator("[data-testid=submit]").isDisabled().catch(() => false);
         if (new URL(page.url()).pathname.startsWith("/remix")) break;
-        const alert = await page.locator("[data-testid=progress-screen] [role=alert]").first().textContent().catch(() => null);
+        const alert = await page.evaluate(() => document.querySelector("[data-testid=progress-screen] [role=alert]")?.textContent || null).catch(() => null);
         if (alert) throw new Error(`remix failed: ${alert}`);
         if (Date.now() > deadline) throw new Error(`progress did not reach done in ${PROGRESS_TIMEOUT} ms; stages seen: ${[...seen].join(" → ")}`);
         await page.waitForTimeout(200);
@@ -229,7 +236,8 @@ async function main() {
       const id = new URL(page.url()).searchParams.get("id");
       assert(id, "no recipe id");
       await page.locator("[data-testid=recipe-title]").waitFor({ timeout: 15_000 });
-      return { id, stages: [...seen] };
+      at.push(`recipe @${((Date.now() - t0) / 1000).toFixed(1)}s`);
+      return { id, stages: at };
     }
 
     await step("upload a real video and watch progress reach done", async () => {

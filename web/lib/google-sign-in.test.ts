@@ -17,6 +17,7 @@ const sdk = vi.hoisted(() => {
     }),
     initializeAuth: vi.fn((app: unknown, deps: unknown) => ({ app, deps })),
     getAuth: vi.fn((app: unknown) => ({ app })),
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the mock keeps the real signature
     signInWithPopup: vi.fn(async (_auth: unknown, _provider: unknown) => ({ user })),
     signOut: vi.fn(async () => undefined),
     customParameters: vi.fn(),

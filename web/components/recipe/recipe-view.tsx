@@ -351,6 +351,14 @@ export function RecipeView() {
               )}
             </div>
           </div>
+          <div className="action-bar" data-testid="action-bar">
+            <Link className="btn" href={`/?parent=${encodeURIComponent(node.id)}`} data-testid="remix-this">
+              {t("remix_short")}
+            </Link>
+            <a className="btn ghost" href="#dl-h" data-testid="to-downloads">
+              {t("download_short")}
+            </a>
+          </div>
         </div>
 
         <div className="content-col">
@@ -527,14 +535,6 @@ export function RecipeView() {
         </div>
       </div>
 
-      <div className="action-bar" data-testid="action-bar">
-        <Link className="btn" href={`/?parent=${encodeURIComponent(node.id)}`} data-testid="remix-this">
-          {t("remix_short")}
-        </Link>
-        <a className="btn ghost" href="#dl-h" data-testid="to-downloads">
-          {t("download_short")}
-        </a>
-      </div>
     </article>
   );
 }

@@ -51,7 +51,7 @@ export function Timeline({ analysis, time, playing, onSeek }: { analysis: Analys
   }, [time, playing, bounds]);
 
   const beats = analysis.beats ?? [];
-  const downbeats = analysis.downbeats ?? [];
+  const downbeats = useMemo(() => analysis.downbeats ?? [], [analysis.downbeats]);
   const meter = analysis.meter || 4;
   const downSet = useMemo(() => new Set(downbeats.map((d) => d.toFixed(3))), [downbeats]);
   const beatMarks = visibleMarks(beats, view, width).filter((m) => !downSet.has(m.t.toFixed(3)));
