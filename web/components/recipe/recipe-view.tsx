@@ -268,11 +268,6 @@ export function RecipeView() {
     return () => cancelAnimationFrame(raf);
   }, [playing, videoFile, duration]);
 
-  const pageTitle = normalizeRecipe(view?.recipe)?.concept.title || view?.node.title;
-  useEffect(() => {
-    if (pageTitle) document.title = `${pageTitle} · K-MEME 팩토리`;
-  }, [pageTitle]);
-
   const seek = (tm: number) => {
     setTime(tm);
     if (videoRef.current) videoRef.current.currentTime = tm;

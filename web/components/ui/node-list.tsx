@@ -2,7 +2,6 @@
 import Link from "next/link";
 import type { RemixNode } from "@/lib/types";
 import { api } from "@/lib/api";
-import { highlight } from "@/lib/sanitize";
 import { useI18n } from "../providers";
 import { StatusBadge } from "./status-badge";
 import { shortDate, Thumb } from "./thumb";
@@ -27,7 +26,7 @@ export function NodeList({ items, q, empty }: { items: NodeItem[]; q?: string; e
             <Link href={`/remix/?id=${encodeURIComponent(node.id)}`} className="node-row">
               <Thumb src={node.status === "done" ? api.fileUrl(node.id, "keyframe-001.jpg") : null} alt="" />
               <span className="node-text">
-                <strong className="node-title">{q ? <span dangerouslySetInnerHTML={{ __html: highlight(title, q) }} /> : title}</strong>
+                <strong className="node-title">{q ? <Highlight text={title} q={q} /> : title}</strong>
                 <span className="muted small-text">
                   {shortDate(node.created_at, lang)}
                   {node.depth > 0 ? ` · ${t("generation", { n: node.depth + 1 })}` : ""}
@@ -46,4 +45,20 @@ export function NodeList({ items, q, empty }: { items: NodeItem[]; q?: string; e
 /** similarWord turns a similarity score into words (no decimals in the UI). */
 export function similarWord(score: number): "similar_high" | "similar_mid" | "similar_low" {
   return score >= 0.6 ? "similar_high" : score >= 0.35 ? "similar_mid" : "similar_low";
+}
+
+/** Highlight marks the query's words in a title, as React text (no HTML). */
+function Highlight({ text, q }: { text: string; q: string }) {
+  const words = q
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  if (!words.length) return <>{text}</>;
+  const parts = text.split(new RegExp(`(${words.join("|")})`, "gi"));
+  return (
+    <>
+      {parts.map((p, i) => (i % 2 === 1 ? <mark key={i}>{p}</mark> : p))}
+    </>
+  );
 }
