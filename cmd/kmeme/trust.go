@@ -22,7 +22,23 @@ func (a *app) trust(ctx context.Context, deps *httpapi.Deps) (func(), error) {
 	users := postgres.NewUserStore(a.db.Pool)
 	tokens := postgres.NewTokenStore(a.db.Pool)
 	audit := postgres.NewAuditLog(a.db.Pool)
-	ring := auth.NewKeyRing(tokens, auth.KeyRingConfig{Issuer: tc.AuthIssuer, AccessTTL: tc.AccessTTL, Rotation: tc.KeyRotation})
+	var sealKeys []auth.SealKey
+	if tc.KeyEncryptionKeys != "" {
+		keys, err := auth.ParseSealKeys(tc.KeyEncryptionKeys)
+		if err != nil {
+			return nil, fmt.Errorf("KMEME_KEY_ENCRYPTION_KEY: %w", err)
+		}
+		sealKeys = keys
+	} else {
+		// Development only (production refuses to start without the key).
+		sealKeys = []auth.SealKey{auth.DevelopmentSealKey(a.cfg.DatabaseURL)}
+		a.log.Warn("signing keys are sealed with a development key derived from the database URL; set KMEME_KEY_ENCRYPTION_KEY outside development")
+	}
+	sealer, err := auth.NewSealer(sealKeys...)
+	if err != nil {
+		return nil, fmt.Errorf("KMEME_KEY_ENCRYPTION_KEY: %w", err)
+	}
+	ring := auth.NewKeyRing(tokens, auth.KeyRingConfig{Issuer: tc.AuthIssuer, AccessTTL: tc.AccessTTL, Rotation: tc.KeyRotation, Sealer: sealer})
 	if err := ring.Load(ctx); err != nil {
 		return nil, fmt.Errorf("signing keys (run kmeme migrate?): %w", err)
 	}

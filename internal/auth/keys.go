@@ -28,6 +28,7 @@ type KeyRing struct {
 	rotation  time.Duration
 	minReload time.Duration
 	now       func() time.Time
+	sealer    *Sealer
 
 	mu         sync.RWMutex
 	activeKID  string
@@ -45,6 +46,9 @@ type KeyRingConfig struct {
 	// MinReload bounds reloads caused by an unknown kid (default 30s).
 	MinReload time.Duration
 	Now       func() time.Time
+	// Sealer encrypts private keys at rest (default: a development key;
+	// the service passes the one from KMEME_KEY_ENCRYPTION_KEY).
+	Sealer *Sealer
 }
 
 // NewKeyRing returns a ring over store; call Load before use.
@@ -55,8 +59,11 @@ func NewKeyRing(store KeyStore, c KeyRingConfig) *KeyRing {
 	if c.MinReload <= 0 {
 		c.MinReload = 30 * time.Second
 	}
+	if c.Sealer == nil {
+		c.Sealer = defaultSealer()
+	}
 	return &KeyRing{store: store, issuer: c.Issuer, accessTTL: c.AccessTTL, rotation: c.Rotation,
-		minReload: c.MinReload, now: c.Now, public: map[string]ed25519.PublicKey{}}
+		minReload: c.MinReload, now: c.Now, sealer: c.Sealer, public: map[string]ed25519.PublicKey{}}
 }
 
 // Load reads the keys, making a new active key when there is none or the
@@ -83,7 +90,11 @@ func (k *KeyRing) Rotate(ctx context.Context) error {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	kid := k.now().UTC().Format("20060102") + "-" + hex.EncodeToString(b[:])
-	if err := k.store.AddSigningKey(ctx, postgres.SigningKey{KID: kid, Alg: "EdDSA", Private: priv.Seed(), Public: pub}, k.now()); err != nil {
+	sealed, err := k.sealer.Seal(kid, priv.Seed())
+	if err != nil {
+		return fmt.Errorf("seal signing key: %w", err)
+	}
+	if err := k.store.AddSigningKey(ctx, postgres.SigningKey{KID: kid, Alg: "EdDSA", Private: sealed, Public: pub}, k.now()); err != nil {
 		return fmt.Errorf("rotate signing key: %w", err)
 	}
 	return k.reload(ctx)
@@ -103,14 +114,51 @@ func (k *KeyRing) reload(ctx context.Context) error {
 			continue
 		}
 		public[sk.KID] = ed25519.PublicKey(sk.Public)
-		if sk.RetiredAt == nil && active == nil && len(sk.Private) == ed25519.SeedSize {
-			activeKID, active, activeAt = sk.KID, ed25519.NewKeyFromSeed(sk.Private), sk.CreatedAt
+		if sk.RetiredAt != nil || active != nil {
+			if !Sealed(sk.Private) && len(sk.Private) == ed25519.SeedSize {
+				if err := k.reseal(ctx, sk.KID, sk.Private); err != nil { // no plain key stays at rest
+					return err
+				}
+			}
+			continue
 		}
+		seed, reseal := sk.Private, true // a key stored before sealing: seal it now
+		if Sealed(sk.Private) {
+			var err error
+			if seed, reseal, err = k.sealer.Open(sk.KID, sk.Private); err != nil {
+				return err
+			}
+		}
+		if len(seed) != ed25519.SeedSize {
+			continue
+		}
+		if reseal {
+			if err := k.reseal(ctx, sk.KID, seed); err != nil {
+				return err
+			}
+		}
+		activeKID, active, activeAt = sk.KID, ed25519.NewKeyFromSeed(seed), sk.CreatedAt
 	}
 	k.mu.Lock()
 	k.public, k.activeKID, k.activeKey, k.activeAt, k.lastReload = public, activeKID, active, activeAt, k.now()
 	k.mu.Unlock()
 	return nil
+}
+
+// reseal stores the active key sealed under the current encryption key
+// (a plain legacy key, or one sealed under a rotated-out key).
+func (k *KeyRing) reseal(ctx context.Context, kid string, seed []byte) error {
+	rs, ok := k.store.(interface {
+		ResealSigningKey(ctx context.Context, kid string, private []byte) error
+	})
+	if !ok {
+		return nil
+	}
+	sealed, err := k.sealer.Seal(kid, seed)
+	if err != nil {
+		return fmt.Errorf("seal signing key: %w", err)
+	}
+	return rs.ResealSigningKey(ctx, kid, sealed)
 }
 
 // Issue signs an access token for a user.

@@ -228,6 +228,9 @@ func (c *Config) Validate() error {
 	if c.Env != "development" && c.Env != "production" && c.Env != "test" {
 		bad("KMEME_ENV: %q must be development, production or test", c.Env)
 	}
+	if c.Env == "production" && c.Trust.KeyEncryptionKeys == "" {
+		bad("KMEME_KEY_ENCRYPTION_KEY: required in production to seal the token signing keys (k1:$(openssl rand -base64 32))")
+	}
 	if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		bad("KMEME_DATABASE_URL: must be a postgres:// URL")
 	}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -43,6 +44,11 @@ type Trust struct {
 	// FirebaseRefetch is the minimum interval between certificate refetches
 	// caused by an unknown kid (KMEME_FIREBASE_REFETCH, default 1m).
 	FirebaseRefetch time.Duration
+	// KeyEncryptionKeys seal the signing keys at rest
+	// (KMEME_KEY_ENCRYPTION_KEY, "id:base64-of-32-bytes[,old-id:…]", current
+	// first; required in production, derived from the database URL in
+	// development).
+	KeyEncryptionKeys string
 	// TokenLeeway is the clock skew allowed on exp, iat and auth_time (KMEME_AUTH_LEEWAY, default 30s).
 	TokenLeeway time.Duration
 
@@ -141,6 +147,7 @@ func loadTrust(p *parser) Trust {
 		FirebaseCertURL:    p.str("KMEME_FIREBASE_CERT_URL", "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"),
 		FirebaseRefetch:    p.dur("KMEME_FIREBASE_REFETCH", time.Minute),
 		TokenLeeway:        p.dur("KMEME_AUTH_LEEWAY", 30*time.Second),
+		KeyEncryptionKeys:  p.str("KMEME_KEY_ENCRYPTION_KEY", ""),
 		RateRead:           p.rate("KMEME_RATE_READ", "120/1m"),
 		RateUpload:         p.rate("KMEME_RATE_UPLOAD", "10/1m"),
 		RateRemix:          p.rate("KMEME_RATE_REMIX", "20/1m"),
@@ -167,6 +174,11 @@ var hostRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]
 
 func (c Trust) validate() []error {
 	var errs []error
+	if c.KeyEncryptionKeys != "" {
+		if err := checkSealKeys(c.KeyEncryptionKeys); err != nil {
+			errs = append(errs, errorf("KMEME_KEY_ENCRYPTION_KEY: %v", err))
+		}
+	}
 	if c.AccessTTL < time.Minute || c.AccessTTL > 24*time.Hour {
 		errs = append(errs, errorf("KMEME_AUTH_ACCESS_TTL: %s must be between 1m and 24h", c.AccessTTL))
 	}
@@ -214,6 +226,41 @@ func (c Trust) validate() []error {
 		errs = append(errs, errorf("KMEME_RATE_LOCAL_KEYS: %d must be at least 100", c.LocalLimiterKeys))
 	}
 	return errs
+}
+
+// checkSealKeys checks the shape "id:base64-of-32-bytes[,id:…]" (the auth
+// package parses it; config must not import it).
+func checkSealKeys(v string) error {
+	n := 0
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		id, b64, ok := strings.Cut(part, ":")
+		if !ok || id == "" {
+			return fmt.Errorf("%q must be id:base64-of-32-bytes, e.g. k1:$(openssl rand -base64 32)", truncateText(part, 12))
+		}
+		key, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			key, err = base64.RawURLEncoding.DecodeString(strings.TrimRight(b64, "="))
+		}
+		if err != nil || len(key) != 32 {
+			return fmt.Errorf("key %q must be 32 bytes in base64 (openssl rand -base64 32)", id)
+		}
+		n++
+	}
+	if n == 0 {
+		return fmt.Errorf("no key given")
+	}
+	return nil
+}
+
+func truncateText(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
 }
 
 // fraction reads a number in (0, 1].

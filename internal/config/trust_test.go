@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,16 @@ func TestTrustDefaultsAndErrors(t *testing.T) {
 		tr.RateRead != (Rate{120, time.Minute}) || tr.CookieSecure {
 		t.Errorf("defaults = %+v", tr)
 	}
-	c, err = FromEnv(env(map[string]string{"KMEME_ENV": "production", "KMEME_RATE_AUTH": "5/s", "KMEME_ADMIN_EMAILS": "a@x.kr, b@x.kr"}))
+	prodEnv := map[string]string{"KMEME_ENV": "production", "KMEME_RATE_AUTH": "5/s", "KMEME_ADMIN_EMAILS": "a@x.kr, b@x.kr"}
+	if _, err := FromEnv(env(prodEnv)); err == nil || !strings.Contains(err.Error(), "KMEME_KEY_ENCRYPTION_KEY") {
+		t.Errorf("production without a key-encryption key: %v", err)
+	}
+	prodEnv["KMEME_KEY_ENCRYPTION_KEY"] = "k1:short"
+	if _, err := FromEnv(env(prodEnv)); err == nil || !strings.Contains(err.Error(), "32 bytes") {
+		t.Errorf("a short key-encryption key: %v", err)
+	}
+	prodEnv["KMEME_KEY_ENCRYPTION_KEY"] = "k2:" + base64.StdEncoding.EncodeToString(make([]byte, 32)) + ",k1:" + base64.StdEncoding.EncodeToString(make([]byte, 32))
+	c, err = FromEnv(env(prodEnv))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -130,6 +130,13 @@ func (s *TokenStore) SigningKeys(ctx context.Context, since time.Time) ([]Signin
 	return out, translate(rows.Err(), "list signing keys")
 }
 
+// ResealSigningKey replaces a key's stored private half (sealed again
+// under the current key-encryption key).
+func (s *TokenStore) ResealSigningKey(ctx context.Context, kid string, private []byte) error {
+	_, err := s.db.Exec(ctx, `UPDATE signing_keys SET private_key = $2 WHERE kid = $1`, kid, private)
+	return translate(err, "reseal signing key")
+}
+
 // AddSigningKey stores a new key and retires the others as of now: they
 // keep verifying until their tokens expire. Running this from two instances
 // at once is harmless; the newest key signs.
