@@ -43,6 +43,33 @@ var textMap = []struct {
 
 var latinRe = regexp.MustCompile(`[A-Za-z]`)
 
+var povRe = regexp.MustCompile(`(?i)^\s*pov\s*[:：]?\s*`)
+
+// povLine renders "POV: <Korean situation>" keeping the situation as it
+// was written: "시점: 월요일 아침의 나" (polite "…의 저"), or, when that is
+// too wide for an overtitle, "시점: 월요일 아침". ok is false when the
+// text after POV is not Korean (the generic "시점: 나" stays).
+func povLine(txt string) (line, bool) {
+	rest := sharpen(povRe.ReplaceAllString(txt, ""))
+	if rest == "" || !hasHangul(rest) || latinRe.MatchString(rest) {
+		return line{}, false
+	}
+	for _, l := range []line{
+		{"시점: " + rest + "의 나", "시점: " + rest + "의 저"},
+		{"시점: " + rest, "시점: " + rest},
+		{rest + "의 나", rest + "의 저"},
+	} {
+		if CheckOvertitle(l.casual) == nil && CheckOvertitle(l.polite) == nil {
+			return l, true
+		}
+	}
+	return line{}, false
+}
+
+// povPrefix starts every overtitle that says whose point of view a skit
+// takes; a recipe that carries the source's must not add another.
+const povPrefix = "시점:"
+
 // sharpen tidies a Korean on-screen text: single spaces, "…" for "...",
 // at most three ㅋ or ㅠ in a row, no trailing sentence period.
 func sharpen(s string) string {
@@ -83,10 +110,16 @@ func carryTexts(a *kmeme.Analysis, bounds []float64) map[int]carried {
 		}
 		// The shot the text overlaps most (OCR times are approximate: a
 		// caption of the next source shot may be seen a frame early).
+		// It goes where it starts when it stays there a second or more.
 		i, best := 0, -1.0
 		end := math.Max(t.End, t.Start+0.5)
 		for k := 0; k+1 < len(bounds); k++ {
-			if ov := math.Min(end, bounds[k+1]) - math.Max(t.Start, bounds[k]); ov > best+1e-9 {
+			ov := math.Min(end, bounds[k+1]) - math.Max(t.Start, bounds[k])
+			if t.Start >= bounds[k] && t.Start < bounds[k+1] && ov >= 1 {
+				i, best = k, math.Inf(1)
+				break
+			}
+			if ov > best+1e-9 {
 				i, best = k, ov
 			}
 		}
@@ -113,6 +146,9 @@ func carryTexts(a *kmeme.Analysis, bounds []float64) map[int]carried {
 			for _, m := range textMap {
 				if m.re.MatchString(txt) {
 					o := m.ot
+					if pov, ok := povLine(txt); ok && m.re == textMap[0].re {
+						o = pov
+					}
 					c.ot, c.how = &o, m.how
 					c.korean = "'" + o.casual + "' 자막 (원문은 샷의 원본 자막 칸에)"
 					break
@@ -152,6 +188,8 @@ func adaptations(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, 
 		reason := "영어 밈 문구는 직역하면 웃음이 사라져, 한국에서 쓰는 표현으로 바꿈"
 		if hasHangul(s.SourceText) && !latinRe.MatchString(s.SourceText) {
 			reason = "이미 한국어로 된 자막이라 말맛을 그대로 살림"
+		} else if _, ok := povLine(s.SourceText); ok && strings.HasPrefix(s.Overtitle, povPrefix) {
+			reason = "'POV:'는 한국에서 쓰는 '시점:'으로 바꾸고, 한국어로 쓴 상황은 그대로 살림"
 		}
 		if c := strings.ReplaceAll(s.Caption.Casual, "\n", " "); c != "" && c == s.SourceText {
 			k = "샷 " + itoa(s.N) + "의 자막 '" + c + "'"
@@ -230,6 +268,13 @@ func adaptations(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, 
 	// The format's own convention.
 	conv := fm.convention
 	conv.Korean = strings.ReplaceAll(conv.Korean, "{count}", countWord(f.meter))
+	for _, s := range rec.Shots {
+		if s.SourceText != "" && strings.HasPrefix(s.Overtitle, povPrefix) {
+			// the source's own 시점 is the example, not the bank's
+			conv.Korean = strings.ReplaceAll(conv.Korean, "'시점: 막내'", "'"+s.Overtitle+"'")
+			break
+		}
+	}
 	conv.Evidence = &kmeme.Evidence{Kind: kmeme.EvidenceFormat, Detail: fm.name + " 형식의 관례"}
 	out = append(out, conv)
 	// What was not observed is only suggested.

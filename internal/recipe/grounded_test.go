@@ -532,3 +532,54 @@ func TestNoRepeatedShotIdeas(t *testing.T) {
 		t.Errorf("pov-skit on 20 s: %v", ps)
 	}
 }
+
+// TestPOVKeepsTheObservedSituation: "POV: 월요일 아침" on screen becomes a
+// 시점 overtitle that keeps 월요일 아침, and no bank line, hook or example
+// names another 시점 in the same recipe.
+func TestPOVKeepsTheObservedSituation(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ text, want string }{
+		{"POV: 월요일 아침", "월요일 아침"},
+		{"pov 퇴근 5분 전", "퇴근 5분 전"},
+	} {
+		a := recipetest.Music(5, 20, 120, 4)
+		a = recipetest.Perceive(a, []recipetest.Look{{People: 1, Framing: kmeme.FramingBust, Facing: true}},
+			[]recipetest.Text{{T: 0, Text: tc.text, Lang: "ko"}})
+		for _, r := range []*kmeme.Recipe{planIn(t, PlanInput{Analysis: a, Format: "pov-skit"}), planIn(t, PlanInput{Analysis: a})} {
+			var pov []string
+			carried := false
+			for _, s := range r.Shots {
+				for _, x := range []string{s.Overtitle, s.OvertitlePolite, s.Caption.Casual, s.Caption.Polite} {
+					if strings.Contains(x, "시점") {
+						pov = append(pov, x)
+					}
+				}
+				carried = carried || strings.Contains(s.Overtitle, tc.want) && strings.HasPrefix(s.Overtitle, "시점:")
+			}
+			if !carried {
+				t.Errorf("%q (%s): no 시점 overtitle keeps %q: %v", tc.text, r.Concept.Format, tc.want, pov)
+			}
+			for _, x := range pov {
+				if !strings.Contains(x, tc.want) {
+					t.Errorf("%q (%s): %q names another 시점", tc.text, r.Concept.Format, x)
+				}
+			}
+			for _, x := range append([]string{r.Concept.Hook}, adaptationTexts(r)...) {
+				if strings.Contains(x, "시점:") && !strings.Contains(x, tc.want) {
+					t.Errorf("%q (%s): %q names another 시점", tc.text, r.Concept.Format, x)
+				}
+			}
+			if ps := Problems(r); len(ps) > 0 {
+				t.Errorf("problems: %v", ps)
+			}
+		}
+	}
+}
+
+func adaptationTexts(r *kmeme.Recipe) []string {
+	var out []string
+	for _, ad := range r.Adaptations {
+		out = append(out, ad.Korean)
+	}
+	return out
+}

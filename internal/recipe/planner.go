@@ -122,6 +122,15 @@ func (l *Local) Plan(ctx context.Context, in PlanInput) (*kmeme.Recipe, error) {
 
 	bounds := shotBounds(a, g, secs, fm, f.meanShot)
 	rec.Shots = planShots(a, g, secs, bounds, fm, f, seed)
+	if carriesPOV(carryTexts(a, bounds)) && strings.HasPrefix(rec.Concept.Hook, povPrefix) {
+		// The source says whose 시점 it is; a hook with another one contradicts it.
+		for k := 1; k < len(fm.hooks); k++ {
+			if h := fm.hooks[(int((seed>>8)%uint64(len(fm.hooks)))+k)%len(fm.hooks)]; !strings.HasPrefix(h, povPrefix) {
+				rec.Concept.Hook = h
+				break
+			}
+		}
+	}
 	rec.Audio = audioPlan(a, g, secs, fm, f, rec.Shots)
 	rec.Adaptations = adaptations(a, fm, f, rec, in)
 	rec.Hashtags = hashtags(fm, plat)
@@ -249,7 +258,12 @@ type textPicker struct {
 	ideaUse map[string]int
 	prev    string // the previous shot's idea
 	prevOT  string // the previous shot's overtitle
+	// ban is a prefix of bank lines that would contradict an observed
+	// on-screen text ("시점:" when the source's own 시점 is carried).
+	ban string
 }
+
+func (p *textPicker) banned(s string) bool { return p.ban != "" && strings.HasPrefix(s, p.ban) }
 
 func (p *textPicker) fill(s string) string { return strings.ReplaceAll(s, "{count}", p.count) }
 
@@ -295,7 +309,7 @@ func (p *textPicker) pick(r kmeme.ShotRole, framing string) (idea, *line, *line)
 		cs := ideas[i].captions
 		for x := range cs {
 			c := cs[(rot+x)%len(cs)]
-			if p.used["c:"+p.fill(c.casual)] == 0 {
+			if p.used["c:"+p.fill(c.casual)] == 0 && !p.banned(c.casual) {
 				chosen, cap = i, &line{p.fill(c.casual), p.fill(c.polite)}
 				break
 			}
@@ -309,7 +323,7 @@ func (p *textPicker) pick(r kmeme.ShotRole, framing string) (idea, *line, *line)
 	for limit := 1; limit <= MaxRepeats && ot == nil; limit++ {
 		for _, o := range id.overtitles {
 			v := p.fill(o.casual)
-			if p.used["o:"+v] < limit && v != p.prevOT {
+			if p.used["o:"+v] < limit && v != p.prevOT && !p.banned(v) {
 				ot = &line{v, p.fill(o.polite)}
 				break
 			}
@@ -363,6 +377,9 @@ func planShots(a *kmeme.Analysis, g *grid, secs []kmeme.Section, bounds []float6
 	bounds, rls = mergeSpent(bounds, rls, fm)
 	tp := &textPicker{fm: fm, seed: seed, count: countWord(f.meter), used: map[string]int{}, ideaUse: map[string]int{}}
 	carried := carryTexts(a, bounds)
+	if carriesPOV(carried) {
+		tp.ban = povPrefix
+	}
 	filmed, firstShot := map[string]int{}, map[string]int{}
 	out := make([]kmeme.PlannedShot, 0, len(bounds)-1)
 	for i := 0; i+1 < len(bounds); i++ {
@@ -429,6 +446,17 @@ func planShots(a *kmeme.Analysis, g *grid, secs []kmeme.Section, bounds []float6
 		out = append(out, ps)
 	}
 	return out
+}
+
+// carriesPOV reports whether an observed on-screen text says whose point
+// of view the clip takes (it is carried as a "시점:" overtitle).
+func carriesPOV(cs map[int]carried) bool {
+	for _, c := range cs {
+		if c.ot != nil && strings.HasPrefix(c.ot.casual, povPrefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // otherFraming is a framing other than f for the n-th repeat of a shot.

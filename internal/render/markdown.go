@@ -105,6 +105,8 @@ func sectionName(l kmeme.SectionLabel) string {
 	switch l {
 	case kmeme.SectionIntro:
 		return "인트로"
+	case kmeme.SectionVerse:
+		return "벌스"
 	case kmeme.SectionBuild:
 		return "빌드업"
 	case kmeme.SectionDrop:
