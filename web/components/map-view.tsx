@@ -10,7 +10,7 @@ import { useI18n } from "./providers";
 import { NodeList } from "./ui/node-list";
 
 const SCALE = 100;
-const COLORS = ["#e5e7eb", "#fcd5e1", "#f9a8c2", "#f0709c", "#d6245f", "#9d1245"];
+const COLORS = ["var(--map-empty)", "#fcd5e1", "#f9a8c2", "#f0709c", "#d6245f", "#9d1245"];
 
 function colorFor(n: number, max: number): string {
   if (n <= 0 || max <= 0) return COLORS[0];
@@ -110,9 +110,11 @@ export function MapView() {
                 );
               })}
           </svg>
-          <div className="scale" aria-hidden="true">
-            0 {COLORS.map((c) => <i key={c} style={{ background: c }} />)} {max}
-          </div>
+          {max > 0 && (
+            <div className="scale" aria-hidden="true">
+              0 {COLORS.map((c) => <i key={c} style={{ background: c }} />)} {max}
+            </div>
+          )}
           <p className="muted small-text">{t("map_data_note")}</p>
         </div>
         <div aria-live="polite">
@@ -122,6 +124,9 @@ export function MapView() {
               {items === null ? <p className="muted">{t("loading")}</p> : <NodeList items={items.map((node) => ({ node }))} empty={t("no_results")} />}
             </>
           ) : (
+            [...counts.values()].every((n) => !n) ? (
+              <p className="muted empty-state">{t("map_empty")}</p>
+            ) : (
             <table>
               <caption className="visually-hidden">{t("map_title")}</caption>
               <thead>
@@ -131,7 +136,10 @@ export function MapView() {
                 </tr>
               </thead>
               <tbody>
-                {KOREA_SIDO.features.map((f) => (
+                {KOREA_SIDO.features
+                  .filter((f) => (counts.get(f.properties.code) ?? 0) > 0)
+                  .sort((a, b) => (counts.get(b.properties.code) ?? 0) - (counts.get(a.properties.code) ?? 0))
+                  .map((f) => (
                   <tr key={f.properties.code}>
                     <td>
                       <button type="button" className="btn ghost small" onClick={() => void pick(f.properties.code)}>
@@ -143,6 +151,7 @@ export function MapView() {
                 ))}
               </tbody>
             </table>
+            )
           )}
         </div>
       </div>
