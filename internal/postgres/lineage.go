@@ -3,8 +3,12 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
@@ -210,10 +214,22 @@ type Trending struct {
 // so a window full of private families can return fewer than limit.
 func (s *PlatformStore) TrendingFamilies(ctx context.Context, since time.Time, limit int, v Viewer) ([]Trending, error) {
 	limit = max(1, min(limit, MaxTrending))
-	rows, err := s.db.Query(ctx, `WITH fam AS (
-			SELECT root_id, sum(remixes)::int AS remixes FROM remix_family_daily
+	// The rollup answers when a refresh for the same first day is fresh;
+	// otherwise the live sum over the window's daily counts.
+	fam := `SELECT root_id, sum(remixes)::int AS remixes FROM remix_family_daily
 			WHERE day >= $1::date GROUP BY root_id HAVING sum(remixes) > 0
-			ORDER BY 2 DESC LIMIT $4 * 4)
+			ORDER BY 2 DESC LIMIT $4 * 4`
+	var days int
+	err := s.db.QueryRow(ctx, `SELECT days FROM remix_trending_refresh
+		WHERE since_day = $1::date AND refreshed_at > now() - make_interval(secs => $2)`,
+		since.UTC(), TrendingRollupMaxAge.Seconds()).Scan(&days)
+	if err == nil {
+		fam = `SELECT root_id, remixes FROM remix_trending_rollup WHERE days = ` + strconv.Itoa(days) + ` AND $1::date IS NOT NULL
+			ORDER BY remixes DESC, root_id LIMIT $4 * 4`
+	} else if !errors.Is(err, pgx.ErrNoRows) {
+		return nil, translate(err, "trending")
+	}
+	rows, err := s.db.Query(ctx, `WITH fam AS (`+fam+`)
 		SELECT `+nodeColumns+`, fam.remixes FROM fam JOIN remix_nodes n ON n.id = fam.root_id
 		WHERE `+visibleSQL("$2", "$3")+`
 		ORDER BY fam.remixes DESC, n.id LIMIT $4`, since.UTC(), v.UserID, v.Admin, limit)

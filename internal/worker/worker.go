@@ -192,6 +192,9 @@ func New(pool *pgxpool.Pool, cfg Config) (*Pipeline, error) {
 	if err := river.AddWorkerSafely(workers, &renderWorker{p: p}); err != nil {
 		return nil, fmt.Errorf("register render worker: %w", err)
 	}
+	if err := river.AddWorkerSafely(workers, &trendingWorker{p: p}); err != nil {
+		return nil, fmt.Errorf("register trending worker: %w", err)
+	}
 	rc := &river.Config{
 		ID:                   cfg.ClientID,
 		Logger:               cfg.Log.With("component", "river"),
@@ -202,7 +205,8 @@ func New(pool *pgxpool.Pool, cfg Config) (*Pipeline, error) {
 		Workers:              workers,
 	}
 	if cfg.Workers > 0 {
-		rc.Queues = map[string]river.QueueConfig{Queue: {MaxWorkers: cfg.Workers}}
+		rc.Queues = map[string]river.QueueConfig{Queue: {MaxWorkers: cfg.Workers}, MaintenanceQueue: {MaxWorkers: 1}}
+		rc.PeriodicJobs = []*river.PeriodicJob{trendingPeriodic()}
 	}
 	client, err := river.NewClient(riverpgxv5.New(pool), rc)
 	if err != nil {
