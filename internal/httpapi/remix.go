@@ -17,6 +17,7 @@ import (
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
+	"github.com/kmeme-factory/kmeme/internal/recipe"
 	"github.com/kmeme-factory/kmeme/internal/render"
 )
 
@@ -224,13 +225,16 @@ func writeRaw(w http.ResponseWriter, status int, body []byte) {
 
 // loadView returns the cached or freshly read view of a node, checking
 // that the caller may see it.
+//
+// A recipe stored in an older published version is served in the current
+// one (recipe.Decode).
 func (s *Server) loadView(ctx context.Context, id string) (*cachedView, error) {
 	if s.Platform.Store == nil {
 		n, err := s.Nodes.GetNode(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		v := &cachedView{View: remixView{Node: n, Recipe: n.Recipe, Files: []FileLink{}}}
+		v := &cachedView{View: remixView{Node: n, Recipe: upgradeRecipe(n.Recipe), Files: []FileLink{}}}
 		n.Recipe = nil
 		return v, s.checkRead(ctx, n)
 	}
@@ -243,7 +247,7 @@ func (s *Server) loadView(ctx context.Context, id string) (*cachedView, error) {
 			return nil, err
 		}
 		n := nv.Node
-		cv := cachedView{View: remixView{Node: n, Analysis: nv.Analysis, Recipe: n.Recipe, Files: []FileLink{}}}
+		cv := cachedView{View: remixView{Node: n, Analysis: nv.Analysis, Recipe: upgradeRecipe(n.Recipe), Files: []FileLink{}}}
 		n.Recipe = nil
 		if nv.Files != nil {
 			if err := json.Unmarshal(nv.Files, &cv.Files); err != nil {
@@ -545,4 +549,23 @@ func truncateString(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// upgradeRecipe returns a stored recipe in the current version
+// (recipe.Decode: a v1 recipe gains its format name and its adaptations
+// become suggestions). A document Decode does not know is served as it is
+// stored: reading never loses it.
+func upgradeRecipe(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 || string(raw) == "null" {
+		return raw
+	}
+	r, err := recipe.Decode(raw)
+	if err != nil {
+		return raw
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return raw
+	}
+	return b
 }
