@@ -116,7 +116,7 @@ func carryTexts(a *kmeme.Analysis, bounds []float64) map[int]carried {
 		for k := 0; k+1 < len(bounds); k++ {
 			ov := math.Min(end, bounds[k+1]) - math.Max(t.Start, bounds[k])
 			if t.Start >= bounds[k] && t.Start < bounds[k+1] && ov >= 1 {
-				i, best = k, math.Inf(1)
+				i = k
 				break
 			}
 			if ov > best+1e-9 {
