@@ -2,6 +2,8 @@ package beat
 
 import (
 	"math"
+
+	"github.com/kmeme-factory/kmeme/internal/dsp"
 )
 
 // Envelope is an onset-strength curve: one value per hop, larger where
@@ -40,7 +42,7 @@ func OnsetStrength(samples []float32, sampleRate int) *Envelope {
 		return env
 	}
 	nFrames := len(samples)/hopSize + 1
-	plan := newFFT(fftSize)
+	plan := dsp.NewFFT(fftSize)
 	win := make([]float64, fftSize)
 	for i := range win {
 		win[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/fftSize)
@@ -67,7 +69,7 @@ func OnsetStrength(samples []float32, sampleRate int) *Envelope {
 			buf[i] = complex(v*win[i], 0)
 		}
 		env.RMS[f] = 10 * math.Log10(sq/fftSize+1e-12)
-		plan.transform(buf)
+		plan.Transform(buf)
 		for k := range power {
 			re, im := real(buf[k]), imag(buf[k])
 			power[k] = re*re + im*im

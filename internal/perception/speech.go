@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/kmeme-factory/kmeme/internal/dsp"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
@@ -151,7 +152,7 @@ func soundFrames(pcm []float32, rate int) []soundFrame {
 	}
 	lrate := float64(rate) / float64(dec)
 	const nfft = 512
-	plan := newFFT(nfft)
+	plan := dsp.NewFFT(nfft)
 	buf := make([]complex128, nfft)
 	hann := make([]float64, nfft)
 	for i := range hann {
@@ -182,7 +183,7 @@ func soundFrames(pcm []float32, rate int) []soundFrame {
 			}
 			buf[k] = complex(v, 0)
 		}
-		plan.transform(buf)
+		plan.Transform(buf)
 		for bnd := 0; bnd < bands; bnd++ {
 			lo, hi := 1+bnd*(maxBin-1)/bands, 1+(bnd+1)*(maxBin-1)/bands
 			p := 1e-12
@@ -439,53 +440,6 @@ func countSyllables(fr []soundFrame) int {
 		}
 	}
 	return count
-}
-
-// fft is a radix-2 complex FFT of one size.
-type fft struct {
-	n   int
-	rev []int
-	tw  []complex128
-}
-
-func newFFT(n int) *fft {
-	f := &fft{n: n, rev: make([]int, n), tw: make([]complex128, n/2)}
-	bits := 0
-	for 1<<bits < n {
-		bits++
-	}
-	for i := range n {
-		r := 0
-		for b := range bits {
-			if i&(1<<b) != 0 {
-				r |= 1 << (bits - 1 - b)
-			}
-		}
-		f.rev[i] = r
-	}
-	for i := range n / 2 {
-		ang := -2 * math.Pi * float64(i) / float64(n)
-		f.tw[i] = complex(math.Cos(ang), math.Sin(ang))
-	}
-	return f
-}
-
-func (f *fft) transform(x []complex128) {
-	for i, r := range f.rev {
-		if i < r {
-			x[i], x[r] = x[r], x[i]
-		}
-	}
-	for size := 2; size <= f.n; size <<= 1 {
-		half, step := size/2, f.n/size
-		for start := 0; start < f.n; start += size {
-			for k := 0; k < half; k++ {
-				t := f.tw[k*step] * x[start+k+half]
-				x[start+k+half] = x[start+k] - t
-				x[start+k] += t
-			}
-		}
-	}
 }
 
 // medianFlux is the median spectral rise in the window.

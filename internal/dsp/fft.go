@@ -1,22 +1,25 @@
-package beat
+// Package dsp holds signal-processing pieces shared by the pure analysis
+// packages (beat tracking, the perception stage's sound classifier).
+package dsp
 
 import (
 	"math"
 	"math/cmplx"
 )
 
-// fft is an in-place radix-2 complex FFT plan for one size.
-type fft struct {
+// FFT is an in-place radix-2 complex FFT plan for one size.
+type FFT struct {
 	n   int
 	rev []int
 	tw  []complex128
 }
 
-func newFFT(n int) *fft {
+// NewFFT returns the plan for size n, a power of two (it panics otherwise).
+func NewFFT(n int) *FFT {
 	if n < 2 || n&(n-1) != 0 {
-		panic("beat: fft size must be a power of two")
+		panic("dsp: fft size must be a power of two")
 	}
-	f := &fft{n: n, rev: make([]int, n), tw: make([]complex128, n/2)}
+	f := &FFT{n: n, rev: make([]int, n), tw: make([]complex128, n/2)}
 	bits := 0
 	for 1<<bits < n {
 		bits++
@@ -36,8 +39,8 @@ func newFFT(n int) *fft {
 	return f
 }
 
-// transform computes the forward DFT of x in place.
-func (f *fft) transform(x []complex128) {
+// Transform computes the forward DFT of x (length n) in place.
+func (f *FFT) Transform(x []complex128) {
 	n := f.n
 	for i := range n {
 		if j := f.rev[i]; i < j {
