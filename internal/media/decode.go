@@ -109,6 +109,34 @@ type Frame struct {
 	Pix           []byte
 }
 
+// withDefaults fills the zero fields of o for the file's video stream: 64×64
+// at the stream's rate (at most 60, 30 when the rate is unknown).
+func (o FrameOptions) withDefaults(info *Info) FrameOptions {
+	if o.Width <= 0 {
+		o.Width = 64
+	}
+	if o.Height <= 0 {
+		o.Height = 64
+	}
+	if o.FPS <= 0 {
+		o.FPS = math.Min(info.Video.FPS, 60)
+	}
+	if o.FPS <= 0 || math.IsNaN(o.FPS) {
+		o.FPS = 30
+	}
+	return o
+}
+
+// frameInputArgs opens the file hardened, with the decoder shortcuts of
+// FrameOptions.Fast, for a frame-decoding run.
+func frameInputArgs(info *Info, opt FrameOptions) []string {
+	args := append([]string{}, baseArgs...)
+	if opt.Fast {
+		args = append(args, "-skip_loop_filter", "all", "-flags2", "fast")
+	}
+	return append(args, hardenedInput(info.Path)...)
+}
+
 // DecodeFrames streams the first video stream as small RGB frames at a
 // constant rate, calling fn for each. Rotation is applied. Memory does not
 // grow with duration. It returns the frame rate used.
@@ -117,25 +145,10 @@ func DecodeFrames(ctx context.Context, info *Info, lim Limits, opt FrameOptions,
 		return 0, errors.New("decode frames: no video stream")
 	}
 	lim = lim.WithDefaults()
-	if opt.Width <= 0 {
-		opt.Width = 64
-	}
-	if opt.Height <= 0 {
-		opt.Height = 64
-	}
-	if opt.FPS <= 0 {
-		opt.FPS = math.Min(info.Video.FPS, 60)
-	}
-	if opt.FPS <= 0 || math.IsNaN(opt.FPS) {
-		opt.FPS = 30
-	}
+	opt = opt.withDefaults(info)
 	ctx, cancel := context.WithTimeout(ctx, lim.DecodeTimeout)
 	defer cancel()
-	args := append([]string{}, baseArgs...)
-	if opt.Fast {
-		args = append(args, "-skip_loop_filter", "all", "-flags2", "fast")
-	}
-	args = append(args, hardenedInput(info.Path)...)
+	args := frameInputArgs(info, opt)
 	rate := strconv.FormatFloat(opt.FPS, 'f', 6, 64)
 	pixFmt, bpp := "rgb24", 3
 	if opt.Gray {

@@ -38,25 +38,10 @@ func DecodeFramesWithSamples(ctx context.Context, info *Info, lim Limits, opt Fr
 		return DecodeFrames(ctx, info, lim, opt, fn)
 	}
 	lim = lim.WithDefaults()
-	if opt.Width <= 0 {
-		opt.Width = 64
-	}
-	if opt.Height <= 0 {
-		opt.Height = 64
-	}
-	if opt.FPS <= 0 {
-		opt.FPS = math.Min(info.Video.FPS, 60)
-	}
-	if opt.FPS <= 0 || math.IsNaN(opt.FPS) {
-		opt.FPS = 30
-	}
+	opt = opt.withDefaults(info)
 	ctx, cancel := context.WithTimeout(ctx, lim.DecodeTimeout)
 	defer cancel()
-	args := append([]string{}, baseArgs...)
-	if opt.Fast {
-		args = append(args, "-skip_loop_filter", "all", "-flags2", "fast")
-	}
-	args = append(args, hardenedInput(info.Path)...)
+	args := frameInputArgs(info, opt)
 	rate := strconv.FormatFloat(opt.FPS, 'f', 6, 64)
 	srate := strconv.FormatFloat(so.FPS, 'f', 6, 64)
 	pixFmt, bpp := "rgb24", 3
