@@ -89,6 +89,9 @@ type PipelineNode struct {
 	Recipe    json.RawMessage
 	Files     json.RawMessage
 	SourceURL string
+	// ParentRecipe is the parent remix's recipe in the lineage (nil for a
+	// root or a parent not yet planned): evidence for the planner.
+	ParentRecipe json.RawMessage
 }
 
 // GetPipelineNode reads a node with its video's blob key.
@@ -103,10 +106,12 @@ func (s *PlatformStore) GetPipelineNode(ctx context.Context, nodeID string) (*Pi
 		owner          *uuid.UUID
 		key, src       *string
 		an, rec, files []byte
+		parentRec      []byte
 	)
-	err = s.db.QueryRow(ctx, `SELECT n.title, n.status, n.owner_id, v.blob_key, v.source_url, n.analysis, n.recipe, n.files
-		FROM remix_nodes n LEFT JOIN videos v ON v.id = n.video_id WHERE n.id = $1`, u).
-		Scan(&p.Title, &status, &owner, &key, &src, &an, &rec, &files)
+	err = s.db.QueryRow(ctx, `SELECT n.title, n.status, n.owner_id, v.blob_key, v.source_url, n.analysis, n.recipe, n.files, pn.recipe
+		FROM remix_nodes n LEFT JOIN videos v ON v.id = n.video_id LEFT JOIN remix_nodes pn ON pn.id = n.parent_id
+		WHERE n.id = $1`, u).
+		Scan(&p.Title, &status, &owner, &key, &src, &an, &rec, &files, &parentRec)
 	if err != nil {
 		return nil, translate(err, "get pipeline node "+nodeID)
 	}
@@ -118,6 +123,7 @@ func (s *PlatformStore) GetPipelineNode(ctx context.Context, nodeID string) (*Pi
 		p.SourceURL = *src
 	}
 	p.Analysis, p.Recipe, p.Files = nilIfEmpty(an), nilIfEmpty(rec), nilIfEmpty(files)
+	p.ParentRecipe = nilIfEmpty(parentRec)
 	return &p, nil
 }
 

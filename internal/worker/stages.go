@@ -392,7 +392,17 @@ func (p *Pipeline) plan(ctx context.Context, n *postgres.PipelineNode, _ int, fo
 	if !p.aiAllowed(ctx, n) {
 		planner = recipe.NewLocal()
 	}
-	r, err := planner.Plan(ctx, kmeme.PlanInput{Analysis: &a, Title: n.Title, UserID: n.OwnerID, Format: format})
+	in := kmeme.PlanInput{Analysis: &a, Title: n.Title, UserID: n.OwnerID, Format: format}
+	if n.ParentRecipe != nil {
+		// The parent's recipe is evidence (the lineage's format); an
+		// unreadable one is left out rather than failing the child's plan.
+		if pr, err := recipe.Decode(n.ParentRecipe); err == nil {
+			in.Parent = pr
+		} else {
+			p.cfg.Log.Warn("parent recipe unreadable; planning without it", "node_id", n.ID, "err", err)
+		}
+	}
+	r, err := planner.Plan(ctx, in)
 	if err != nil {
 		return nil, fmt.Errorf("plan node %s: %w", n.ID, err)
 	}
