@@ -80,15 +80,21 @@ func SetNodeStatus(ctx context.Context, db DBTX, nodeID string, status kmeme.Nod
 
 // PipelineNode is what the job stages read about a node.
 type PipelineNode struct {
-	ID        string
-	Title     string
-	Status    kmeme.NodeStatus
-	OwnerID   *string
-	VideoKey  string // blob key of the source video, "" without one
-	Analysis  json.RawMessage
-	Recipe    json.RawMessage
-	Files     json.RawMessage
-	SourceURL string
+	ID       string
+	Title    string
+	Status   kmeme.NodeStatus
+	OwnerID  *string
+	VideoKey string // blob key of the source video, "" without one
+	// VideoHash, VideoFormat and VideoMedia are what the upload measured
+	// (content hash, ffprobe's demuxer name, the probe as JSON), so the
+	// stages do not hash or probe the file again. Empty without a video.
+	VideoHash   string
+	VideoFormat string
+	VideoMedia  json.RawMessage
+	Analysis    json.RawMessage
+	Recipe      json.RawMessage
+	Files       json.RawMessage
+	SourceURL   string
 	// ParentRecipe is the parent remix's recipe in the lineage (nil for a
 	// root or a parent not yet planned): evidence for the planner.
 	ParentRecipe json.RawMessage
@@ -105,13 +111,15 @@ func (s *PlatformStore) GetPipelineNode(ctx context.Context, nodeID string) (*Pi
 		status         string
 		owner          *uuid.UUID
 		key, src       *string
+		hash, format   *string
 		an, rec, files []byte
-		parentRec      []byte
+		parentRec, med []byte
 	)
-	err = s.db.QueryRow(ctx, `SELECT n.title, n.status, n.owner_id, v.blob_key, v.source_url, n.analysis, n.recipe, n.files, pn.recipe
+	err = s.db.QueryRow(ctx, `SELECT n.title, n.status, n.owner_id, v.blob_key, v.source_url, v.content_hash, v.format, v.media,
+			n.analysis, n.recipe, n.files, pn.recipe
 		FROM remix_nodes n LEFT JOIN videos v ON v.id = n.video_id LEFT JOIN remix_nodes pn ON pn.id = n.parent_id
 		WHERE n.id = $1`, u).
-		Scan(&p.Title, &status, &owner, &key, &src, &an, &rec, &files, &parentRec)
+		Scan(&p.Title, &status, &owner, &key, &src, &hash, &format, &med, &an, &rec, &files, &parentRec)
 	if err != nil {
 		return nil, translate(err, "get pipeline node "+nodeID)
 	}
@@ -122,6 +130,13 @@ func (s *PlatformStore) GetPipelineNode(ctx context.Context, nodeID string) (*Pi
 	if src != nil {
 		p.SourceURL = *src
 	}
+	if hash != nil {
+		p.VideoHash = *hash
+	}
+	if format != nil {
+		p.VideoFormat = *format
+	}
+	p.VideoMedia = nilIfEmpty(med)
 	p.Analysis, p.Recipe, p.Files = nilIfEmpty(an), nilIfEmpty(rec), nilIfEmpty(files)
 	p.ParentRecipe = nilIfEmpty(parentRec)
 	return &p, nil

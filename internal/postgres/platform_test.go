@@ -207,3 +207,40 @@ func TestProgressHubWakesSubscribers(t *testing.T) {
 		t.Errorf("clamped terminal event %+v", last)
 	}
 }
+
+// The pipeline node carries what the upload measured about its video, so
+// the worker does not hash or probe the file again.
+func TestPipelineNodeCarriesVideoMeasurements(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tx := pgtest.Tx(t)
+	s := postgres.NewPlatformStore(tx)
+	hash := strings.Repeat("d", 64)
+	v, _, err := s.InsertVideo(ctx, &postgres.Video{ContentHash: hash, SizeBytes: 9, BlobKey: "videos/dd/" + hash,
+		Format: "matroska,webm", Media: []byte(`{"Format":"matroska,webm","DurationS":1.5}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	with, err := postgres.NewNodeService(tx).CreateNode(ctx, kmeme.NewNode{Title: "with", VideoID: &v.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := postgres.NewNodeService(tx).CreateNode(ctx, kmeme.NewNode{Title: "without"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.GetPipelineNode(ctx, with.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.VideoHash != hash || n.VideoFormat != "matroska,webm" || !strings.Contains(string(n.VideoMedia), `"DurationS": 1.5`) && !strings.Contains(string(n.VideoMedia), `"DurationS":1.5`) {
+		t.Errorf("with video: hash %q format %q media %s", n.VideoHash, n.VideoFormat, n.VideoMedia)
+	}
+	n, err = s.GetPipelineNode(ctx, without.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.VideoHash != "" || n.VideoFormat != "" || n.VideoMedia != nil {
+		t.Errorf("without video: hash %q format %q media %s", n.VideoHash, n.VideoFormat, n.VideoMedia)
+	}
+}
