@@ -49,6 +49,7 @@ func commands() map[string]command {
 		"costs":        {"summarise AI spend for a month", cmdCosts},
 		"export-graph": {"write the lineage graph as Neo4j import CSV files", cmdExportGraph},
 		"doctor":       {"check the configuration against the live PostgreSQL, blobs, Redis and tools", cmdDoctor},
+		"openapi":      {"print the API document (/openapi.json) without starting a server", cmdOpenAPI},
 	}
 }
 
