@@ -23,7 +23,7 @@ func TestExportGraph(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	nodes := postgres.NewNodeService(db.Pool)
+	nodes := postgres.NewRemixNodeService(db.Pool)
 	root, err := nodes.CreateNode(ctx, kmeme.NewNode{Title: `출근길, "댄스"`, Location: &kmeme.Location{Lat: 37.5, Lon: 127}})
 	if err != nil {
 		t.Fatal(err)

@@ -34,7 +34,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	deps := httpapi.Deps{
 		Log: a.log, Metrics: a.metrics, Version: version,
 		CORSOrigins: a.cfg.CORSOrigins, TrustedProxies: a.cfg.TrustedProxies, MaxBodyBytes: a.cfg.MaxBodyBytes, RequestTimeout: a.cfg.RequestTimeout,
-		Nodes: postgres.NewNodeService(a.db.Pool),
+		Nodes: postgres.NewRemixNodeService(a.db.Pool),
 		Ready: a.readyChecks(),
 	}
 	// The pages' Open Graph previews ask the API in process; it exists once

@@ -66,11 +66,11 @@ const (
 // addPlatformRoutes registers the platform's routes.
 func (s *Server) addPlatformRoutes() {
 	s.handle(Route{Method: "POST", Path: "/api/videos", Summary: "Upload a video (multipart/form-data, field file); 200 when the same content exists",
-		Tag: "videos", Status: http.StatusCreated, Result: postgres.Video{}, Auth: true, Limit: "upload", Long: true, Handler: s.handleUploadVideo()})
+		Tag: "videos", Status: http.StatusCreated, Result: kmeme.Video{}, Auth: true, Limit: "upload", Long: true, Handler: s.handleUploadVideo()})
 	s.handle(Route{Method: "POST", Path: "/api/videos/import", Summary: "Import a video from an http(s) URL",
-		Tag: "videos", Body: importRequest{}, Status: http.StatusCreated, Result: postgres.Video{}, Auth: true, Limit: "upload", Long: true, Handler: s.handleImportVideo()})
+		Tag: "videos", Body: importRequest{}, Status: http.StatusCreated, Result: kmeme.Video{}, Auth: true, Limit: "upload", Long: true, Handler: s.handleImportVideo()})
 	s.handle(Route{Method: "GET", Path: "/api/videos/{id}", Summary: "A video's metadata", Tag: "videos",
-		Result: postgres.Video{}, Auth: true, Limit: "read", Handler: s.handleGetVideo()})
+		Result: kmeme.Video{}, Auth: true, Limit: "read", Handler: s.handleGetVideo()})
 
 	s.handle(Route{Method: "POST", Path: "/api/remix", Summary: "Create a remix node (a child when parent_id is given); with video_id its pipeline is queued (202). Takes Idempotency-Key.", Tag: "remix",
 		Body: createRemixRequest{}, Status: http.StatusCreated, Result: nodeBody{}, Auth: true, Limit: "remix", Quota: 1, PaidAI: true, Handler: s.handleCreateRemix()})

@@ -12,30 +12,29 @@ import (
 	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
-	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/similarity"
 )
 
 type treeBody struct {
-	Node      *postgres.TreeNode `json:"node"`
-	Truncated bool               `json:"truncated"`
+	Node      *kmeme.TreeNode `json:"node"`
+	Truncated bool            `json:"truncated"`
 }
 
 type trendingBody struct {
-	Items []postgres.Trending `json:"items"`
+	Items []kmeme.Trending `json:"items"`
 }
 
 type scoredBody struct {
-	Items []postgres.Scored `json:"items"`
+	Items []kmeme.Scored `json:"items"`
 }
 
 type nearbyBody struct {
-	Items []postgres.Nearby `json:"items"`
+	Items []kmeme.Nearby `json:"items"`
 }
 
 type geoTrendsBody struct {
-	Cells   []postgres.Cell `json:"cells"`
-	CellDeg float64         `json:"cell_deg"`
+	Cells   []kmeme.Cell `json:"cells"`
+	CellDeg float64      `json:"cell_deg"`
 }
 
 // intParam reads an optional integer query parameter within [lo, hi].
@@ -82,7 +81,7 @@ func (s *Server) handleLineage() http.Handler {
 		err := s.platformReady()
 		var depth int
 		if err == nil {
-			depth, err = intParam(r, "depth", 10, 1, postgres.MaxLineageDepth)
+			depth, err = intParam(r, "depth", 10, 1, kmeme.MaxLineageDepth)
 		}
 		dir := r.URL.Query().Get("direction")
 		if err == nil && dir != "" && dir != "ancestors" && dir != "descendants" {
@@ -100,7 +99,7 @@ func (s *Server) handleLineage() http.Handler {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		v := postgres.ViewerOf(kmeme.CallerFrom(ctx))
+		v := kmeme.CallerFrom(ctx)
 		var out nodeList
 		if dir == "descendants" {
 			out.Items, out.Next, err = s.Platform.Store.Descendants(ctx, n.ID, depth, p, v)
@@ -133,12 +132,12 @@ func (s *Server) readableNodeWith(r *http.Request, name string, def, lo, hi int)
 func (s *Server) handleTree() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		n, depth, err := s.readableNodeWith(r, "depth", 10, 1, postgres.MaxLineageDepth)
+		n, depth, err := s.readableNodeWith(r, "depth", 10, 1, kmeme.MaxLineageDepth)
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		t, truncated, err := s.Platform.Store.Tree(ctx, n.ID, depth, postgres.ViewerOf(kmeme.CallerFrom(ctx)))
+		t, truncated, err := s.Platform.Store.Tree(ctx, n.ID, depth, kmeme.CallerFrom(ctx))
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
@@ -153,17 +152,17 @@ func (s *Server) handleTrending() http.Handler {
 		err := s.platformReady()
 		var days, limit int
 		if err == nil {
-			days, err = intParam(r, "days", 7, 1, postgres.MaxTrendingDays)
+			days, err = intParam(r, "days", 7, 1, kmeme.MaxTrendingDays)
 		}
 		if err == nil {
-			limit, err = intParam(r, "limit", 20, 1, postgres.MaxTrending)
+			limit, err = intParam(r, "limit", 20, 1, kmeme.MaxTrending)
 		}
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
 		items, err := s.Platform.Store.TrendingFamilies(ctx, time.Now().UTC().AddDate(0, 0, -(days-1)), limit,
-			postgres.ViewerOf(kmeme.CallerFrom(ctx)))
+			kmeme.CallerFrom(ctx))
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
@@ -173,7 +172,7 @@ func (s *Server) handleTrending() http.Handler {
 }
 
 // cachedScored runs load through the similar:{hash} cache when there is one.
-func (s *Server) cachedScored(ctx context.Context, parts []string, load func(context.Context) ([]postgres.Scored, error)) ([]postgres.Scored, error) {
+func (s *Server) cachedScored(ctx context.Context, parts []string, load func(context.Context) ([]kmeme.Scored, error)) ([]kmeme.Scored, error) {
 	if s.Platform.Views == nil {
 		return load(ctx)
 	}
@@ -188,19 +187,21 @@ func (s *Server) cachedScored(ctx context.Context, parts []string, load func(con
 	if err != nil {
 		return nil, err
 	}
-	var items []postgres.Scored
+	var items []kmeme.Scored
 	if err := json.Unmarshal(b, &items); err != nil {
 		return nil, fmt.Errorf("decode cached results: %w", err)
 	}
 	return items, nil
 }
 
-func viewerKey(v postgres.Viewer) string {
-	if v.Admin {
+// viewerKey names what a caller may see, for cache keys: admins see
+// everything, a user their own rows besides the public ones.
+func viewerKey(c *kmeme.Caller) string {
+	if c.IsAdmin() {
 		return "admin"
 	}
-	if v.UserID != nil {
-		return v.UserID.String()
+	if c != nil && c.UserID != "" {
+		return c.UserID
 	}
 	return "anonymous"
 }
@@ -208,13 +209,13 @@ func viewerKey(v postgres.Viewer) string {
 func (s *Server) handleSimilar() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		n, k, err := s.readableNodeWith(r, "k", 10, 1, postgres.MaxSimilarK)
+		n, k, err := s.readableNodeWith(r, "k", 10, 1, kmeme.MaxSimilarK)
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		v := postgres.ViewerOf(kmeme.CallerFrom(ctx))
-		items, err := s.cachedScored(ctx, []string{"similar", n.ID, strconv.Itoa(k), viewerKey(v)}, func(ctx context.Context) ([]postgres.Scored, error) {
+		v := kmeme.CallerFrom(ctx)
+		items, err := s.cachedScored(ctx, []string{"similar", n.ID, strconv.Itoa(k), viewerKey(v)}, func(ctx context.Context) ([]kmeme.Scored, error) {
 			return s.Platform.Store.Similar(ctx, n.ID, k, v)
 		})
 		if err != nil {
@@ -235,15 +236,15 @@ func (s *Server) handleSearch() http.Handler {
 		}
 		var k int
 		if err == nil {
-			k, err = intParam(r, "k", 10, 1, postgres.MaxSimilarK)
+			k, err = intParam(r, "k", 10, 1, kmeme.MaxSimilarK)
 		}
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		v := postgres.ViewerOf(kmeme.CallerFrom(ctx))
+		v := kmeme.CallerFrom(ctx)
 		vec := similarity.VectorLiteral(similarity.TextEmbedding(q))
-		items, err := s.cachedScored(ctx, []string{"search", q, strconv.Itoa(k), viewerKey(v)}, func(ctx context.Context) ([]postgres.Scored, error) {
+		items, err := s.cachedScored(ctx, []string{"search", q, strconv.Itoa(k), viewerKey(v)}, func(ctx context.Context) ([]kmeme.Scored, error) {
 			return s.Platform.Store.Search(ctx, q, vec, k, v)
 		})
 		if err != nil {
@@ -270,13 +271,13 @@ func (s *Server) handleNearby() http.Handler {
 			km, err = floatParam(r, "km", 10, false)
 		}
 		if err == nil {
-			limit, err = intParam(r, "limit", 20, 1, postgres.MaxNearby)
+			limit, err = intParam(r, "limit", 20, 1, kmeme.MaxNearby)
 		}
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		items, err := s.Platform.Store.NearbyNodes(ctx, lat, lon, km, limit, postgres.ViewerOf(kmeme.CallerFrom(ctx)))
+		items, err := s.Platform.Store.NearbyNodes(ctx, lat, lon, km, limit, kmeme.CallerFrom(ctx))
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
@@ -315,7 +316,7 @@ func (s *Server) handleGeoTrends() http.Handler {
 			}
 			since = t
 		}
-		cells, size, err := s.Platform.Store.GeoTrends(ctx, postgres.BBox{MinLon: f[0], MinLat: f[1], MaxLon: f[2], MaxLat: f[3]}, since)
+		cells, size, err := s.Platform.Store.GeoTrends(ctx, kmeme.BBox{MinLon: f[0], MinLat: f[1], MaxLon: f[2], MaxLat: f[3]}, since)
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return

@@ -111,7 +111,7 @@ func setupPlatform(t *testing.T, o platformOpts) *platformBundle {
 		}
 	}
 	d := httpapi.Deps{
-		Version: "test", MaxBodyBytes: 4096, Nodes: postgres.NewNodeService(db.Pool),
+		Version: "test", MaxBodyBytes: 4096, Nodes: postgres.NewRemixNodeService(db.Pool),
 		Platform: httpapi.PlatformDeps{
 			DB: db, Store: postgres.NewPlatformStore(db.Pool), Blobs: blobs, Jobs: pipe, Progress: hub,
 			Importer:       importer.New(importer.Options{MaxBytes: o.maxUpload, Timeout: o.importTimeout, AllowLoopback: o.allowLoopback, Allow: o.importAllow}),
@@ -289,7 +289,7 @@ func TestPlatformEndToEnd(t *testing.T) {
 	if resp.StatusCode != 201 {
 		t.Fatalf("upload: %d %s", resp.StatusCode, data)
 	}
-	var video postgres.Video
+	var video kmeme.Video
 	_ = json.Unmarshal(data, &video)
 	if video.Filename != "출근길.mp4" || video.SizeBytes != int64(len(clip)) || video.Width != 160 || video.DurationS < 2.5 {
 		t.Fatalf("video = %+v", video)
@@ -447,7 +447,7 @@ func TestPlatformEndToEnd(t *testing.T) {
 	// The same video twice: the structure is identical, so the other is the nearest.
 	resp, data = b.json(t, "GET", "/api/remix/"+child.ID+"/similar?k=5", b.userA, "")
 	var sim struct {
-		Items []postgres.Scored `json:"items"`
+		Items []kmeme.Scored `json:"items"`
 	}
 	_ = json.Unmarshal(data, &sim)
 	if resp.StatusCode != 200 || len(sim.Items) != 1 || sim.Items[0].Node.ID != root.ID || sim.Items[0].Score < 0.7 {
@@ -470,7 +470,7 @@ func TestPlatformEndToEnd(t *testing.T) {
 func TestIdempotentConcurrentSubmissions(t *testing.T) {
 	t.Parallel()
 	b := setupPlatform(t, platformOpts{workers: 0})
-	v, _, err := postgres.NewPlatformStore(b.db.Pool).InsertVideo(context.Background(), &postgres.Video{
+	v, _, err := postgres.NewPlatformStore(b.db.Pool).InsertVideo(context.Background(), &kmeme.Video{
 		OwnerID: &b.userA, ContentHash: strings.Repeat("ab", 32), SizeBytes: 10, BlobKey: "videos/ab/x"})
 	if err != nil {
 		t.Fatal(err)

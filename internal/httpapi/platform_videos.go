@@ -20,7 +20,6 @@ import (
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/media"
-	"github.com/kmeme-factory/kmeme/internal/postgres"
 )
 
 type importRequest struct {
@@ -245,7 +244,7 @@ func sniffVideo(head []byte) error {
 // ingest checks a spooled file (size, magic bytes, ffprobe), stores it
 // under its content hash and records the video row. Nothing is stored
 // when a check fails.
-func (s *Server) ingest(ctx context.Context, sp *spool, filename, sourceURL string) (*postgres.Video, bool, error) {
+func (s *Server) ingest(ctx context.Context, sp *spool, filename, sourceURL string) (*kmeme.Video, bool, error) {
 	if sp.size == 0 {
 		return nil, false, kmeme.FieldError("file", "is empty (0 bytes)")
 	}
@@ -284,7 +283,7 @@ func (s *Server) ingest(ctx context.Context, sp *spool, filename, sourceURL stri
 		id := c.UserID
 		owner = &id
 	}
-	v, created, err := s.Platform.Store.InsertVideo(ctx, &postgres.Video{
+	v, created, err := s.Platform.Store.InsertVideo(ctx, &kmeme.Video{
 		OwnerID: owner, ContentHash: hash, SizeBytes: sp.size, BlobKey: key, Filename: filename, SourceURL: sourceURL,
 		DurationS: info.DurationS, Width: info.Video.Width, Height: info.Video.Height, FPS: info.Video.FPS,
 		Format: info.Format, Media: mediaJSON,

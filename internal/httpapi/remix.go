@@ -54,8 +54,8 @@ type remixView struct {
 
 // cachedView is what recipe:{id} holds: the view plus the stored file keys.
 type cachedView struct {
-	View  remixView             `json:"view"`
-	Files []postgres.StoredFile `json:"files"`
+	View  remixView    `json:"view"`
+	Files []kmeme.File `json:"files"`
 }
 
 func (s *Server) handleCreateRemix() http.Handler {
@@ -366,7 +366,7 @@ func (s *Server) handleRemixFile() http.Handler {
 			return
 		}
 		name := r.PathValue("name")
-		var file *postgres.StoredFile
+		var file *kmeme.File
 		for i := range cv.Files {
 			if cv.Files[i].Name == name {
 				file = &cv.Files[i]

@@ -18,7 +18,7 @@ import (
 
 type testBundle struct {
 	srv    *httptest.Server
-	nodes  *postgres.NodeService
+	nodes  *postgres.RemixNodeService
 	db     *postgres.DB
 	userID string
 }
@@ -26,7 +26,7 @@ type testBundle struct {
 func setup(t *testing.T, mutate ...func(*httpapi.Deps)) *testBundle {
 	t.Helper()
 	db := pgtest.NewDB(t)
-	nodes := postgres.NewNodeService(db.Pool)
+	nodes := postgres.NewRemixNodeService(db.Pool)
 	d := httpapi.Deps{
 		Version:      "test",
 		CORSOrigins:  []string{"https://k-meme.com", "http://localhost:3000"},

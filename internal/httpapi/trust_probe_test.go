@@ -28,13 +28,13 @@ func TestErasureKeepsAnotherUsersSharedVideo(t *testing.T) {
 	t.Parallel()
 	b := setupPlatform(t, platformOpts{workers: 1})
 	clip := genClip(t, 2)
-	upload := func(user string) postgres.Video {
+	upload := func(user string) kmeme.Video {
 		t.Helper()
 		resp, data := b.upload(t, user, "같은영상.mp4", clip)
 		if resp.StatusCode != 201 {
 			t.Fatalf("upload: %d %s", resp.StatusCode, data)
 		}
-		var v postgres.Video
+		var v kmeme.Video
 		_ = json.Unmarshal(data, &v)
 		return v
 	}

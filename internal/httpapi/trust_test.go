@@ -138,7 +138,7 @@ func trustSetup(t *testing.T, o trustOptions) *trustBundle {
 	d := httpapi.Deps{
 		Log:     o.log,
 		Version: "test", CORSOrigins: []string{"http://localhost:3000"}, MaxBodyBytes: 4096,
-		Nodes: postgres.NewNodeService(db.Pool),
+		Nodes: postgres.NewRemixNodeService(db.Pool),
 		Trust: httpapi.TrustDeps{Auth: svc, Limiter: lim, Quota: q, Users: postgres.NewUserStore(db.Pool),
 			Audit: postgres.NewAuditLog(db.Pool), Costs: postgres.NewCostLedger(db.Pool, 50), FirebaseWeb: o.firebaseWeb,
 			Consents: postgres.NewConsentStore(db.Pool)},

@@ -130,7 +130,7 @@ func (s *GDPRStore) Erase(ctx context.Context, userID string) (*ErasureReport, e
 			return translate(err, "delete jobs")
 		}
 		rep.JobsDeleted = int(tag.RowsAffected())
-		nodes := NewNodeService(tx)
+		nodes := NewRemixNodeService(tx)
 		for {
 			var leaves []string
 			if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(id::text ORDER BY depth DESC), '{}') FROM remix_nodes

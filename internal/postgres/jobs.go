@@ -13,22 +13,6 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
-// Event is one progress report of a node's pipeline.
-type Event struct {
-	ID        int64     `json:"id"`
-	NodeID    string    `json:"node_id"`
-	Stage     string    `json:"stage"`
-	Percent   int       `json:"percent"`
-	Status    string    `json:"status"`
-	Error     string    `json:"error,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-// Terminal reports whether the event ends the stream (done or failed).
-func (e Event) Terminal() bool {
-	return e.Status == string(kmeme.StatusDone) || e.Status == string(kmeme.StatusFailed)
-}
-
 // AddEvent records a progress event; a trigger NOTIFYs kmeme_progress so
 // that event streams on every instance wake up.
 func AddEvent(ctx context.Context, db DBTX, nodeID string, stage string, percent int, status kmeme.NodeStatus, errMsg string) error {
@@ -43,7 +27,7 @@ func AddEvent(ctx context.Context, db DBTX, nodeID string, stage string, percent
 }
 
 // EventsAfter lists a node's events with id > after, oldest first.
-func (s *PlatformStore) EventsAfter(ctx context.Context, nodeID string, after int64, limit int) ([]Event, error) {
+func (s *PlatformStore) EventsAfter(ctx context.Context, nodeID string, after int64, limit int) ([]kmeme.Event, error) {
 	u, err := ParseID("id", nodeID)
 	if err != nil {
 		return nil, err
@@ -54,9 +38,9 @@ func (s *PlatformStore) EventsAfter(ctx context.Context, nodeID string, after in
 		return nil, translate(err, "list events")
 	}
 	defer rows.Close()
-	var out []Event
+	var out []kmeme.Event
 	for rows.Next() {
-		var e Event
+		var e kmeme.Event
 		var nid uuid.UUID
 		if err := rows.Scan(&e.ID, &nid, &e.Stage, &e.Percent, &e.Status, &e.Error, &e.CreatedAt); err != nil {
 			return nil, translate(err, "list events")
@@ -279,12 +263,4 @@ func (h *ProgressHub) listen(ctx context.Context) error {
 		}
 		h.wake(n.Payload)
 	}
-}
-
-// StoredFile is one rendered file of a node, as kept in remix_nodes.files.
-type StoredFile struct {
-	Name        string `json:"name"`
-	Key         string `json:"key"`
-	Size        int64  `json:"size"`
-	ContentType string `json:"content_type"`
 }

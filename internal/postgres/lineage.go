@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -13,25 +12,11 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
-// Lineage bounds.
-const (
-	MaxLineageDepth = 50   // deepest ancestors/descendants walk
-	MaxTreeNodes    = 500  // most nodes in one drawn tree
-	MaxTrending     = 50   // longest trending list
-	MaxSimilarK     = 50   // most similar or search results
-	MaxTrendingDays = 90   // widest trending window
-	maxListScan     = 1000 // most rows one lineage page reads
-)
-
-// NodeView is a node with its analysis, recipe and rendered-file list.
-type NodeView struct {
-	Node     *kmeme.RemixNode
-	Analysis json.RawMessage
-	Files    json.RawMessage
-}
+// maxListScan is the most rows one lineage page reads.
+const maxListScan = 1000
 
 // GetNodeView reads a node with the heavy columns the recipe view needs.
-func (s *PlatformStore) GetNodeView(ctx context.Context, id string) (*NodeView, error) {
+func (s *PlatformStore) GetNodeView(ctx context.Context, id string) (*kmeme.NodeView, error) {
 	u, err := ParseID("id", id)
 	if err != nil {
 		return nil, err
@@ -42,7 +27,7 @@ func (s *PlatformStore) GetNodeView(ctx context.Context, id string) (*NodeView, 
 	if err != nil {
 		return nil, translate(err, "get node "+id)
 	}
-	return &NodeView{Node: n, Analysis: nilIfEmpty(an), Files: nilIfEmpty(files)}, nil
+	return &kmeme.NodeView{Node: n, Analysis: nilIfEmpty(an), Files: nilIfEmpty(files)}, nil
 }
 
 // scanNodeExtra scans nodeColumns followed by extra destinations.
@@ -60,7 +45,8 @@ func (r extraRow) Scan(dest ...any) error { return r.row.Scan(append(dest, r.ext
 // Ancestors returns up to depth ancestors of id, nearest first, that the
 // viewer may see. Ancestors are named by the node's path, so this is one
 // primary-key lookup whatever the size of the graph.
-func (s *PlatformStore) Ancestors(ctx context.Context, id string, depth int, v Viewer) ([]*kmeme.RemixNode, error) {
+func (s *PlatformStore) Ancestors(ctx context.Context, id string, depth int, c *kmeme.Caller) ([]*kmeme.RemixNode, error) {
+	v := viewerOf(c)
 	u, err := ParseID("id", id)
 	if err != nil {
 		return nil, err
@@ -95,7 +81,8 @@ func (s *PlatformStore) Ancestors(ctx context.Context, id string, depth int, v V
 // its own remixes). The page is read as one range of the btree index on
 // path — a subtree is a contiguous range in ltree order — so a page costs
 // the same in a family of ten or of a million.
-func (s *PlatformStore) Descendants(ctx context.Context, id string, depth int, p kmeme.Page, v Viewer) ([]*kmeme.RemixNode, string, error) {
+func (s *PlatformStore) Descendants(ctx context.Context, id string, depth int, p kmeme.Page, c *kmeme.Caller) ([]*kmeme.RemixNode, string, error) {
+	v := viewerOf(c)
 	u, err := ParseID("id", id)
 	if err != nil {
 		return nil, "", err
@@ -148,15 +135,10 @@ func (s *PlatformStore) SubtreeCount(ctx context.Context, id string) (int, error
 	return n, translate(err, "count subtree")
 }
 
-// TreeNode is a node with its children, for drawing.
-type TreeNode struct {
-	*kmeme.RemixNode
-	Kids []*TreeNode `json:"children"` // shadows the count: the list is what a drawing needs
-}
-
 // Tree returns the subtree under id down to depth levels, at most
-// MaxTreeNodes nodes in breadth-first order, and whether it was cut.
-func (s *PlatformStore) Tree(ctx context.Context, id string, depth int, v Viewer) (*TreeNode, bool, error) {
+// kmeme.MaxTreeNodes nodes in breadth-first order, and whether it was cut.
+func (s *PlatformStore) Tree(ctx context.Context, id string, depth int, c *kmeme.Caller) (*kmeme.TreeNode, bool, error) {
+	v := viewerOf(c)
 	u, err := ParseID("id", id)
 	if err != nil {
 		return nil, false, err
@@ -168,7 +150,7 @@ func (s *PlatformStore) Tree(ctx context.Context, id string, depth int, v Viewer
 	}
 	rows, err := s.db.Query(ctx, `SELECT `+nodeColumns+` FROM remix_nodes n
 		WHERE n.path <@ $1::ltree AND n.depth > $2 AND n.depth <= $3 AND `+visibleSQL("$4", "$5")+`
-		ORDER BY n.depth, n.id LIMIT $6`, root.Path, root.Depth, root.Depth+depth, v.UserID, v.Admin, MaxTreeNodes+1)
+		ORDER BY n.depth, n.id LIMIT $6`, root.Path, root.Depth, root.Depth+depth, v.UserID, v.Admin, kmeme.MaxTreeNodes+1)
 	if err != nil {
 		return nil, false, translate(err, "read tree")
 	}
@@ -176,22 +158,22 @@ func (s *PlatformStore) Tree(ctx context.Context, id string, depth int, v Viewer
 	if err != nil {
 		return nil, false, translate(err, "read tree")
 	}
-	truncated := len(nodes) > MaxTreeNodes
+	truncated := len(nodes) > kmeme.MaxTreeNodes
 	if truncated {
-		nodes = nodes[:MaxTreeNodes]
+		nodes = nodes[:kmeme.MaxTreeNodes]
 	}
-	top := &TreeNode{RemixNode: root, Kids: []*TreeNode{}}
-	byID := map[string]*TreeNode{root.ID: top}
+	top := &kmeme.TreeNode{RemixNode: root, Kids: []*kmeme.TreeNode{}}
+	byID := map[string]*kmeme.TreeNode{root.ID: top}
 	for _, n := range nodes {
 		parent := byID[deref(n.ParentID)]
 		if parent == nil {
 			continue // its parent is hidden from this viewer, or was cut
 		}
-		t := &TreeNode{RemixNode: n, Kids: []*TreeNode{}}
+		t := &kmeme.TreeNode{RemixNode: n, Kids: []*kmeme.TreeNode{}}
 		parent.Kids = append(parent.Kids, t)
 		byID[n.ID] = t
 	}
-	if !truncated && depth < MaxLineageDepth { // (Descendants counts public remixes only)
+	if !truncated && depth < kmeme.MaxLineageDepth { // (Descendants counts public remixes only)
 		// Deeper levels exist below the depth asked for.
 		var deeper bool
 		_ = s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM remix_nodes WHERE path <@ $1::ltree AND depth > $2)`,
@@ -201,19 +183,14 @@ func (s *PlatformStore) Tree(ctx context.Context, id string, depth int, v Viewer
 	return top, truncated, nil
 }
 
-// Trending is a family's root with how many remixes it gained in the window.
-type Trending struct {
-	Node    *kmeme.RemixNode `json:"node"`
-	Remixes int              `json:"remixes"`
-}
-
 // TrendingFamilies lists the families (roots) that gained the most remixes
 // since the given day, whose root the viewer may see. It reads the daily
 // per-family counts a trigger keeps (remix_family_daily), not the nodes;
 // the top families are picked before the visibility check, with a margin,
 // so a window full of private families can return fewer than limit.
-func (s *PlatformStore) TrendingFamilies(ctx context.Context, since time.Time, limit int, v Viewer) ([]Trending, error) {
-	limit = max(1, min(limit, MaxTrending))
+func (s *PlatformStore) TrendingFamilies(ctx context.Context, since time.Time, limit int, c *kmeme.Caller) ([]kmeme.Trending, error) {
+	v := viewerOf(c)
+	limit = max(1, min(limit, kmeme.MaxTrending))
 	// The rollup answers when a refresh for the same first day is fresh;
 	// otherwise the live sum over the window's daily counts.
 	fam := `SELECT root_id, sum(remixes)::int AS remixes FROM remix_family_daily
@@ -237,14 +214,14 @@ func (s *PlatformStore) TrendingFamilies(ctx context.Context, since time.Time, l
 		return nil, translate(err, "trending")
 	}
 	defer rows.Close()
-	out := []Trending{}
+	out := []kmeme.Trending{}
 	for rows.Next() {
 		var c int
 		n, err := scanNodeExtra(rows, &c)
 		if err != nil {
 			return nil, translate(err, "trending")
 		}
-		out = append(out, Trending{Node: n, Remixes: c})
+		out = append(out, kmeme.Trending{Node: n, Remixes: c})
 	}
 	return out, translate(rows.Err(), "trending")
 }
@@ -253,7 +230,7 @@ func clampDepth(d int) int {
 	if d <= 0 {
 		return 10
 	}
-	return min(d, MaxLineageDepth)
+	return min(d, kmeme.MaxLineageDepth)
 }
 
 func deref(s *string) string {

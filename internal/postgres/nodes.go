@@ -15,15 +15,16 @@ import (
 // MaxPageSize caps every list.
 const MaxPageSize = 100
 
-// NodeService stores remix nodes and their lineage in remix_nodes.
-type NodeService struct {
+// RemixNodeService implements kmeme.RemixNodeService: it stores remix
+// nodes and their lineage in remix_nodes.
+type RemixNodeService struct {
 	db DBTX
 }
 
-var _ kmeme.RemixNodeService = (*NodeService)(nil)
+var _ kmeme.RemixNodeService = (*RemixNodeService)(nil)
 
-// NewNodeService returns a NodeService over a pool or a transaction.
-func NewNodeService(db DBTX) *NodeService { return &NodeService{db: db} }
+// NewRemixNodeService returns a RemixNodeService over a pool or a transaction.
+func NewRemixNodeService(db DBTX) *RemixNodeService { return &RemixNodeService{db: db} }
 
 // nodeColumns is the select list that scanNode reads.
 const nodeColumns = `n.id, n.parent_id, n.root_id, n.path::text, n.depth, n.owner_id, n.video_id,
@@ -109,7 +110,7 @@ func ancestorIDs(path string) ([]uuid.UUID, error) {
 }
 
 // GetNode returns the node or ENOTFOUND.
-func (s *NodeService) GetNode(ctx context.Context, id string) (*kmeme.RemixNode, error) {
+func (s *RemixNodeService) GetNode(ctx context.Context, id string) (*kmeme.RemixNode, error) {
 	u, err := ParseID("id", id)
 	if err != nil {
 		return nil, err
@@ -123,7 +124,7 @@ func (s *NodeService) GetNode(ctx context.Context, id string) (*kmeme.RemixNode,
 
 // CreateNode inserts a node. A child takes its root, path and depth from its
 // parent, and every ancestor's counters grow in the same transaction.
-func (s *NodeService) CreateNode(ctx context.Context, in kmeme.NewNode) (*kmeme.RemixNode, error) {
+func (s *RemixNodeService) CreateNode(ctx context.Context, in kmeme.NewNode) (*kmeme.RemixNode, error) {
 	var out *kmeme.RemixNode
 	err := InTx(ctx, s.db, func(tx pgx.Tx) error {
 		n, err := CreateNodeTx(ctx, tx, in)
@@ -232,7 +233,7 @@ func publicOne(v kmeme.Visibility) int {
 
 // DeleteNode removes a leaf node. A node with children is ECONFLICT: the
 // lineage of other people's remixes must stay intact.
-func (s *NodeService) DeleteNode(ctx context.Context, id string) error {
+func (s *RemixNodeService) DeleteNode(ctx context.Context, id string) error {
 	u, err := ParseID("id", id)
 	if err != nil {
 		return err
@@ -270,7 +271,7 @@ func (s *NodeService) DeleteNode(ctx context.Context, id string) error {
 
 // ListChildren lists direct children in creation order (ids are UUIDv7, so
 // id order is time order), a page at a time.
-func (s *NodeService) ListChildren(ctx context.Context, id string, p kmeme.Page) ([]*kmeme.RemixNode, string, error) {
+func (s *RemixNodeService) ListChildren(ctx context.Context, id string, p kmeme.Page) ([]*kmeme.RemixNode, string, error) {
 	u, err := ParseID("id", id)
 	if err != nil {
 		return nil, "", err
@@ -299,7 +300,7 @@ func (s *NodeService) ListChildren(ctx context.Context, id string, p kmeme.Page)
 }
 
 // ListOwned lists a user's remixes, newest first, a page at a time.
-func (s *NodeService) ListOwned(ctx context.Context, ownerID string, p kmeme.Page) ([]*kmeme.RemixNode, string, error) {
+func (s *RemixNodeService) ListOwned(ctx context.Context, ownerID string, p kmeme.Page) ([]*kmeme.RemixNode, string, error) {
 	u, err := ParseID("owner_id", ownerID)
 	if err != nil {
 		return nil, "", err

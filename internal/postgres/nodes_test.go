@@ -13,7 +13,7 @@ import (
 
 func ptr[T any](v T) *T { return &v }
 
-func mustCreate(t *testing.T, s *postgres.NodeService, in kmeme.NewNode) *kmeme.RemixNode {
+func mustCreate(t *testing.T, s *postgres.RemixNodeService, in kmeme.NewNode) *kmeme.RemixNode {
 	t.Helper()
 	n, err := s.CreateNode(context.Background(), in)
 	if err != nil {
@@ -25,7 +25,7 @@ func mustCreate(t *testing.T, s *postgres.NodeService, in kmeme.NewNode) *kmeme.
 func TestLineageDerivesFromParent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := postgres.NewNodeService(pgtest.Tx(t))
+	s := postgres.NewRemixNodeService(pgtest.Tx(t))
 	root := mustCreate(t, s, kmeme.NewNode{Title: "원본 밈"})
 	child := mustCreate(t, s, kmeme.NewNode{Title: "리믹스", ParentID: &root.ID})
 	grand := mustCreate(t, s, kmeme.NewNode{Title: "리믹스의 리믹스", ParentID: &child.ID,
@@ -57,7 +57,7 @@ func TestLineageDerivesFromParent(t *testing.T) {
 
 func TestCreateRejectsBadInput(t *testing.T) {
 	t.Parallel()
-	s := postgres.NewNodeService(pgtest.Tx(t))
+	s := postgres.NewRemixNodeService(pgtest.Tx(t))
 	cases := []struct {
 		name  string
 		in    kmeme.NewNode
@@ -84,7 +84,7 @@ func TestCreateRejectsBadInput(t *testing.T) {
 
 func TestGetUnknownAndMalformed(t *testing.T) {
 	t.Parallel()
-	s := postgres.NewNodeService(pgtest.Tx(t))
+	s := postgres.NewRemixNodeService(pgtest.Tx(t))
 	if _, err := s.GetNode(context.Background(), "0190a4e2-0000-7000-8000-000000000000"); kmeme.ErrorCode(err) != kmeme.ENOTFOUND {
 		t.Errorf("unknown id: %v", err)
 	}
@@ -96,7 +96,7 @@ func TestGetUnknownAndMalformed(t *testing.T) {
 func TestDeleteRefusesNodesWithChildren(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := postgres.NewNodeService(pgtest.Tx(t))
+	s := postgres.NewRemixNodeService(pgtest.Tx(t))
 	root := mustCreate(t, s, kmeme.NewNode{Title: "root"})
 	child := mustCreate(t, s, kmeme.NewNode{Title: "child", ParentID: &root.ID})
 
@@ -124,7 +124,7 @@ func TestDeleteRefusesNodesWithChildren(t *testing.T) {
 func TestListChildrenPages(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := postgres.NewNodeService(pgtest.Tx(t))
+	s := postgres.NewRemixNodeService(pgtest.Tx(t))
 	root := mustCreate(t, s, kmeme.NewNode{Title: "root"})
 	var want []string
 	for i := 0; i < 5; i++ {
@@ -176,7 +176,7 @@ func TestListOwnedNewestFirst(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	tx := pgtest.Tx(t)
-	s := postgres.NewNodeService(tx)
+	s := postgres.NewRemixNodeService(tx)
 	var me, other string
 	for _, p := range []*string{&me, &other} {
 		if err := tx.QueryRow(ctx, `INSERT INTO users DEFAULT VALUES RETURNING id::text`).Scan(p); err != nil {

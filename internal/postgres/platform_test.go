@@ -29,15 +29,15 @@ func TestVideoDedupByOwnerAndHash(t *testing.T) {
 	s := postgres.NewPlatformStore(tx)
 	a, b := newUser(t, tx), newUser(t, tx)
 	hash := strings.Repeat("c", 64)
-	v1, created, err := s.InsertVideo(ctx, &postgres.Video{OwnerID: &a, ContentHash: hash, SizeBytes: 5, BlobKey: "videos/cc/x"})
+	v1, created, err := s.InsertVideo(ctx, &kmeme.Video{OwnerID: &a, ContentHash: hash, SizeBytes: 5, BlobKey: "videos/cc/x"})
 	if err != nil || !created {
 		t.Fatalf("first: %v %v", created, err)
 	}
-	v2, created, err := s.InsertVideo(ctx, &postgres.Video{OwnerID: &a, ContentHash: hash, SizeBytes: 5, BlobKey: "videos/cc/x"})
+	v2, created, err := s.InsertVideo(ctx, &kmeme.Video{OwnerID: &a, ContentHash: hash, SizeBytes: 5, BlobKey: "videos/cc/x"})
 	if err != nil || created || v2.ID != v1.ID {
 		t.Fatalf("same owner again: %v %v %v", v2, created, err)
 	}
-	v3, created, err := s.InsertVideo(ctx, &postgres.Video{OwnerID: &b, ContentHash: hash, SizeBytes: 5, BlobKey: "videos/cc/x"})
+	v3, created, err := s.InsertVideo(ctx, &kmeme.Video{OwnerID: &b, ContentHash: hash, SizeBytes: 5, BlobKey: "videos/cc/x"})
 	if err != nil || !created || v3.ID == v1.ID {
 		t.Fatalf("other owner: %v %v", created, err)
 	}
@@ -45,7 +45,7 @@ func TestVideoDedupByOwnerAndHash(t *testing.T) {
 		t.Errorf("missing video: %v", err)
 	}
 	// Last: a refused insert aborts the transaction.
-	if _, _, err := s.InsertVideo(ctx, &postgres.Video{ContentHash: "nothex", BlobKey: "k"}); kmeme.ErrorCode(err) != kmeme.EINVALID {
+	if _, _, err := s.InsertVideo(ctx, &kmeme.Video{ContentHash: "nothex", BlobKey: "k"}); kmeme.ErrorCode(err) != kmeme.EINVALID {
 		t.Errorf("bad hash: %v", err)
 	}
 }
@@ -83,14 +83,14 @@ func TestLineageRespectsVisibility(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	tx := pgtest.Tx(t)
-	nodes := postgres.NewNodeService(tx)
+	nodes := postgres.NewRemixNodeService(tx)
 	s := postgres.NewPlatformStore(tx)
 	a, b := newUser(t, tx), newUser(t, tx)
 	root := mustCreate(t, nodes, kmeme.NewNode{Title: "root", OwnerID: &a, Visibility: kmeme.VisibilityPublic})
 	hidden := mustCreate(t, nodes, kmeme.NewNode{Title: "private", OwnerID: &b, ParentID: &root.ID})
 	grand := mustCreate(t, nodes, kmeme.NewNode{Title: "grand", OwnerID: &a, ParentID: &hidden.ID, Visibility: kmeme.VisibilityPublic})
-	anon := postgres.Viewer{}
-	bv := postgres.ViewerOf(&kmeme.Caller{UserID: b})
+	anon := (*kmeme.Caller)(nil)
+	bv := &kmeme.Caller{UserID: b}
 	ids := func(ns []*kmeme.RemixNode) string {
 		var out []string
 		for _, n := range ns {
@@ -135,21 +135,21 @@ func TestPlaces(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	tx := pgtest.Tx(t)
-	nodes := postgres.NewNodeService(tx)
+	nodes := postgres.NewRemixNodeService(tx)
 	s := postgres.NewPlatformStore(tx)
 	pub := kmeme.VisibilityPublic
 	seoul := mustCreate(t, nodes, kmeme.NewNode{Title: "서울", Visibility: pub, Location: &kmeme.Location{Lat: 37.5665, Lon: 126.9780}})
 	mustCreate(t, nodes, kmeme.NewNode{Title: "부산", Visibility: pub, Location: &kmeme.Location{Lat: 35.1796, Lon: 129.0756}})
 	mustCreate(t, nodes, kmeme.NewNode{Title: "비공개", Location: &kmeme.Location{Lat: 37.5665, Lon: 126.9781}})
-	got, err := s.NearbyNodes(ctx, 37.56, 126.97, 50, 10, postgres.Viewer{})
+	got, err := s.NearbyNodes(ctx, 37.56, 126.97, 50, 10, (*kmeme.Caller)(nil))
 	if err != nil || len(got) != 1 || got[0].Node.ID != seoul.ID || got[0].DistanceKM > 2 {
 		t.Fatalf("nearby %+v %v", got, err)
 	}
-	got, err = s.NearbyNodes(ctx, 37.56, 126.97, 400, 10, postgres.Viewer{})
+	got, err = s.NearbyNodes(ctx, 37.56, 126.97, 400, 10, (*kmeme.Caller)(nil))
 	if err != nil || len(got) != 2 || got[1].DistanceKM < 300 {
 		t.Errorf("nearby 400 km %+v %v", got, err)
 	}
-	cells, size, err := s.GeoTrends(ctx, postgres.BBox{MinLon: 124, MinLat: 33, MaxLon: 132, MaxLat: 39}, time.Now().Add(-time.Hour))
+	cells, size, err := s.GeoTrends(ctx, kmeme.BBox{MinLon: 124, MinLat: 33, MaxLon: 132, MaxLat: 39}, time.Now().Add(-time.Hour))
 	total := 0
 	for _, c := range cells {
 		total += c.Count
@@ -157,7 +157,7 @@ func TestPlaces(t *testing.T) {
 	if err != nil || len(cells) != 2 || total != 2 || size != 0.25 {
 		t.Errorf("trends %+v size %v %v", cells, size, err)
 	}
-	if _, err := s.NearbyNodes(ctx, 0, 0, 0, 10, postgres.Viewer{}); kmeme.ErrorCode(err) != kmeme.EINVALID {
+	if _, err := s.NearbyNodes(ctx, 0, 0, 0, 10, (*kmeme.Caller)(nil)); kmeme.ErrorCode(err) != kmeme.EINVALID {
 		t.Errorf("zero radius: %v", err)
 	}
 }
@@ -166,7 +166,7 @@ func TestProgressHubWakesSubscribers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.NewDB(t)
-	n, err := postgres.NewNodeService(db.Pool).CreateNode(ctx, kmeme.NewNode{Title: "x"})
+	n, err := postgres.NewRemixNodeService(db.Pool).CreateNode(ctx, kmeme.NewNode{Title: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,12 +10,6 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
-// Scored is a node with a similarity score in [0,1] (higher is closer).
-type Scored struct {
-	Node  *kmeme.RemixNode `json:"node"`
-	Score float64          `json:"score"`
-}
-
 // Hybrid ranking weights: the structure of the video matters most for
 // "same format", the words for "same idea".
 const (
@@ -27,12 +21,13 @@ const (
 // Similar returns up to k nodes most like id: candidates come from the
 // HNSW indexes on both vectors, and are ranked by a weighted sum of the
 // structural and text cosine similarities.
-func (s *PlatformStore) Similar(ctx context.Context, id string, k int, v Viewer) ([]Scored, error) {
+func (s *PlatformStore) Similar(ctx context.Context, id string, k int, c *kmeme.Caller) ([]kmeme.Scored, error) {
+	v := viewerOf(c)
 	u, err := ParseID("id", id)
 	if err != nil {
 		return nil, err
 	}
-	k = max(1, min(k, MaxSimilarK))
+	k = max(1, min(k, kmeme.MaxSimilarK))
 	// The query vectors are read first and sent back as constants: an
 	// HNSW index only serves ORDER BY column <=> constant.
 	var emb, text *string
@@ -41,7 +36,7 @@ func (s *PlatformStore) Similar(ctx context.Context, id string, k int, v Viewer)
 		return nil, translate(err, "find node "+id)
 	}
 	if emb == nil && text == nil {
-		return []Scored{}, nil
+		return []kmeme.Scored{}, nil
 	}
 	w1, w2 := weightStructure, weightText
 	switch {
@@ -59,7 +54,7 @@ func (s *PlatformStore) Similar(ctx context.Context, id string, k int, v Viewer)
 		branches = append(branches, `(SELECT n.id FROM remix_nodes n WHERE n.text_embedding IS NOT NULL
 			ORDER BY n.text_embedding <=> $3::vector LIMIT $4)`)
 	}
-	out := []Scored{}
+	out := []kmeme.Scored{}
 	err = InTx(ctx, s.db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SET LOCAL hnsw.ef_search = 100`); err != nil {
 			return translate(err, "tune search")
@@ -80,7 +75,7 @@ func (s *PlatformStore) Similar(ctx context.Context, id string, k int, v Viewer)
 			if err != nil {
 				return translate(err, "similar")
 			}
-			out = append(out, Scored{Node: n, Score: w1*s1 + w2*s2})
+			out = append(out, kmeme.Scored{Node: n, Score: w1*s1 + w2*s2})
 		}
 		return translate(rows.Err(), "similar")
 	})
@@ -94,9 +89,10 @@ func (s *PlatformStore) Similar(ctx context.Context, id string, k int, v Viewer)
 // from the text embedding's HNSW index and from title trigram matches;
 // the score mixes the embedding cosine with trigram similarity. textVec is
 // the pgvector literal of the query's text embedding.
-func (s *PlatformStore) Search(ctx context.Context, q, textVec string, k int, v Viewer) ([]Scored, error) {
-	k = max(1, min(k, MaxSimilarK))
-	out := []Scored{}
+func (s *PlatformStore) Search(ctx context.Context, q, textVec string, k int, c *kmeme.Caller) ([]kmeme.Scored, error) {
+	v := viewerOf(c)
+	k = max(1, min(k, kmeme.MaxSimilarK))
+	out := []kmeme.Scored{}
 	err := InTx(ctx, s.db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SET LOCAL hnsw.ef_search = 100`); err != nil {
 			return translate(err, "tune search")
@@ -124,7 +120,7 @@ func (s *PlatformStore) Search(ctx context.Context, q, textVec string, k int, v 
 			}
 			score := 0.6*cos + 0.4*trgm
 			if score > 0.05 {
-				out = append(out, Scored{Node: n, Score: score})
+				out = append(out, kmeme.Scored{Node: n, Score: score})
 			}
 		}
 		return translate(rows.Err(), "search")
@@ -135,7 +131,7 @@ func (s *PlatformStore) Search(ctx context.Context, q, textVec string, k int, v 
 	return topK(out, k), nil
 }
 
-func topK(xs []Scored, k int) []Scored {
+func topK(xs []kmeme.Scored, k int) []kmeme.Scored {
 	sort.SliceStable(xs, func(i, j int) bool {
 		if xs[i].Score != xs[j].Score {
 			return xs[i].Score > xs[j].Score

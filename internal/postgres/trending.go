@@ -5,15 +5,17 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
 // TrendingWindows are the windows (days) kept in the trending rollup.
 var TrendingWindows = []int{1, 7, 30}
 
 // TrendingRollupKeep is how many families each window's rollup keeps: the
-// most trending asks for (MaxTrending) with the margin it takes before the
+// most trending asks for (kmeme.MaxTrending) with the margin it takes before the
 // visibility check.
-const TrendingRollupKeep = MaxTrending * 4
+const TrendingRollupKeep = kmeme.MaxTrending * 4
 
 // TrendingRollupMaxAge is how old a rollup may be and still be read; an
 // older one (no worker running the refresh) gives way to the live sum.

@@ -18,7 +18,7 @@ func TestTrendingRollup(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	tx := pgtest.Tx(t)
-	nodes := postgres.NewNodeService(tx)
+	nodes := postgres.NewRemixNodeService(tx)
 	s := postgres.NewPlatformStore(tx)
 	u := newUser(t, tx)
 	pub := kmeme.VisibilityPublic
@@ -31,7 +31,7 @@ func TestTrendingRollup(t *testing.T) {
 	}
 	remix(a, 3)
 	remix(b, 1)
-	anon := postgres.Viewer{}
+	anon := (*kmeme.Caller)(nil)
 	week := time.Now().UTC().AddDate(0, 0, -6)
 	got := func(since time.Time) string {
 		t.Helper()

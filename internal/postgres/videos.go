@@ -2,34 +2,12 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
-
-// Video is an uploaded or imported source file. The same content uploaded
-// twice by one owner is one row; the blob is content-addressed, so the
-// same bytes from different owners share one stored file.
-type Video struct {
-	ID          string          `json:"id"`
-	OwnerID     *string         `json:"owner_id"`
-	ContentHash string          `json:"content_hash"`
-	SizeBytes   int64           `json:"size_bytes"`
-	BlobKey     string          `json:"-"`
-	Filename    string          `json:"filename"`
-	SourceURL   string          `json:"source_url,omitempty"`
-	DurationS   float64         `json:"duration_s"`
-	Width       int             `json:"width"`
-	Height      int             `json:"height"`
-	FPS         float64         `json:"fps"`
-	Format      string          `json:"format"`
-	Media       json.RawMessage `json:"media,omitempty"`
-	CreatedAt   time.Time       `json:"created_at"`
-}
 
 // PlatformStore holds the platform's queries: videos, pipeline state and
 // progress, idempotency, lineage, similarity and places.
@@ -43,9 +21,9 @@ func NewPlatformStore(db DBTX) *PlatformStore { return &PlatformStore{db: db} }
 const videoColumns = `id, owner_id, content_hash, size_bytes, blob_key, filename, source_url,
 	duration_s, width, height, fps, format, media, created_at`
 
-func scanVideo(row pgx.Row) (*Video, error) {
+func scanVideo(row pgx.Row) (*kmeme.Video, error) {
 	var (
-		v     Video
+		v     kmeme.Video
 		id    uuid.UUID
 		owner *uuid.UUID
 		media []byte
@@ -63,7 +41,7 @@ func scanVideo(row pgx.Row) (*Video, error) {
 
 // InsertVideo stores v unless the owner already has the same content; it
 // returns the stored row and whether it is new.
-func (s *PlatformStore) InsertVideo(ctx context.Context, v *Video) (*Video, bool, error) {
+func (s *PlatformStore) InsertVideo(ctx context.Context, v *kmeme.Video) (*kmeme.Video, bool, error) {
 	owner, err := optionalID("owner_id", v.OwnerID)
 	if err != nil {
 		return nil, false, err
@@ -95,7 +73,7 @@ func (s *PlatformStore) InsertVideo(ctx context.Context, v *Video) (*Video, bool
 }
 
 // GetVideo returns the video or ENOTFOUND.
-func (s *PlatformStore) GetVideo(ctx context.Context, id string) (*Video, error) {
+func (s *PlatformStore) GetVideo(ctx context.Context, id string) (*kmeme.Video, error) {
 	u, err := ParseID("video_id", id)
 	if err != nil {
 		return nil, err
@@ -125,19 +103,20 @@ func optionalID(field string, s *string) (*uuid.UUID, error) {
 	return &u, nil
 }
 
-// Viewer is who is reading, for the visibility filters of list queries:
-// public rows, the viewer's own rows, and everything for an admin.
-type Viewer struct {
+// viewer is who is reading, as the arguments of the visibility filters
+// of list queries (visibleSQL): the caller's id (nil when anonymous) and
+// whether they are an admin. Public rows, the viewer's own rows, and
+// everything for an admin.
+type viewer struct {
 	UserID *uuid.UUID
 	Admin  bool
 }
 
-// ViewerOf returns the Viewer for a caller (nil for anonymous).
-func ViewerOf(c *kmeme.Caller) Viewer {
+func viewerOf(c *kmeme.Caller) viewer {
 	if c == nil {
-		return Viewer{}
+		return viewer{}
 	}
-	v := Viewer{Admin: c.IsAdmin()}
+	v := viewer{Admin: c.IsAdmin()}
 	if u, err := uuid.Parse(c.UserID); err == nil {
 		v.UserID = &u
 	}

@@ -109,7 +109,7 @@ func (w *world) person(t *testing.T, name string, parent string) *person {
 		t.Fatal(err)
 	}
 	p := &person{id: u.ID, email: u.Email, hash: hash}
-	nodes := postgres.NewNodeService(w.db.Pool)
+	nodes := postgres.NewRemixNodeService(w.db.Pool)
 	owner := u.ID
 	in := kmeme.NewNode{OwnerID: &owner, VideoID: &videoID, Title: name + "의 챌린지", Visibility: kmeme.VisibilityPublic}
 	if parent != "" {

@@ -132,7 +132,7 @@ func flushKill(t *testing.T, mode string) {
 			if _, err := svc.Spend(ctx, u.ID, 1); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := postgres.NewNodeService(db.Pool).CreateNode(ctx, kmeme.NewNode{OwnerID: &u.ID, Title: "킬 테스트"}); err != nil {
+			if _, err := postgres.NewRemixNodeService(db.Pool).CreateNode(ctx, kmeme.NewNode{OwnerID: &u.ID, Title: "킬 테스트"}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -148,7 +148,7 @@ func flushKill(t *testing.T, mode string) {
 
 	// The child spends inFlight more (as remixes) and flushes.
 	for range inFlight {
-		if _, err := postgres.NewNodeService(db.Pool).CreateNode(ctx, kmeme.NewNode{OwnerID: &u.ID, Title: "킬 테스트"}); err != nil {
+		if _, err := postgres.NewRemixNodeService(db.Pool).CreateNode(ctx, kmeme.NewNode{OwnerID: &u.ID, Title: "킬 테스트"}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -248,7 +248,7 @@ func TestRebuildCountsTheDaysRemixes(t *testing.T) {
 	b.now.Store(time.Now().UnixNano())
 	ctx := context.Background()
 	user := b.user(t, "nodes@k-meme.com")
-	nodes := postgres.NewNodeService(b.db.Pool)
+	nodes := postgres.NewRemixNodeService(b.db.Pool)
 	for i := 0; i < 2; i++ {
 		if _, err := nodes.CreateNode(ctx, kmeme.NewNode{OwnerID: &user, Title: "오늘"}); err != nil {
 			t.Fatal(err)

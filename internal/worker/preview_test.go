@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kmeme-factory/kmeme/internal/postgres"
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
 // TestRenderStageWritesPreviewAndBundle runs the pipeline on a real clip:
@@ -38,11 +38,11 @@ func TestRenderStageWritesPreviewAndBundle(t *testing.T) {
 	if n.Status != "done" {
 		t.Fatalf("node %s: %s", n.Status, b.errorOf(t, id))
 	}
-	var files []postgres.StoredFile
+	var files []kmeme.File
 	if err := json.Unmarshal(n.Files, &files); err != nil {
 		t.Fatal(err)
 	}
-	byName := map[string]postgres.StoredFile{}
+	byName := map[string]kmeme.File{}
 	for _, f := range files {
 		byName[f.Name] = f
 	}

@@ -457,7 +457,7 @@ func (p *Pipeline) render(ctx context.Context, n *postgres.PipelineNode, attempt
 	if err := os.MkdirAll(kf, 0o750); err != nil {
 		return nil, fmt.Errorf("render scratch: %w", err)
 	}
-	var files []postgres.StoredFile
+	var files []kmeme.File
 	for i, s := range a.Shots {
 		if s.Keyframe == "" || blob.CheckKey(s.Keyframe) != nil {
 			continue
@@ -478,7 +478,7 @@ func (p *Pipeline) render(ctx context.Context, n *postgres.PipelineNode, attempt
 				return nil, fmt.Errorf("render scratch: %w", err)
 			}
 		}
-		files = append(files, postgres.StoredFile{Name: published, Key: key, Size: size, ContentType: "image/jpeg"})
+		files = append(files, kmeme.File{Name: published, Key: key, Size: size, ContentType: "image/jpeg"})
 	}
 	out := filepath.Join(dir, "out")
 	rep := &reporter{p: p, ctx: ctx, nodeID: n.ID, status: kmeme.StatusRendering, lo: pctPlanEnd + 1, hi: pctRenderEnd - 2, last: pctPlanEnd + 1}
@@ -487,7 +487,7 @@ func (p *Pipeline) render(ctx context.Context, n *postgres.PipelineNode, attempt
 	if err != nil {
 		return nil, fmt.Errorf("render node %s: %w", n.ID, err)
 	}
-	var written []postgres.StoredFile
+	var written []kmeme.File
 	for _, path := range paths {
 		name := filepath.Base(path)
 		key := "nodes/" + n.ID + "/files/" + name
@@ -499,7 +499,7 @@ func (p *Pipeline) render(ctx context.Context, n *postgres.PipelineNode, attempt
 		if err != nil {
 			return nil, fmt.Errorf("render node %s: %w", n.ID, err)
 		}
-		written = append(written, postgres.StoredFile{Name: name, Key: key, Size: st.Size(), ContentType: ct})
+		written = append(written, kmeme.File{Name: name, Key: key, Size: st.Size(), ContentType: ct})
 	}
 	files = append(written, files...)
 	if src, ok := p.sourceFile(ctx, n); ok {
@@ -556,19 +556,19 @@ func ContentType(name string) string {
 // sourceFile lists the source video among a remix's files, pointing at the
 // video's own blob (no copy), so the recipe page can play it. A source that
 // is gone (retention purged it) is simply not listed.
-func (p *Pipeline) sourceFile(ctx context.Context, n *postgres.PipelineNode) (postgres.StoredFile, bool) {
+func (p *Pipeline) sourceFile(ctx context.Context, n *postgres.PipelineNode) (kmeme.File, bool) {
 	if n.VideoKey == "" {
-		return postgres.StoredFile{}, false
+		return kmeme.File{}, false
 	}
 	rc, size, err := p.cfg.Blobs.Open(ctx, n.VideoKey)
 	if err != nil {
-		return postgres.StoredFile{}, false
+		return kmeme.File{}, false
 	}
 	defer rc.Close()
 	head := make([]byte, 512)
 	k, _ := io.ReadFull(rc, head)
 	name, ct := sourceName(head[:k])
-	return postgres.StoredFile{Name: name, Key: n.VideoKey, Size: size, ContentType: ct}, true
+	return kmeme.File{Name: name, Key: n.VideoKey, Size: size, ContentType: ct}, true
 }
 
 // sourceName names the source file by its container.

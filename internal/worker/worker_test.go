@@ -57,7 +57,7 @@ func (b *bundle) video(t *testing.T, content []byte) string {
 	if _, err := b.blobs.Put(ctx, key, bytes.NewReader(content), "video/mp4"); err != nil {
 		t.Fatal(err)
 	}
-	v, _, err := b.store.InsertVideo(ctx, &postgres.Video{ContentHash: strings.Repeat("0", 56) + uuid.NewString()[:8], SizeBytes: int64(len(content)), BlobKey: key})
+	v, _, err := b.store.InsertVideo(ctx, &kmeme.Video{ContentHash: strings.Repeat("0", 56) + uuid.NewString()[:8], SizeBytes: int64(len(content)), BlobKey: key})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -153,7 +153,7 @@ func run() error {
 
 	// 4. Lineage latencies through the service's own queries.
 	store := postgres.NewPlatformStore(pool)
-	adminV := postgres.Viewer{Admin: true}
+	adminV := &kmeme.Caller{Role: kmeme.RoleAdmin}
 	ids := make([]string, *samples)
 	for i := range ids {
 		ids[i] = nodes[rng.IntN(len(nodes))].id.String()
@@ -226,9 +226,9 @@ func run() error {
 	// live sum over the daily counts, then from the rollup the periodic
 	// job keeps (postgres.RefreshTrending).
 	since7 := time.Now().UTC().AddDate(0, 0, -6)
-	measureTrending := func(name string) ([]postgres.Trending, error) {
+	measureTrending := func(name string) ([]kmeme.Trending, error) {
 		trend := make([]time.Duration, 0, 50)
-		var last []postgres.Trending
+		var last []kmeme.Trending
 		for i := 0; i < 50; i++ {
 			s := time.Now()
 			items, err := store.TrendingFamilies(ctx, since7, 20, adminV)
