@@ -12,9 +12,6 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
-// maxListScan is the most rows one lineage page reads.
-const maxListScan = 1000
-
 // GetNodeView reads a node with the heavy columns the recipe view needs.
 func (s *PlatformStore) GetNodeView(ctx context.Context, id string) (*kmeme.NodeView, error) {
 	u, err := ParseID("id", id)

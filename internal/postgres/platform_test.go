@@ -216,16 +216,16 @@ func TestPipelineNodeCarriesVideoMeasurements(t *testing.T) {
 	tx := pgtest.Tx(t)
 	s := postgres.NewPlatformStore(tx)
 	hash := strings.Repeat("d", 64)
-	v, _, err := s.InsertVideo(ctx, &postgres.Video{ContentHash: hash, SizeBytes: 9, BlobKey: "videos/dd/" + hash,
+	v, _, err := s.InsertVideo(ctx, &kmeme.Video{ContentHash: hash, SizeBytes: 9, BlobKey: "videos/dd/" + hash,
 		Format: "matroska,webm", Media: []byte(`{"Format":"matroska,webm","DurationS":1.5}`)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	with, err := postgres.NewNodeService(tx).CreateNode(ctx, kmeme.NewNode{Title: "with", VideoID: &v.ID})
+	with, err := postgres.NewRemixNodeService(tx).CreateNode(ctx, kmeme.NewNode{Title: "with", VideoID: &v.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	without, err := postgres.NewNodeService(tx).CreateNode(ctx, kmeme.NewNode{Title: "without"})
+	without, err := postgres.NewRemixNodeService(tx).CreateNode(ctx, kmeme.NewNode{Title: "without"})
 	if err != nil {
 		t.Fatal(err)
 	}
