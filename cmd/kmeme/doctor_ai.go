@@ -23,7 +23,7 @@ func (d *doctor) ai(ctx context.Context, c config.AI) {
 		d.note("paid AI off (no KMEME_GEMINI_API_KEY or KMEME_ANTHROPIC_API_KEY): the local engine does the whole job")
 		return
 	}
-	describer, planner, err := newAI(c, nil, nil)
+	describer, planner, err := newAI(c, nil, nil, nil)
 	if err != nil {
 		d.problem("AI providers: %s", oneLine(err))
 		return

@@ -18,6 +18,7 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/recipe"
 	"github.com/kmeme-factory/kmeme/internal/redis"
+	"github.com/kmeme-factory/kmeme/internal/resilience"
 	"github.com/kmeme-factory/kmeme/internal/worker"
 )
 
@@ -45,7 +46,9 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 	for _, w := range aiCfg.Warnings {
 		a.log.Warn(w)
 	}
-	describer, planner, err := newAI(aiCfg, ledger, geminiRedisCache{a.redis})
+	breakers := resilience.NewBreakers() // kmeme_ai_breaker_* on /metrics
+	a.metrics.Registry.MustRegister(breakers)
+	describer, planner, err := newAI(aiCfg, ledger, geminiRedisCache{a.redis}, breakers)
 	if err != nil {
 		return nil, fmt.Errorf("AI providers: %w", err)
 	}

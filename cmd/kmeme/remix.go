@@ -349,7 +349,7 @@ func aiFromEnv(ctx context.Context, e env, optIn bool) (kmeme.VideoDescriber, km
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(e.stderr, "kmeme: warning: %s\n", w)
 	}
-	d, p, err := newAI(cfg, costs.NewFileLedger(cfg.LedgerPath, cfg.BudgetUSD), nil)
+	d, p, err := newAI(cfg, costs.NewFileLedger(cfg.LedgerPath, cfg.BudgetUSD), nil, nil)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -403,8 +403,9 @@ func checkAI(ctx context.Context, d kmeme.VideoDescriber, p kmeme.Planner) ([]st
 // once per process so each provider's circuit breaker is shared by all
 // calls (the job worker can call this with the PostgreSQL ledger).
 // geminiCache nil means a file cache under cfg.CacheDir (the CLI); the
-// service passes Redis.
-func newAI(cfg config.AI, ledger kmeme.CostLedger, geminiCache gemini.Cache) (kmeme.VideoDescriber, kmeme.Planner, error) {
+// service passes Redis. breakers, when set, holds (and exports on
+// /metrics) the providers' circuit breakers.
+func newAI(cfg config.AI, ledger kmeme.CostLedger, geminiCache gemini.Cache, breakers *resilience.Breakers) (kmeme.VideoDescriber, kmeme.Planner, error) {
 	if geminiCache == nil {
 		geminiCache = &gemini.FileCache{Dir: cfg.CacheDir}
 	}
@@ -420,6 +421,7 @@ func newAI(cfg config.AI, ledger kmeme.CostLedger, geminiCache gemini.Cache) (km
 		g, err := gemini.New(context.Background(), gemini.Config{
 			APIKey: cfg.GeminiAPIKey, Model: cfg.GeminiModel, BaseURL: cfg.GeminiBaseURL, Price: cfg.GeminiPrice,
 			Retry: retry, Budget: budget, Meter: meter, Cache: geminiCache, HTTPClient: aiHTTPClient(nil),
+			Breaker: breakers.Breaker(resilience.BreakerSettings{Name: kmeme.ProviderGemini}),
 		})
 		if err != nil {
 			return nil, nil, err
@@ -430,6 +432,7 @@ func newAI(cfg config.AI, ledger kmeme.CostLedger, geminiCache gemini.Cache) (km
 		c, err := claude.New(claude.Config{
 			APIKey: cfg.ClaudeAPIKey, Model: cfg.ClaudeModel, BaseURL: cfg.ClaudeBaseURL, Price: cfg.ClaudePrice,
 			Retry: retry, Budget: budget, Meter: meter, Local: recipe.NewLocal(), HTTPClient: aiHTTPClient(nil),
+			Breaker: breakers.Breaker(resilience.BreakerSettings{Name: kmeme.ProviderClaude}),
 		})
 		if err != nil {
 			return nil, nil, err

@@ -190,6 +190,7 @@ type Breaker struct {
 	openedAt  time.Time
 	inFlight  int // half-open probes started
 	successes int // half-open probes that succeeded
+	trips     int // transitions to open since the breaker was made
 }
 
 // ErrOpen is returned (wrapped in a kmeme.Error with EUNAVAILABLE) when
@@ -221,6 +222,17 @@ func (b *Breaker) State() State {
 	return b.state
 }
 
+// Name is the provider the breaker guards.
+func (b *Breaker) Name() string { return b.s.Name }
+
+// Trips counts how often the breaker opened (from closed, or again from
+// half-open after a failed probe).
+func (b *Breaker) Trips() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.trips
+}
+
 func (b *Breaker) tick() {
 	if b.state == Open && !b.s.Now().Before(b.openedAt.Add(b.s.OpenFor)) {
 		b.set(HalfOpen)
@@ -236,6 +248,7 @@ func (b *Breaker) set(to State) {
 	b.failures, b.inFlight, b.successes = 0, 0, 0
 	if to == Open {
 		b.openedAt = b.s.Now()
+		b.trips++
 	}
 	if b.s.OnStateChange != nil {
 		b.s.OnStateChange(b.s.Name, from, to)
