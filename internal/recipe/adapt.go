@@ -15,6 +15,7 @@ import (
 // carried is one on-screen text of the source carried into a planned shot.
 type carried struct {
 	text    kmeme.ScreenText
+	rt      readText
 	source  string // the original, for PlannedShot.SourceText
 	ot, cap *line  // the Korean to show instead (nil: keep the bank's)
 	how     string // Korean: how it was carried over
@@ -104,10 +105,11 @@ func carryTexts(a *kmeme.Analysis, bounds []float64) map[int]carried {
 	ts := append([]kmeme.ScreenText(nil), a.Perception.Texts...)
 	sort.SliceStable(ts, func(i, j int) bool { return ts[i].Start < ts[j].Start })
 	for _, t := range ts {
-		txt := strings.TrimSpace(t.Text)
-		if txt == "" || t.Confidence > 0 && t.Confidence < 0.4 {
-			continue
+		rt := read(t)
+		if !rt.usable {
+			continue // too faint a reading to build on
 		}
+		txt := rt.raw
 		// The shot the text overlaps most (OCR times are approximate: a
 		// caption of the next source shot may be seen a frame early).
 		// It goes where it starts when it stays there a second or more.
@@ -126,19 +128,26 @@ func carryTexts(a *kmeme.Analysis, bounds []float64) map[int]carried {
 		if _, taken := out[i]; taken {
 			continue
 		}
-		c := carried{text: t, source: trimRunes(txt, 80)}
-		korean := hasHangul(txt) && !latinRe.MatchString(txt)
+		c := carried{text: t, rt: rt, source: trimRunes(txt, 80)}
 		switch {
-		case korean:
-			k := sharpen(txt)
-			if CheckOvertitle(k) == nil {
+		case rt.script == scriptKorean && !povRe.MatchString(txt) && len(rt.noise) > 0:
+			// Hangul with a stray Latin fragment: a misread word. What it
+			// says is not known, so it is not put on screen as read.
+			c.how = "원본의 한국어 자막이 일부만 읽혀, 원본을 보고 옮겨 적어야 함"
+			c.korean = "원본 자막을 보고 한국어 그대로 같은 자리에"
+		case rt.script == scriptKorean && !povRe.MatchString(txt):
+			k := sharpen(rt.clean)
+			if CheckOvertitleText(k) == nil {
 				c.ot = &line{k, k}
-			} else if tc, err := Typeset(k); err == nil {
+			} else if tc, err := Typeset(k); err == nil && CheckCaptionText(tc) == nil {
 				c.cap = &line{tc, tc}
 			}
 			c.how = "원본의 한국어 자막을 그대로 살림"
 			c.korean = "'" + trimRunes(k, 30) + "' 그대로, 같은 자리에 예능 자막으로"
-			if c.ot == nil && c.cap == nil {
+			if c.ot == nil && c.cap == nil && CheckKoreanText(k) != nil {
+				c.how = "원본의 한국어 자막에 영문 표기가 섞여 있어, 한글로 옮길지 직접 고르기"
+				c.korean = "뜻은 그대로, 영문 표기는 한글로 바꾼 예능 자막"
+			} else if c.ot == nil && c.cap == nil {
 				c.how = "원본의 한국어 자막이 두 줄에 안 들어가 짧게 줄여야 함"
 				c.korean = "뜻은 살리고 10자 안쪽으로 줄인 예능 자막"
 			}
@@ -168,38 +177,48 @@ func carryTexts(a *kmeme.Analysis, bounds []float64) map[int]carried {
 // citing where it was seen; what could not be observed is a suggestion.
 func adaptations(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, in PlanInput) []kmeme.Adaptation {
 	var out []kmeme.Adaptation
-	// On-screen text carried over, the strongest evidence there is.
+	// On-screen text carried over, the strongest evidence there is; a
+	// reading that is not sure is cited as such and offered, not stated.
 	n := 0
-	for _, s := range rec.Shots {
-		if s.SourceText == "" || n >= 3 {
+	cs := carryTexts(a, boundsOf(rec.Shots))
+	for i, s := range rec.Shots {
+		c, ok := cs[i]
+		if !ok || s.SourceText == "" || n >= 3 {
 			continue
 		}
 		n++
-		var t float64 = s.Start
-		if a.Perception != nil {
-			for _, x := range a.Perception.Texts {
-				if strings.TrimSpace(x.Text) != "" && strings.HasPrefix(trimRunes(strings.TrimSpace(x.Text), 80), strings.TrimSuffix(s.SourceText, "…")) {
-					t = x.Start
-					break
-				}
-			}
-		}
+		t := c.text.Start
 		k := "샷 " + itoa(s.N) + "의 예능 자막 '" + s.Overtitle + "'"
 		reason := "영어 밈 문구는 직역하면 웃음이 사라져, 한국에서 쓰는 표현으로 바꿈"
-		if hasHangul(s.SourceText) && !latinRe.MatchString(s.SourceText) {
+		switch {
+		case c.rt.script == scriptKorean && !povRe.MatchString(c.rt.raw):
 			reason = "이미 한국어로 된 자막이라 말맛을 그대로 살림"
-		} else if _, ok := povLine(s.SourceText); ok && strings.HasPrefix(s.Overtitle, povPrefix) {
-			reason = "'POV:'는 한국에서 쓰는 '시점:'으로 바꾸고, 한국어로 쓴 상황은 그대로 살림"
+		case strings.HasPrefix(s.Overtitle, povPrefix):
+			if _, ok := povLine(s.SourceText); ok {
+				reason = "'POV:'는 한국에서 쓰는 '시점:'으로 바꾸고, 한국어로 쓴 상황은 그대로 살림"
+			}
 		}
-		if c := strings.ReplaceAll(s.Caption.Casual, "\n", " "); c != "" && c == s.SourceText {
-			k = "샷 " + itoa(s.N) + "의 자막 '" + c + "'"
-		} else if s.Overtitle == "" {
+		if cp := strings.ReplaceAll(s.Caption.Casual, "\n", " "); cp != "" && c.cap != nil && cp == strings.ReplaceAll(c.cap.casual, "\n", " ") {
+			k = "샷 " + itoa(s.N) + "의 자막 '" + cp + "'"
+		} else if s.Overtitle == "" || c.ot == nil {
 			k = "샷 " + itoa(s.N) + "의 한국어 자막"
 		}
-		out = append(out, kmeme.Adaptation{
+		ad := kmeme.Adaptation{
 			Source: fmt.Sprintf("화면 자막 \"%s\" (%.1f초)", s.SourceText, t), Korean: k, Reason: reason,
-			Evidence: &kmeme.Evidence{Kind: kmeme.EvidenceOCR, T: tptr(t), Detail: s.SourceText},
-		})
+			Evidence: &kmeme.Evidence{Kind: kmeme.EvidenceOCR, T: tptr(t), Detail: ocrDetail(c.rt)},
+		}
+		if !c.rt.sure {
+			ad.Suggestion = true
+			ad.Source = fmt.Sprintf("화면 자막으로 보이는 \"%s\" (%.1f초, %s)", s.SourceText, t, c.rt.uncertainNote())
+			if len(c.rt.noise) > 0 {
+				ad.Korean = "샷 " + itoa(s.N) + ": 원본 자막을 보고 한국어 그대로 옮겨 적기"
+				ad.Reason = "한국어 자막이지만 잘못 읽힌 듯한 로마자가 섞여 있어, 확인하지 않은 문구는 자막으로 쓰지 않음"
+			} else {
+				ad.Korean = "원본 자막이 맞다면 " + k
+				ad.Reason = "글자 인식이 확실하지 않아, 원본을 보고 맞는지 확인한 뒤 쓰기"
+			}
+		}
+		out = append(out, ad)
 	}
 	if n == 0 && a.Semantics != nil && len(a.Semantics.OnScreenText) > 0 {
 		t := trimRunes(a.Semantics.OnScreenText[0], 40)
@@ -450,4 +469,27 @@ func latinWords(s string) []string {
 	}
 	flush()
 	return out
+}
+
+// boundsOf returns the shot boundaries of planned shots: every start, then
+// the last end.
+func boundsOf(shots []kmeme.PlannedShot) []float64 {
+	out := make([]float64, 0, len(shots)+1)
+	for _, s := range shots {
+		out = append(out, s.Start)
+	}
+	if len(shots) > 0 {
+		out = append(out, shots[len(shots)-1].End)
+	}
+	return out
+}
+
+// ocrDetail is the evidence detail of a read text: what was read, with
+// its confidence when the reading is not sure.
+func ocrDetail(rt readText) string {
+	d := trimRunes(rt.raw, 80)
+	if !rt.sure {
+		d += " (인식 신뢰도 " + confText(rt.conf) + ")"
+	}
+	return d
 }

@@ -364,11 +364,21 @@ func scoreFormats(f *features) []scored {
 		}
 		// On-screen text patterns.
 		seen := map[string]bool{}
+		// A faint reading drives nothing; an unsure one counts half and
+		// says so.
 		for _, t := range f.texts {
+			rt := read(t)
+			if !rt.usable {
+				continue
+			}
+			w0, note := 1.0, ""
+			if !rt.sure {
+				w0, note = 0.5, ", 흐릿하게 읽힘"
+			}
 			for _, p := range textPatterns {
-				if w := p.formats[fm.id]; w > 0 && !seen[p.id] && p.re.MatchString(t.Text) {
+				if w := p.formats[fm.id]; w > 0 && !seen[p.id] && p.re.MatchString(rt.clean) {
 					seen[p.id] = true
-					s.add(w, fmt.Sprintf("화면에 %s (%.1f초)", p.korean, t.Start), kmeme.Evidence{Kind: kmeme.EvidenceOCR, T: tptr(t.Start), Detail: t.Text})
+					s.add(w*w0, fmt.Sprintf("화면에 %s (%.1f초%s)", p.korean, t.Start, note), kmeme.Evidence{Kind: kmeme.EvidenceOCR, T: tptr(t.Start), Detail: ocrDetail(rt)})
 				}
 			}
 		}
