@@ -279,7 +279,7 @@ func adaptations(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, 
 	// The creator's title in English.
 	if t := strings.TrimSpace(in.Title); t != "" && latinRe.MatchString(t) && !hasHangul(t) {
 		out = append(out, kmeme.Adaptation{
-			Source: "제목 \"" + trimRunes(t, 60) + "\"", Korean: "한국어 제목, 예: '" + fm.titles[0] + "'",
+			Source: "제목 \"" + trimRunes(t, 60) + "\"", Korean: "한국어 제목, 예: '" + observedTitle(a, f, fm) + "'",
 			Reason:   "한국 시청자는 검색과 추천에서 한국어 제목을 먼저 봄",
 			Evidence: &kmeme.Evidence{Kind: kmeme.EvidenceTitle, Detail: t},
 		})

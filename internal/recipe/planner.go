@@ -99,15 +99,8 @@ func (l *Local) Plan(ctx context.Context, in PlanInput) (*kmeme.Recipe, error) {
 			rec.Provenance.Models = map[string]string{kmeme.ProviderGemini: m}
 		}
 	}
-	title := Normalize(in.Title)
-	if title == "" {
-		title = fm.titles[int(seed%uint64(len(fm.titles)))]
-	}
-	if rs := []rune(title); len(rs) > 60 {
-		title = string(rs[:60])
-	}
 	rec.Concept = kmeme.Concept{
-		Title: title, Hook: fm.hooks[int((seed>>8)%uint64(len(fm.hooks)))], Mechanism: fm.mechanism, Format: fm.id,
+		Hook: fm.hooks[int((seed>>8)%uint64(len(fm.hooks)))], Mechanism: fm.mechanism, Format: fm.id,
 		FormatName: fm.name, Platform: plat, Aspect: "9:16", DurationS: round3(a.DurationS),
 		Reasons: topReasons(chosen.reasons, 4),
 	}
@@ -131,6 +124,16 @@ func (l *Local) Plan(ctx context.Context, in PlanInput) (*kmeme.Recipe, error) {
 			}
 		}
 	}
+	// The working title: the creator's, or one built from what was
+	// observed (never a story from the bank).
+	title := Normalize(in.Title)
+	if title == "" {
+		title = observedTitle(a, f, fm)
+	}
+	if rs := []rune(title); len(rs) > 60 {
+		title = string(rs[:60])
+	}
+	rec.Concept.Title = title
 	rec.Audio = audioPlan(a, g, secs, fm, f, rec.Shots)
 	rec.Adaptations = adaptations(a, fm, f, rec, in)
 	rec.Hashtags = hashtags(fm, plat)
