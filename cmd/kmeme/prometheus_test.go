@@ -188,7 +188,7 @@ func TestPrometheusScrapesServeAndWorker(t *testing.T) {
 			}
 		}
 	}
-	if n < 19 {
-		t.Errorf("%d rules loaded, want the 19 of deploy/prometheus/kmeme-rules.yml (prometheus logs: %s)", n, plogs.String())
+	if n < 22 {
+		t.Errorf("%d rules loaded, want the 22 of deploy/prometheus/kmeme-rules.yml (prometheus logs: %s)", n, plogs.String())
 	}
 }
