@@ -5,6 +5,7 @@
 # clip without audio) and print the perception table and its time cost.
 # Called by `make bench-perception`.
 #   ITEMS=30 SEED=1 OUT=bench-output/perception REGEN=1 VERBOSE=1 scripts/bench-perception.sh
+# A quicker look: ONLY='^p0' (items whose name matches) and RUNS=1.
 # The photographs come from Debian packages fetched here with apt-get
 # download (never committed); their faces were recorded by hand in
 # cmd/kmeme-bench/perception-photos.json.
@@ -47,4 +48,4 @@ if [ ! -f "$OUT/ptruth.json" ] || [ "${REGEN:-0}" = 1 ]; then
   rm -rf "$OUT"
   ./bin/kmeme-bench pgen -out "$OUT" -photo-root "$PHOTOS" -items "$ITEMS" -seed "$SEED"
 fi
-./bin/kmeme-bench pscore -corpus "$OUT" -runs "${RUNS:-3}" ${VERBOSE:+-v}
+./bin/kmeme-bench pscore -corpus "$OUT" -runs "${RUNS:-3}" ${VERBOSE:+-v} ${ONLY:+-only "$ONLY"}

@@ -68,6 +68,8 @@ func run(ctx context.Context, args []string) error {
 		fs.BoolVar(&cfg.verbose, "v", false, "print every miss")
 		fs.IntVar(&cfg.runs, "runs", 3, "timing runs per speed file (median)")
 		fs.BoolVar(&cfg.audio, "audio-only", false, "score the speech segments only (no video analysis)")
+		fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the scoring run (go tool pprof)")
+		fs.StringVar(&cfg.only, "only", "", "score only the items whose name matches this regular expression (a quick look)")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}

@@ -7,6 +7,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -23,7 +25,10 @@ type pscoreConfig struct {
 	corpus  string
 	verbose bool
 	runs    int
-	audio   bool // score the sound only (fast)
+	audio   bool   // score the sound only (fast)
+	only    string // a regular expression: score only the items it matches
+	// cpuProfile, when set, is where a CPU profile of the run goes
+	cpuProfile string
 }
 
 type pcounts struct {
@@ -47,6 +52,33 @@ func pscore(ctx context.Context, cfg pscoreConfig) error {
 	var truths []PTruth
 	if err := json.Unmarshal(b, &truths); err != nil {
 		return err
+	}
+	if cfg.cpuProfile != "" {
+		f, err := os.Create(cfg.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if cfg.only != "" {
+		re, err := regexp.Compile(cfg.only)
+		if err != nil {
+			return fmt.Errorf("-only: %w", err)
+		}
+		var keep []PTruth
+		for _, tr := range truths {
+			if re.MatchString(tr.Name) {
+				keep = append(keep, tr)
+			}
+		}
+		if len(keep) == 0 {
+			return fmt.Errorf("-only %q matches no item of %s", cfg.only, cfg.corpus)
+		}
+		truths = keep
 	}
 	c := pcounts{byStyle: map[string][2]int{}, camConf: map[string]int{}, framingConf: map[string]int{}}
 	type speedRow struct {
