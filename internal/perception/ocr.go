@@ -154,7 +154,58 @@ func parseTSV(out []byte, pages int) ([]ocrResult, error) {
 // binarize makes the crop black ink on white, upscaled so glyphs are about
 // 40–60 px tall, and removes ink that touches the border (the picture
 // around a caption, not its letters).
-func binarize(c crop) *image.Gray {
+func binarize(c crop) *image.Gray { return binarizeAt(c, defaultThreshold(c)) }
+
+// retryBelow is the confidence under which a region is read again under
+// other polarities and thresholds.
+const retryBelow = 0.85
+
+// defaultThreshold is the ink threshold of a crop's polarity: dark ink is
+// under it, bright ink at or over it.
+func defaultThreshold(c crop) int {
+	if c.darkInk {
+		return 128
+	}
+	return 190
+}
+
+type variant struct {
+	c   crop
+	thr int
+}
+
+// retryVariants are the other readings of a crop: dark ink read as bright
+// (outlined white over a bright picture), bright ink at a threshold just
+// under its brightest pixels (white ink on a bright picture, where the
+// picture passes 190 too).
+func retryVariants(c crop) []variant {
+	bright := c
+	bright.darkInk = false
+	var out []variant
+	if c.darkInk {
+		out = append(out, variant{bright, 190})
+	}
+	hist := [256]int{}
+	for _, v := range c.pix {
+		hist[v]++
+	}
+	// the 97th percentile: the ink's own level when it is a few per cent
+	// of the crop
+	n, p97 := 0, 255
+	for v := 255; v >= 0; v-- {
+		n += hist[v]
+		if n*100 >= 3*len(c.pix) {
+			p97 = v
+			break
+		}
+	}
+	if thr := clampi(p97-22, 150, 245); thr > 200 {
+		out = append(out, variant{bright, thr})
+	}
+	return out
+}
+
+func binarizeAt(c crop, thr int) *image.Gray {
 	scale := 2
 	if c.h < 28 {
 		scale = 3
@@ -179,9 +230,9 @@ func binarize(c crop) *image.Gray {
 	inkAt := make([]bool, W*H)
 	for i, v := range up {
 		if c.darkInk {
-			inkAt[i] = v < 128
+			inkAt[i] = int(v) < thr
 		} else {
-			inkAt[i] = v >= 190
+			inkAt[i] = int(v) >= thr
 		}
 	}
 	// flood the ink that touches the border away
@@ -271,58 +322,89 @@ func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenTe
 	if len(pick) == 0 {
 		return []kmeme.ScreenText{}, ts.engine(), notes
 	}
-	dir, err := os.MkdirTemp(s.opt.TempDir, "kmeme-ocr-*")
+	nImages := 0
+	// KMEME_PERCEPTION_CROPS keeps the crops read (a look at what OCR saw)
+	keep := os.Getenv("KMEME_PERCEPTION_CROPS")
+	base := s.opt.TempDir
+	if keep != "" {
+		base = keep
+	}
+	dir, err := os.MkdirTemp(base, "kmeme-ocr-*")
 	if err != nil {
 		return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: "ocr temp dir: " + err.Error()})
 	}
-	defer os.RemoveAll(dir)
-	// a bright region may be dark ink on a card or outlined white ink on a
-	// bright picture: both readings go to tesseract, the surer one wins
-	var paths []string
-	first := make([]int, len(pick))
-	count := make([]int, len(pick))
-	for i, tr := range pick {
-		variants := []crop{tr.crop}
-		if tr.crop.darkInk {
-			alt := tr.crop
-			alt.darkInk = false
-			variants = append(variants, alt)
-		}
-		first[i], count[i] = len(paths), len(variants)
-		for _, c := range variants {
-			p := filepath.Join(dir, fmt.Sprintf("r%03d.png", len(paths)))
-			var buf bytes.Buffer
-			if err := png.Encode(&buf, binarize(c)); err != nil {
-				return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: "ocr crop: " + err.Error()})
-			}
-			if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
-				return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: "ocr crop: " + err.Error()})
-			}
-			paths = append(paths, p)
-		}
+	if keep == "" {
+		defer os.RemoveAll(dir)
 	}
-	trace("ocr: %d regions, %d images", len(pick), len(paths))
+	// the first pass reads each region under its own polarity; what it
+	// reads poorly goes again in a second pass under the other readings:
+	// a bright region may be dark ink on a card or outlined white ink on
+	// a bright picture, and white ink on a bright picture separates from
+	// it only at a higher threshold. The surest reading wins.
+	write := func(c crop, thr int) (string, error) {
+		p := filepath.Join(dir, fmt.Sprintf("r%d.png", nImages))
+		nImages++
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, binarizeAt(c, thr)); err != nil {
+			return "", err
+		}
+		return p, os.WriteFile(p, buf.Bytes(), 0o600)
+	}
+	res := make([]ocrResult, len(pick))
+	var paths []string
+	for _, tr := range pick {
+		p, err := write(tr.crop, defaultThreshold(tr.crop))
+		if err != nil {
+			return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: "ocr crop: " + err.Error()})
+		}
+		paths = append(paths, p)
+	}
 	read, err := ts.read(ctx, dir, paths)
 	if err != nil {
 		return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
 	}
-	res := make([]ocrResult, len(pick))
+	take := func(i int, r ocrResult) {
+		r.text = cleanText(r.text)
+		if !plausibleText(r.text, r.conf, 2) {
+			r.conf = 0
+		}
+		if res[i].text == "" || r.conf > res[i].conf {
+			res[i] = r
+		}
+	}
 	for i := range pick {
-		for k := first[i]; k < first[i]+count[i]; k++ {
-			r := read[k]
-			r.text = cleanText(r.text)
-			if !plausibleText(r.text, r.conf, 2) {
-				r.conf = 0
+		take(i, read[i])
+	}
+	paths = paths[:0]
+	var again []int
+	for i, tr := range pick {
+		if res[i].conf >= retryBelow {
+			continue
+		}
+		for _, v := range retryVariants(tr.crop) {
+			p, err := write(v.c, v.thr)
+			if err != nil {
+				return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: "ocr crop: " + err.Error()})
 			}
-			if k == first[i] || r.conf > res[i].conf {
-				res[i] = r
-			}
+			paths = append(paths, p)
+			again = append(again, i)
+		}
+	}
+	trace("ocr: %d regions, %d images read again", len(pick), len(paths))
+	if len(paths) > 0 {
+		read, err := ts.read(ctx, dir, paths)
+		if err != nil {
+			return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
+		}
+		for k, i := range again {
+			take(i, read[k])
 		}
 	}
 	half := 0.5 / s.opt.SampleFPS
 	var found []kmeme.ScreenText
 	for i, tr := range pick {
 		text := joinSyllables(res[i].text)
+		trace("ocr read %.1f–%.1f seen %d box %d,%d–%d,%d dark %v: %q conf %.2f", tr.first, tr.last, tr.seen, tr.x0, tr.y0, tr.x1, tr.y1, tr.crop.darkInk, text, res[i].conf)
 		if !plausibleText(text, res[i].conf, tr.seen) {
 			continue
 		}
@@ -450,7 +532,9 @@ func plausibleText(s string, conf float64, seen int) bool {
 		return false
 	}
 	min := 0.6
-	if seen < 2 {
+	if seen < 2 || letters <= 3 {
+		// a region seen once, or two or three letters: what a texture
+		// reads as at a middling confidence
 		min = 0.8
 	}
 	return conf >= min
@@ -510,7 +594,13 @@ func mergeTexts(in []kmeme.ScreenText) []kmeme.ScreenText {
 		merged := false
 		for k := range out {
 			o := &out[k]
-			if t.Start <= o.End+1.2 && t.End >= o.Start-1.2 && Similarity(o.Text, t.Text) >= 0.8 && boxOverlap(o.Box, t.Box) > 0.3 {
+			touch := t.Start <= o.End+1.2 && t.End >= o.Start-1.2
+			sim := Similarity(o.Text, t.Text)
+			// two readings of one caption at one place, one sample apart
+			// (the tracker split it when the picture behind changed): the
+			// surer reading stands for both
+			near := t.Start <= o.End+0.6 && t.End >= o.Start-0.6 && (sim >= 0.4 || math.Min(o.Confidence, t.Confidence) < 0.75) && boxOverlap(o.Box, t.Box) > 0.6
+			if touch && sim >= 0.8 && boxOverlap(o.Box, t.Box) > 0.3 || near {
 				o.Start, o.End = math.Min(o.Start, t.Start), math.Max(o.End, t.End)
 				if t.Confidence > o.Confidence {
 					o.Text, o.Confidence, o.Lang = t.Text, t.Confidence, t.Lang

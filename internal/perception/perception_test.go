@@ -267,3 +267,25 @@ func TestSpeechSilenceAndNoAudio(t *testing.T) {
 		t.Errorf("clip without audio: speech %+v, not measured %v", q.Speech, q.NotMeasured)
 	}
 }
+
+// A caption set wide (large font, a single square syllable between two
+// words) is one line, not three texts; a dark-on-card caption with Latin
+// ascenders keeps its f's (the crop reaches past the x-height rows).
+func TestTextWideLineAndAscendersOnCard(t *testing.T) {
+	need(t, font, noPeople)
+	filter := drawtext("이거 나만 웃겨?", "outline", 200, 0, 1.4) + "," + drawtext("Me after one coffee", "card", 640, 1.6, 3)
+	p := run(t, still(t, "wide.mp4", noPeople, filter), Options{})
+	var got []string
+	for _, tx := range p.Texts {
+		got = append(got, tx.Text)
+	}
+	if len(p.Texts) != 2 {
+		t.Fatalf("texts = %q, want two; not measured %v", got, p.NotMeasured)
+	}
+	if Similarity(p.Texts[0].Text, "이거 나만 웃겨?") < 0.8 || p.Texts[0].End > 2 {
+		t.Errorf("first text %q %.1f–%.1f, want 이거 나만 웃겨? until about 1.4", p.Texts[0].Text, p.Texts[0].Start, p.Texts[0].End)
+	}
+	if !strings.Contains(p.Texts[1].Text, "after") || !strings.Contains(p.Texts[1].Text, "coffee") {
+		t.Errorf("second text %q, want Me after one coffee", p.Texts[1].Text)
+	}
+}

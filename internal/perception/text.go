@@ -87,13 +87,16 @@ func findTextRegions(pix []byte, w, h int) []region {
 	}
 	// connected components, 4-neighbour
 	label := make([]int32, bw*bh)
+	var nLabels int32
 	var out []region
+	var boxes []blockBox
 	stack := make([]int, 0, 256)
 	for start := range closed {
 		if !closed[start] || label[start] != 0 {
 			continue
 		}
-		id := int32(len(out) + 1)
+		nLabels++
+		id := nLabels
 		label[start] = id
 		stack = append(stack[:0], start)
 		minX, minY, maxX, maxY := bw, bh, -1, -1
@@ -118,24 +121,25 @@ func findTextRegions(pix []byte, w, h int) []region {
 				}
 			}
 		}
-		for _, b := range splitLines(label, id, texty, bw, minX, minY, maxX, maxY, nTexty) {
-			r := region{x0: b.x0 * blockPx, y0: b.y0 * blockPx, x1: (b.x1 + 1) * blockPx, y1: (b.y1 + 1) * blockPx}
-			rw, rh := r.x1-r.x0, r.y1-r.y0
-			switch {
-			case rh < 12 || rh > h/3:
-				continue
-			case rw < 3*blockPx*3 || float64(rw) < 1.2*float64(rh):
-				continue
-			case b.fill < minFill:
-				continue
-			case rw > w*98/100 && rh > h/6: // a textured backdrop, not a line
-				continue
-			}
-			if !r.classify(pix, w) {
-				continue
-			}
-			out = append(out, r)
+		boxes = append(boxes, splitLines(label, id, texty, bw, minX, minY, maxX, maxY, nTexty)...)
+	}
+	for _, b := range joinLineParts(boxes, texty, bw) {
+		r := region{x0: b.x0 * blockPx, y0: b.y0 * blockPx, x1: (b.x1 + 1) * blockPx, y1: (b.y1 + 1) * blockPx}
+		rw, rh := r.x1-r.x0, r.y1-r.y0
+		switch {
+		case rh < 12 || rh > h/3:
+			continue
+		case rw < 3*blockPx*3 || float64(rw) < 1.2*float64(rh):
+			continue
+		case b.fill < minFill:
+			continue
+		case rw > w*98/100 && rh > h/6: // a textured backdrop, not a line
+			continue
 		}
+		if !r.classify(pix, w) {
+			continue
+		}
+		out = append(out, r)
 	}
 	// put lines in reading order
 	sort.Slice(out, func(i, j int) bool {
@@ -144,6 +148,57 @@ func findTextRegions(pix []byte, w, h int) []region {
 		}
 		return out[i].x0 < out[j].x0
 	})
+	return out
+}
+
+// joinLineParts joins the pieces of one caption line that the gap closing
+// left apart — words set wider than gapBlocks in a large font, a single
+// square syllable between two words: boxes whose rows mostly overlap,
+// whose heights are alike and whose horizontal gap is under 1.2 line
+// heights become one box (fill recounted over the union).
+func joinLineParts(in []blockBox, texty []bool, bw int) []blockBox {
+	sort.Slice(in, func(i, j int) bool { return in[i].x0 < in[j].x0 })
+	used := make([]bool, len(in))
+	var out []blockBox
+	for i := range in {
+		if used[i] {
+			continue
+		}
+		cur := in[i]
+		for changed := true; changed; {
+			changed = false
+			for j := range in {
+				if used[j] || j == i {
+					continue
+				}
+				o := in[j]
+				ha, hb := cur.y1-cur.y0+1, o.y1-o.y0+1
+				ov := min(cur.y1, o.y1) - max(cur.y0, o.y0) + 1
+				if ov*10 < 6*min(ha, hb) || 2*min(ha, hb) < max(ha, hb) {
+					continue
+				}
+				gap := max(o.x0-cur.x1, cur.x0-o.x1) - 1
+				if gap > (12*max(ha, hb)+9)/10 {
+					continue
+				}
+				cur.x0, cur.x1 = min(cur.x0, o.x0), max(cur.x1, o.x1)
+				cur.y0, cur.y1 = min(cur.y0, o.y0), max(cur.y1, o.y1)
+				used[j] = true
+				changed = true
+			}
+		}
+		used[i] = true
+		n := 0
+		for y := cur.y0; y <= cur.y1; y++ {
+			for x := cur.x0; x <= cur.x1; x++ {
+				if texty[y*bw+x] {
+					n++
+				}
+			}
+		}
+		cur.fill = float64(n) / float64((cur.x1-cur.x0+1)*(cur.y1-cur.y0+1))
+		out = append(out, cur)
+	}
 	return out
 }
 
@@ -289,10 +344,14 @@ type crop struct {
 }
 
 func (r *region) cut(pix []byte, w, h int) crop {
-	// pad by a third of the height: outlines and descenders
+	// pad by a third of the height sideways (outlines) and two thirds up
+	// and down: the region is found from the densest rows, the x-height,
+	// and Latin ascenders and descenders reach past it (an f cut by the
+	// crop's edge would be flooded away with the picture)
 	pad := (r.y1 - r.y0) / 3
-	x0, y0 := max(0, r.x0-pad), max(0, r.y0-pad)
-	x1, y1 := min(w, r.x1+pad), min(h, r.y1+pad)
+	vpad := 2 * (r.y1 - r.y0) / 3
+	x0, y0 := max(0, r.x0-pad), max(0, r.y0-vpad)
+	x1, y1 := min(w, r.x1+pad), min(h, r.y1+vpad)
 	c := crop{w: x1 - x0, h: y1 - y0, darkInk: r.darkInk}
 	c.pix = make([]byte, c.w*c.h)
 	for y := y0; y < y1; y++ {
