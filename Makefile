@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
 .PHONY: all setup build web go-build run test test-go test-web test-e2e lint fuzz \
-	bench-api bench-analyze bench-platform bench-cache bench-web bench-recipe bench-load bench-perception clean
+	bench-api bench-analyze bench-platform bench-cache bench-web bench-recipe bench-load bench-perception bench-scale clean
 
 all: build
 
@@ -55,6 +55,10 @@ bench-cache: setup go-build
 ## bench-load: Locust profile of real use against serve on loopback (BENCH_USERS, BENCH_RATE, BENCH_DURATION)
 bench-load: setup go-build
 	@scripts/bench-load.sh
+
+## bench-scale: 2 serve + 1, 2 and 4 worker processes on loopback, BENCH_REMIXES (200) remixes a round: throughput and exactly-once counts, one worker SIGKILLed mid-run
+bench-scale: setup go-build
+	@scripts/bench-scale.sh
 
 ## bench-perception: perception corpus (photos, captions, speech) scored: text R/P, people, framing, speech F1, camera, time cost
 bench-perception: setup
