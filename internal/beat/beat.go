@@ -76,6 +76,9 @@ type Result struct {
 	// Gaps is the share of frames, between the first and the last sound,
 	// more than 20 dB under the loud frames: the pauses of speech.
 	Gaps float64
+	// GridFit is the share of onsets, between the first and the last
+	// beat, that fall on the tracked grid's sixteenths (see gridFit).
+	GridFit float64
 }
 
 // Analyze measures tempo, beats and downbeats in mono samples.
@@ -110,7 +113,8 @@ func Analyze(samples []float32, sampleRate int, opt Options) Result {
 	tr = trimSilent(tr, v, env.Rate)
 	res.Consistency = consistency(env, bpm, opt)
 	res.Gaps = gapShare(env.RMS)
-	if len(tr.beats) < 4 || !steady(conf, res.Consistency, res.Gaps, opt) {
+	res.GridFit = gridFit(res.Onsets, tr.beats)
+	if len(tr.beats) < 4 || !steady(conf, res.Consistency, res.Gaps, res.GridFit, opt) {
 		res.Reason = ReasonNoBeat
 		return res
 	}
@@ -127,12 +131,53 @@ func Analyze(samples []float32, sampleRate int, opt Options) Result {
 // stretches of it (cons: speech lines up a few syllables at a tempo, not
 // stretch after stretch) and the sound does not pause like speech (gaps:
 // a sentence repeated at an even cadence is periodic, but it stops
-// between words) unless the periodicity is overwhelming.
-func steady(conf, cons, gaps float64, opt Options) bool {
+// between words) unless the periodicity is overwhelming or the onsets
+// sit on the beat grid's sixteenths as played music's do (fit): a sparse
+// riff repeated bar after bar pauses like speech, but its notes keep to
+// the grid, where syllables fall anywhere.
+func steady(conf, cons, gaps, fit float64, opt Options) bool {
 	if conf < opt.MinConfidence || cons < 0.7 {
 		return false
 	}
-	return gaps < speechGaps || conf >= 0.9
+	return gaps < speechGaps || conf >= 0.9 || fit >= gridMusic
+}
+
+// gridMusic is the grid fit above which paused sound is taken for music:
+// chance (onsets anywhere) gives 0.4.
+const gridMusic = 0.85
+
+// gridFit is the share of onsets between the first and the last beat
+// that lie within a fifth of a sixteenth of the grid the beats divide
+// into four: about 0.4 for onsets at random times, near 1 for notes
+// played on the beat, the off-beat and the sixteenths. It is 0 with no
+// onsets inside the grid.
+func gridFit(onsets, beats []float64) float64 {
+	if len(beats) < 2 {
+		return 0
+	}
+	in, on := 0, 0
+	j := 0
+	for _, o := range onsets {
+		if o < beats[0] || o >= beats[len(beats)-1] {
+			continue
+		}
+		for j+1 < len(beats)-1 && beats[j+1] <= o {
+			j++
+		}
+		q := (beats[j+1] - beats[j]) / 4
+		if q <= 0 {
+			continue
+		}
+		x := (o - beats[j]) / q
+		in++
+		if math.Abs(x-math.Round(x)) <= 0.2 {
+			on++
+		}
+	}
+	if in == 0 {
+		return 0
+	}
+	return float64(on) / float64(in)
 }
 
 // speechGaps is the share of pause frames above which sound is taken for

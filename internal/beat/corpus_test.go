@@ -52,7 +52,7 @@ func TestDebugCorpus(t *testing.T) {
 			if r.BPM == 0 {
 				nullOK++
 			}
-			fmt.Printf("%-40s null? bpm %.1f conf %.2f cons %.2f gaps %.2f\n", it.Name, r.BPM, r.Confidence, r.Consistency, r.Gaps)
+			fmt.Printf("%-40s null? bpm %.1f conf %.2f cons %.2f gaps %.2f fit %.2f\n", it.Name, r.BPM, r.Confidence, r.Consistency, r.Gaps, r.GridFit)
 			continue
 		}
 		n++
@@ -80,7 +80,7 @@ func TestDebugCorpus(t *testing.T) {
 		if len(r.Beats) > 0 && len(it.Beats) > 0 {
 			fb = fmt.Sprintf("%+.0fms", 1000*(r.Beats[0]-it.Beats[0]))
 		}
-		fmt.Printf("%-40s %6.1f/%6.1f %v conf %.2f beatF %.2f downF %.2f meter %d/%d first %s cons %.2f gaps %.2f\n", it.Name, r.BPM, *it.BPM, ok, r.Confidence, f1, f2, r.Meter, it.Meter, fb, r.Consistency, r.Gaps)
+		fmt.Printf("%-40s %6.1f/%6.1f %v conf %.2f beatF %.2f downF %.2f meter %d/%d first %s cons %.2f gaps %.2f fit %.2f\n", it.Name, r.BPM, *it.BPM, ok, r.Confidence, f1, f2, r.Meter, it.Meter, fb, r.Consistency, r.Gaps, r.GridFit)
 	}
 	fmt.Printf("Acc1 %.3f beatF %.3f downF %.3f null %d/%d\n", float64(acc1)/float64(n), bf/float64(n), df/float64(n), nullOK, nullN)
 }
