@@ -45,7 +45,7 @@ func openApp(ctx context.Context, e env) (*app, error) {
 		return nil, err
 	}
 	a.closers = append(a.closers, a.db.Close)
-	a.metrics.RegisterPool(a.db.Pool)
+	a.metrics.Registry.MustRegister(postgres.NewPoolCollector(a.db.Pool))
 	a.redis, err = redis.Open(redis.Config{URL: cfg.RedisURL, Timeout: cfg.RedisTimeout, Prefix: cfg.RedisPrefix})
 	if err != nil {
 		a.close()

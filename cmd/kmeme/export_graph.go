@@ -55,7 +55,7 @@ func cmdExportGraph(ctx context.Context, e env, args []string) error {
 	}
 	defer os.Remove(ef.Name())
 	defer ef.Close()
-	nodes, edges, err := exportGraph(ctx, postgres.NewPlatformStore(db.Pool), nf, ef)
+	nodes, edges, err := exportGraph(ctx, postgres.NewLineageService(db.Pool), nf, ef)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func cmdExportGraph(ctx context.Context, e env, args []string) error {
 
 // exportGraph writes the node and edge CSV files; an edge points from a
 // remix to the remix it was made from (REMIX_OF).
-func exportGraph(ctx context.Context, store *postgres.PlatformStore, nodesW, edgesW io.Writer) (int, int, error) {
+func exportGraph(ctx context.Context, store *postgres.LineageService, nodesW, edgesW io.Writer) (int, int, error) {
 	nw, ew := csv.NewWriter(nodesW), csv.NewWriter(edgesW)
 	if err := nw.Write(graphNodeHeader); err != nil {
 		return 0, 0, fmt.Errorf("write nodes.csv: %w", err)

@@ -43,7 +43,7 @@ func cmdOpenAPI(_ context.Context, e env, args []string) error {
 func openAPIDocument(ver string) ([]byte, error) {
 	h := httpapi.NewServer(httpapi.Deps{
 		Version: ver,
-		Trust: httpapi.TrustDeps{
+		Access: httpapi.AccessDeps{
 			Auth: &auth.Service{}, Privacy: docOnlyPrivacy{}, Costs: docOnlyCosts{},
 		},
 	})

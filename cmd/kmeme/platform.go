@@ -87,14 +87,14 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
 	hub := postgres.NewProgressHub(a.db.Pool, a.log)
 	hubDone := hub.Start(hubCtx)
-	store := postgres.NewPlatformStore(a.db.Pool)
+	remixes := postgres.NewRemixService(a.db.Pool, pipe)
 	purgeDone := make(chan struct{})
 	go func() { // idempotency keys are kept for 24 hours
 		defer close(purgeDone)
 		t := time.NewTicker(time.Hour)
 		defer t.Stop()
 		for {
-			if n, err := store.PurgeIdempotencyKeys(hubCtx, 24); err != nil && hubCtx.Err() == nil {
+			if n, err := remixes.PurgeIdempotencyKeys(hubCtx, 24); err != nil && hubCtx.Err() == nil {
 				a.log.Warn("purge idempotency keys", "err", err)
 			} else if n > 0 {
 				a.log.Info("purged idempotency keys", "count", n)
@@ -107,8 +107,10 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 		}
 	}()
 
-	deps.Platform = httpapi.PlatformDeps{
-		DB: a.db, Store: store, Blobs: blobs, Jobs: pipe, Progress: hub,
+	deps.Content = httpapi.ContentDeps{
+		Remixes: remixes, Videos: postgres.NewVideoService(a.db.Pool, blobs, pc.MaxUploadBytes),
+		Lineage: postgres.NewLineageService(a.db.Pool), Search: postgres.NewSearchService(a.db.Pool), Places: postgres.NewPlaceService(a.db.Pool),
+		Blobs: blobs, Progress: hub,
 		Importer:       importer.New(importer.Options{MaxBytes: pc.MaxUploadBytes, Timeout: pc.ImportTimeout}),
 		MaxUploadBytes: pc.MaxUploadBytes, SpoolDir: workDir, Views: views,
 		DefaultVisibility: kmeme.Visibility(pc.DefaultVisibility),

@@ -68,13 +68,13 @@ func (a *app) trust(ctx context.Context, deps *httpapi.Deps) (func(), error) {
 			a.log.Info("admin role granted", "user_id", u.ID)
 		}
 	}
-	priv := &privacy.Service{GDPR: postgres.NewGDPRStore(a.db.Pool), Audit: audit, Redis: a.redis, Blobs: deps.Platform.Blobs,
+	priv := &privacy.Service{GDPR: postgres.NewGDPRStore(a.db.Pool), Audit: audit, Redis: a.redis, Blobs: deps.Content.Blobs,
 		Log: a.log, RetentionDays: tc.RetentionDays}
-	deps.Trust = httpapi.TrustDeps{Auth: svc, Limiter: lim, Quota: quotas, Users: users, Audit: audit, Privacy: priv,
+	deps.Access = httpapi.AccessDeps{Auth: svc, Limiter: lim, Quota: quotas, Users: users, Audit: audit, Privacy: priv,
 		Costs: postgres.NewCostLedger(a.db.Pool, a.ai.BudgetUSD), CookieSecure: tc.CookieSecure,
 		Consents: postgres.NewConsentStore(a.db.Pool)}
 	if svc.Firebase != nil && tc.FirebaseAPIKey != "" {
-		deps.Trust.FirebaseWeb = &httpapi.FirebaseWeb{APIKey: tc.FirebaseAPIKey, AuthDomain: tc.FirebaseAuthDomain, ProjectID: tc.FirebaseProjectID}
+		deps.Access.FirebaseWeb = &httpapi.FirebaseWeb{APIKey: tc.FirebaseAPIKey, AuthDomain: tc.FirebaseAuthDomain, ProjectID: tc.FirebaseProjectID}
 	}
 
 	loopCtx, stopLoops := context.WithCancel(context.WithoutCancel(ctx))
@@ -98,7 +98,7 @@ func (a *app) trust(ctx context.Context, deps *httpapi.Deps) (func(), error) {
 			}
 		}
 	}()
-	a.log.Info("trust ready", "firebase", tc.FirebaseProjectID != "", "firebase_web", deps.Trust.FirebaseWeb != nil, "quota_zone", tc.QuotaZone)
+	a.log.Info("trust ready", "firebase", tc.FirebaseProjectID != "", "firebase_web", deps.Access.FirebaseWeb != nil, "quota_zone", tc.QuotaZone)
 	return func() {
 		stopLoops()
 		quotas.Stop()

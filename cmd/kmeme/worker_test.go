@@ -81,7 +81,7 @@ func TestWorkerCommandRunsThePipeline(t *testing.T) {
 	go func() {
 		done <- run(wctx, []string{"kmeme", "worker"}, func(k string) string { return vars[k] }, strings.NewReader(""), io.Discard, &logs)
 	}()
-	store := postgres.NewPlatformStore(db.Pool)
+	store := postgres.NewPipelineStore(db.Pool)
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		n, err := store.GetPipelineNode(ctx, nodeID)

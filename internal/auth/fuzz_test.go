@@ -6,18 +6,17 @@ import (
 	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
-	"github.com/kmeme-factory/kmeme/internal/postgres"
 )
 
 // memKeys is an in-memory KeyStore for tests without a database.
-type memKeys struct{ keys []postgres.SigningKey }
+type memKeys struct{ keys []kmeme.SigningKey }
 
-func (m *memKeys) SigningKeys(context.Context, time.Time) ([]postgres.SigningKey, error) {
+func (m *memKeys) SigningKeys(context.Context, time.Time) ([]kmeme.SigningKey, error) {
 	return m.keys, nil
 }
-func (m *memKeys) AddSigningKey(_ context.Context, k postgres.SigningKey, now time.Time) error {
+func (m *memKeys) AddSigningKey(_ context.Context, k kmeme.SigningKey, now time.Time) error {
 	k.CreatedAt = now
-	m.keys = append([]postgres.SigningKey{k}, m.keys...)
+	m.keys = append([]kmeme.SigningKey{k}, m.keys...)
 	return nil
 }
 

@@ -10,13 +10,12 @@ import (
 	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
-	"github.com/kmeme-factory/kmeme/internal/postgres"
 )
 
 // KeyStore persists signing keys so that every instance agrees.
 type KeyStore interface {
-	SigningKeys(ctx context.Context, since time.Time) ([]postgres.SigningKey, error)
-	AddSigningKey(ctx context.Context, k postgres.SigningKey, now time.Time) error
+	SigningKeys(ctx context.Context, since time.Time) ([]kmeme.SigningKey, error)
+	AddSigningKey(ctx context.Context, k kmeme.SigningKey, now time.Time) error
 }
 
 // KeyRing signs the server's access tokens with the newest Ed25519 key and
@@ -94,7 +93,7 @@ func (k *KeyRing) Rotate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("seal signing key: %w", err)
 	}
-	if err := k.store.AddSigningKey(ctx, postgres.SigningKey{KID: kid, Alg: "EdDSA", Private: sealed, Public: pub}, k.now()); err != nil {
+	if err := k.store.AddSigningKey(ctx, kmeme.SigningKey{KID: kid, Alg: "EdDSA", Private: sealed, Public: pub}, k.now()); err != nil {
 		return fmt.Errorf("rotate signing key: %w", err)
 	}
 	return k.reload(ctx)

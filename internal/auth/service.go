@@ -11,15 +11,14 @@ import (
 	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
-	"github.com/kmeme-factory/kmeme/internal/postgres"
 )
 
 // Service runs sign-up, sign-in, refresh and sign-out, and turns a bearer
 // token into a caller.
 type Service struct {
-	Users    *postgres.UserStore
-	Tokens   *postgres.TokenStore
-	Audit    *postgres.AuditLog
+	Users    kmeme.UserStore
+	Tokens   kmeme.TokenStore
+	Audit    kmeme.AuditLog
 	Keys     *KeyRing
 	Firebase *FirebaseVerifier // nil: Firebase sign-in is off
 	Params   PasswordParams
@@ -69,7 +68,7 @@ func (s *Service) now() time.Time {
 }
 
 func (s *Service) roleFor(email string) kmeme.Role {
-	if email != "" && slices.Contains(s.AdminEmails, postgres.NormalizeEmail(email)) {
+	if email != "" && slices.Contains(s.AdminEmails, kmeme.NormalizeEmail(email)) {
 		return kmeme.RoleAdmin
 	}
 	return kmeme.RoleUser
@@ -99,7 +98,7 @@ func (s *Service) FirebaseLogin(ctx context.Context, token, ip string) (*Session
 	if err != nil {
 		return nil, err
 	}
-	_ = s.Audit.Record(ctx, u.ID, postgres.AuditLogin, ip, map[string]any{"via": "firebase"})
+	_ = s.Audit.Record(ctx, u.ID, kmeme.AuditLogin, ip, map[string]any{"via": "firebase"})
 	return s.newSession(ctx, &u.User, "")
 }
 
@@ -137,7 +136,7 @@ func (s *Service) Signup(ctx context.Context, email, password, displayName, ip s
 	if err != nil {
 		return nil, err
 	}
-	_ = s.Audit.Record(ctx, u.ID, postgres.AuditSignup, ip, nil)
+	_ = s.Audit.Record(ctx, u.ID, kmeme.AuditSignup, ip, nil)
 	return s.newSession(ctx, &u.User, "")
 }
 
@@ -164,14 +163,14 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (*Sessi
 		return nil, err
 	}
 	if u == nil || u.PasswordHash == "" {
-		_ = s.Audit.Record(ctx, "", postgres.AuditLoginFailed, ip, nil)
+		_ = s.Audit.Record(ctx, "", kmeme.AuditLoginFailed, ip, nil)
 		return nil, errBadLogin
 	}
 	if !ok {
-		_ = s.Audit.Record(ctx, u.ID, postgres.AuditLoginFailed, ip, nil)
+		_ = s.Audit.Record(ctx, u.ID, kmeme.AuditLoginFailed, ip, nil)
 		return nil, errBadLogin
 	}
-	_ = s.Audit.Record(ctx, u.ID, postgres.AuditLogin, ip, map[string]any{"via": "local"})
+	_ = s.Audit.Record(ctx, u.ID, kmeme.AuditLogin, ip, map[string]any{"via": "local"})
 	return s.newSession(ctx, &u.User, "")
 }
 
@@ -184,7 +183,7 @@ func (s *Service) Refresh(ctx context.Context, refreshToken, ip string) (*Sessio
 	g, err := s.Tokens.SpendRefresh(ctx, refreshToken, s.now())
 	if err != nil {
 		if strings.Contains(kmeme.ErrorMessage(err), "already used") {
-			_ = s.Audit.Record(ctx, "", postgres.AuditRefreshReuse, ip, nil)
+			_ = s.Audit.Record(ctx, "", kmeme.AuditRefreshReuse, ip, nil)
 		}
 		return nil, err
 	}
@@ -203,7 +202,7 @@ func (s *Service) Logout(ctx context.Context, refreshToken, userID, ip string) e
 		}
 	}
 	if userID != "" {
-		_ = s.Audit.Record(ctx, userID, postgres.AuditLogout, ip, nil)
+		_ = s.Audit.Record(ctx, userID, kmeme.AuditLogout, ip, nil)
 	}
 	return nil
 }

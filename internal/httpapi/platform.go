@@ -5,23 +5,24 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/kmeme-factory/kmeme/internal/importer"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
-	"github.com/kmeme-factory/kmeme/internal/postgres"
 )
 
-// PlatformDeps are the dependencies of uploads, jobs, lineage, search and
-// places (issue 5). With DB nil only the basic remix routes work (drafts
-// through Deps.Nodes); the rest answer 503.
-type PlatformDeps struct {
-	DB    *postgres.DB
-	Store *postgres.PlatformStore
+// ContentDeps are the services behind the remix, video, lineage, search
+// and place routes. A nil service makes its routes answer 503; without
+// Remixes only drafts can be made (through Deps.Nodes).
+type ContentDeps struct {
+	// Remixes creates remixes with their pipeline job and reads views,
+	// progress events and the showcase.
+	Remixes kmeme.RemixService
+	// Videos ingests and reads source videos.
+	Videos  kmeme.VideoService
+	Lineage kmeme.LineageService
+	Search  kmeme.SearchService
+	Places  kmeme.PlaceService
 	// Blobs keeps videos and rendered files.
 	Blobs kmeme.BlobStore
-	// Jobs enqueues a node's pipeline inside the transaction creating it.
-	Jobs Enqueuer
 	// Progress wakes event streams when a node has a new event (optional:
 	// streams then poll every EventPoll).
 	Progress ProgressSource
@@ -39,11 +40,6 @@ type PlatformDeps struct {
 	EventPoll time.Duration
 	// DefaultVisibility applies when a creator does not choose (default private).
 	DefaultVisibility kmeme.Visibility
-}
-
-// Enqueuer enqueues a node's pipeline in the caller's transaction.
-type Enqueuer interface {
-	EnqueueTx(ctx context.Context, tx pgx.Tx, nodeID string) error
 }
 
 // ProgressSource wakes subscribers when a node has news.
@@ -113,10 +109,10 @@ func (s *Server) addPlatformRoutes() {
 		Result: geoTrendsBody{}, Limit: "read", Handler: s.handleGeoTrends()})
 }
 
-// platformReady answers 503 when the platform is not wired (tests of other
-// parts, or a misconfiguration).
-func (s *Server) platformReady() error {
-	if s.Platform.DB == nil || s.Platform.Store == nil {
+// ready answers 503 when the service a route needs is not wired (tests of
+// other parts, or a misconfiguration): wired is whether it is.
+func ready(wired bool) error {
+	if !wired {
 		return kmeme.Errorf(kmeme.EUNAVAILABLE, "this server has no platform storage configured")
 	}
 	return nil
@@ -131,14 +127,14 @@ func canChange(c *kmeme.Caller, owner *string) bool {
 }
 
 func (s *Server) invalidateViews(ctx context.Context, nodeIDs ...string) {
-	if s.Platform.Views == nil || len(nodeIDs) == 0 {
+	if s.Content.Views == nil || len(nodeIDs) == 0 {
 		return
 	}
 	keys := make([]string, len(nodeIDs))
 	for i, id := range nodeIDs {
 		keys[i] = "recipe:" + id
 	}
-	if err := s.Platform.Views.Invalidate(ctx, keys...); err != nil {
+	if err := s.Content.Views.Invalidate(ctx, keys...); err != nil {
 		s.Log.WarnContext(ctx, "cache invalidation failed", "err", err.Error())
 	}
 }

@@ -78,7 +78,7 @@ func (s *Server) readableNode(ctx context.Context, id string) (*kmeme.RemixNode,
 func (s *Server) handleLineage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		err := s.platformReady()
+		err := ready(s.Content.Lineage != nil)
 		var depth int
 		if err == nil {
 			depth, err = intParam(r, "depth", 10, 1, kmeme.MaxLineageDepth)
@@ -102,9 +102,9 @@ func (s *Server) handleLineage() http.Handler {
 		v := kmeme.CallerFrom(ctx)
 		var out nodeList
 		if dir == "descendants" {
-			out.Items, out.Next, err = s.Platform.Store.Descendants(ctx, n.ID, depth, p, v)
+			out.Items, out.Next, err = s.Content.Lineage.Descendants(ctx, n.ID, depth, p, v)
 		} else {
-			out.Items, err = s.Platform.Store.Ancestors(ctx, n.ID, depth, v)
+			out.Items, err = s.Content.Lineage.Ancestors(ctx, n.ID, depth, v)
 		}
 		if err != nil {
 			writeError(w, r, s.Log, err)
@@ -114,11 +114,11 @@ func (s *Server) handleLineage() http.Handler {
 	})
 }
 
-// readableNodeWith checks the platform, reads one bounded integer query
+// readableNodeWith checks the service is wired, reads one bounded integer query
 // parameter, then the readable node named in the path, in that order, so a
 // bad parameter is answered before any database work.
-func (s *Server) readableNodeWith(r *http.Request, name string, def, lo, hi int) (*kmeme.RemixNode, int, error) {
-	if err := s.platformReady(); err != nil {
+func (s *Server) readableNodeWith(r *http.Request, wired bool, name string, def, lo, hi int) (*kmeme.RemixNode, int, error) {
+	if err := ready(wired); err != nil {
 		return nil, 0, err
 	}
 	v, err := intParam(r, name, def, lo, hi)
@@ -132,12 +132,12 @@ func (s *Server) readableNodeWith(r *http.Request, name string, def, lo, hi int)
 func (s *Server) handleTree() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		n, depth, err := s.readableNodeWith(r, "depth", 10, 1, kmeme.MaxLineageDepth)
+		n, depth, err := s.readableNodeWith(r, s.Content.Lineage != nil, "depth", 10, 1, kmeme.MaxLineageDepth)
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		t, truncated, err := s.Platform.Store.Tree(ctx, n.ID, depth, kmeme.CallerFrom(ctx))
+		t, truncated, err := s.Content.Lineage.Tree(ctx, n.ID, depth, kmeme.CallerFrom(ctx))
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
@@ -149,7 +149,7 @@ func (s *Server) handleTree() http.Handler {
 func (s *Server) handleTrending() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		err := s.platformReady()
+		err := ready(s.Content.Lineage != nil)
 		var days, limit int
 		if err == nil {
 			days, err = intParam(r, "days", 7, 1, kmeme.MaxTrendingDays)
@@ -161,7 +161,7 @@ func (s *Server) handleTrending() http.Handler {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		items, err := s.Platform.Store.TrendingFamilies(ctx, time.Now().UTC().AddDate(0, 0, -(days-1)), limit,
+		items, err := s.Content.Lineage.TrendingFamilies(ctx, time.Now().UTC().AddDate(0, 0, -(days-1)), limit,
 			kmeme.CallerFrom(ctx))
 		if err != nil {
 			writeError(w, r, s.Log, err)
@@ -173,11 +173,11 @@ func (s *Server) handleTrending() http.Handler {
 
 // cachedScored runs load through the similar:{hash} cache when there is one.
 func (s *Server) cachedScored(ctx context.Context, parts []string, load func(context.Context) ([]kmeme.Scored, error)) ([]kmeme.Scored, error) {
-	if s.Platform.Views == nil {
+	if s.Content.Views == nil {
 		return load(ctx)
 	}
 	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
-	b, err := s.Platform.Views.GetOrLoad(ctx, "similar:"+hex.EncodeToString(sum[:16]), similarTTL, func(ctx context.Context) ([]byte, error) {
+	b, err := s.Content.Views.GetOrLoad(ctx, "similar:"+hex.EncodeToString(sum[:16]), similarTTL, func(ctx context.Context) ([]byte, error) {
 		items, err := load(ctx)
 		if err != nil {
 			return nil, err
@@ -209,14 +209,14 @@ func viewerKey(c *kmeme.Caller) string {
 func (s *Server) handleSimilar() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		n, k, err := s.readableNodeWith(r, "k", 10, 1, kmeme.MaxSimilarK)
+		n, k, err := s.readableNodeWith(r, s.Content.Search != nil, "k", 10, 1, kmeme.MaxSimilarK)
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
 		v := kmeme.CallerFrom(ctx)
 		items, err := s.cachedScored(ctx, []string{"similar", n.ID, strconv.Itoa(k), viewerKey(v)}, func(ctx context.Context) ([]kmeme.Scored, error) {
-			return s.Platform.Store.Similar(ctx, n.ID, k, v)
+			return s.Content.Search.Similar(ctx, n.ID, k, v)
 		})
 		if err != nil {
 			writeError(w, r, s.Log, err)
@@ -229,7 +229,7 @@ func (s *Server) handleSimilar() http.Handler {
 func (s *Server) handleSearch() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		err := s.platformReady()
+		err := ready(s.Content.Search != nil)
 		q := strings.TrimSpace(r.URL.Query().Get("q"))
 		if err == nil && (q == "" || len([]rune(q)) > 200) {
 			err = kmeme.FieldError("q", "must be 1 to 200 characters")
@@ -245,7 +245,7 @@ func (s *Server) handleSearch() http.Handler {
 		v := kmeme.CallerFrom(ctx)
 		vec := similarity.VectorLiteral(similarity.TextEmbedding(q))
 		items, err := s.cachedScored(ctx, []string{"search", q, strconv.Itoa(k), viewerKey(v)}, func(ctx context.Context) ([]kmeme.Scored, error) {
-			return s.Platform.Store.Search(ctx, q, vec, k, v)
+			return s.Content.Search.Search(ctx, q, vec, k, v)
 		})
 		if err != nil {
 			writeError(w, r, s.Log, err)
@@ -258,7 +258,7 @@ func (s *Server) handleSearch() http.Handler {
 func (s *Server) handleNearby() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		err := s.platformReady()
+		err := ready(s.Content.Places != nil)
 		var lat, lon, km float64
 		var limit int
 		if err == nil {
@@ -277,7 +277,7 @@ func (s *Server) handleNearby() http.Handler {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		items, err := s.Platform.Store.NearbyNodes(ctx, lat, lon, km, limit, kmeme.CallerFrom(ctx))
+		items, err := s.Content.Places.NearbyNodes(ctx, lat, lon, km, limit, kmeme.CallerFrom(ctx))
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
@@ -289,7 +289,7 @@ func (s *Server) handleNearby() http.Handler {
 func (s *Server) handleGeoTrends() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		if err := s.platformReady(); err != nil {
+		if err := ready(s.Content.Places != nil); err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
@@ -316,7 +316,7 @@ func (s *Server) handleGeoTrends() http.Handler {
 			}
 			since = t
 		}
-		cells, size, err := s.Platform.Store.GeoTrends(ctx, kmeme.BBox{MinLon: f[0], MinLat: f[1], MaxLon: f[2], MaxLat: f[3]}, since)
+		cells, size, err := s.Content.Places.GeoTrends(ctx, kmeme.BBox{MinLon: f[0], MinLat: f[1], MaxLon: f[2], MaxLat: f[3]}, since)
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return

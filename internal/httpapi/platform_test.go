@@ -112,8 +112,10 @@ func setupPlatform(t *testing.T, o platformOpts) *platformBundle {
 	}
 	d := httpapi.Deps{
 		Version: "test", MaxBodyBytes: 4096, Nodes: postgres.NewRemixNodeService(db.Pool),
-		Platform: httpapi.PlatformDeps{
-			DB: db, Store: postgres.NewPlatformStore(db.Pool), Blobs: blobs, Jobs: pipe, Progress: hub,
+		Content: httpapi.ContentDeps{
+			Remixes: postgres.NewRemixService(db.Pool, pipe), Videos: postgres.NewVideoService(db.Pool, blobs, o.maxUpload),
+			Lineage: postgres.NewLineageService(db.Pool), Search: postgres.NewSearchService(db.Pool), Places: postgres.NewPlaceService(db.Pool),
+			Blobs: blobs, Progress: hub,
 			Importer:       importer.New(importer.Options{MaxBytes: o.maxUpload, Timeout: o.importTimeout, AllowLoopback: o.allowLoopback, Allow: o.importAllow}),
 			MaxUploadBytes: o.maxUpload, SpoolDir: b.spoolDir, EventPoll: 500 * time.Millisecond, Views: o.views,
 			DefaultVisibility: o.visibility,
@@ -470,7 +472,7 @@ func TestPlatformEndToEnd(t *testing.T) {
 func TestIdempotentConcurrentSubmissions(t *testing.T) {
 	t.Parallel()
 	b := setupPlatform(t, platformOpts{workers: 0})
-	v, _, err := postgres.NewPlatformStore(b.db.Pool).InsertVideo(context.Background(), &kmeme.Video{
+	v, _, err := postgres.NewVideoService(b.db.Pool, nil, 0).InsertVideo(context.Background(), &kmeme.Video{
 		OwnerID: &b.userA, ContentHash: strings.Repeat("ab", 32), SizeBytes: 10, BlobKey: "videos/ab/x"})
 	if err != nil {
 		t.Fatal(err)

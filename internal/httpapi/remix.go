@@ -13,10 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
-	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/recipe"
 	"github.com/kmeme-factory/kmeme/internal/render"
 )
@@ -75,7 +72,7 @@ func (s *Server) handleCreateRemix() http.Handler {
 			id := caller.UserID
 			in.OwnerID = &id
 			if in.Visibility == "" {
-				in.Visibility = s.Platform.DefaultVisibility
+				in.Visibility = s.Content.DefaultVisibility
 			}
 		} else if in.Visibility == "" {
 			in.Visibility = kmeme.VisibilityPublic // anonymous remixes could not be read back otherwise
@@ -97,10 +94,10 @@ func (s *Server) handleCreateRemix() http.Handler {
 				return
 			}
 		}
-		if s.Platform.DB == nil {
+		if s.Content.Remixes == nil {
 			// Without platform storage only drafts can be made.
 			if in.VideoID != nil {
-				writeError(w, r, s.Log, s.platformReady())
+				writeError(w, r, s.Log, ready(false))
 				return
 			}
 			if err := chargeQuota(ctx); err != nil {
@@ -116,8 +113,13 @@ func (s *Server) handleCreateRemix() http.Handler {
 			writeJSON(w, http.StatusCreated, n)
 			return
 		}
+		status := http.StatusCreated
 		if in.VideoID != nil {
-			v, err := s.Platform.Store.GetVideo(ctx, *in.VideoID)
+			if err := ready(s.Content.Videos != nil); err != nil {
+				writeError(w, r, s.Log, err)
+				return
+			}
+			v, err := s.Content.Videos.GetVideo(ctx, *in.VideoID)
 			if kmeme.ErrorCode(err) == kmeme.ENOTFOUND || (err == nil && !canChange(caller, v.OwnerID)) {
 				err = kmeme.FieldError("video_id", "no video with id %s", *in.VideoID)
 			}
@@ -126,72 +128,31 @@ func (s *Server) handleCreateRemix() http.Handler {
 				return
 			}
 			in.Status = kmeme.StatusQueued
-			if s.Platform.Jobs == nil {
-				writeError(w, r, s.Log, kmeme.Errorf(kmeme.EUNAVAILABLE, "this server cannot queue jobs"))
-				return
-			}
+			status = http.StatusAccepted
 		}
-		key := r.Header.Get("Idempotency-Key")
 		scope := "anonymous"
 		if caller != nil {
 			scope = caller.UserID
 		}
 		canon, _ := json.Marshal(req)
 		sum := sha256.Sum256(canon)
-		reqHash := hex.EncodeToString(sum[:])
-
-		var (
-			status = http.StatusCreated
-			body   []byte
-			replay *postgres.Replay
-			node   *kmeme.RemixNode
-		)
-		if in.VideoID != nil {
-			status = http.StatusAccepted
-		}
-		err := postgres.InTx(ctx, s.Platform.DB.Pool, func(tx pgx.Tx) error {
-			if key != "" {
-				rp, err := postgres.ClaimIdempotencyKey(ctx, tx, scope, key, reqHash)
-				if err != nil || rp != nil {
-					replay = rp
-					return err
-				}
-			}
-			// New work: charge the quota now, never for a replay.
-			if err := chargeQuota(ctx); err != nil {
-				return err
-			}
-			n, err := postgres.CreateNodeTx(ctx, tx, in)
-			if err != nil {
-				return err
-			}
-			node = n
-			if in.VideoID != nil {
-				if err := s.Platform.Jobs.EnqueueTx(ctx, tx, n.ID); err != nil {
-					return err
-				}
-			}
-			body, err = json.Marshal(n)
-			if err != nil {
-				return fmt.Errorf("encode node: %w", err)
-			}
-			if key != "" {
-				return postgres.SaveIdempotentResponse(ctx, tx, scope, key, status, body)
-			}
-			return nil
+		res, err := s.Content.Remixes.Create(ctx, kmeme.CreateRemix{
+			Node: in, IdempotencyKey: r.Header.Get("Idempotency-Key"), Scope: scope, RequestHash: hex.EncodeToString(sum[:]),
+			Status: status, Charge: chargeQuota,
 		})
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		if replay != nil {
+		if res.Replayed {
 			var n kmeme.RemixNode
-			_ = json.Unmarshal(replay.Response, &n)
+			_ = json.Unmarshal(res.Body, &n)
 			w.Header().Set("Idempotent-Replayed", "true")
 			w.Header().Set("Location", "/api/remix/"+n.ID)
-			writeRaw(w, replay.Status, replay.Response)
+			writeRaw(w, res.Status, res.Body)
 			return
 		}
+		node := res.Node
 		if node.ParentID != nil {
 			// Every ancestor's counters changed.
 			if ids := pathIDs(node.Path); len(ids) > 1 {
@@ -199,7 +160,7 @@ func (s *Server) handleCreateRemix() http.Handler {
 			}
 		}
 		w.Header().Set("Location", "/api/remix/"+node.ID)
-		writeRaw(w, status, body)
+		writeRaw(w, res.Status, res.Body)
 	})
 }
 
@@ -229,7 +190,7 @@ func writeRaw(w http.ResponseWriter, status int, body []byte) {
 // A recipe stored in an older published version is served in the current
 // one (recipe.Decode).
 func (s *Server) loadView(ctx context.Context, id string) (*cachedView, error) {
-	if s.Platform.Store == nil {
+	if s.Content.Remixes == nil {
 		n, err := s.Nodes.GetNode(ctx, id)
 		if err != nil {
 			return nil, err
@@ -238,11 +199,11 @@ func (s *Server) loadView(ctx context.Context, id string) (*cachedView, error) {
 		n.Recipe = nil
 		return v, s.checkRead(ctx, n)
 	}
-	if _, err := postgres.ParseID("id", id); err != nil {
+	if err := kmeme.CheckID("id", id); err != nil {
 		return nil, err
 	}
 	load := func(ctx context.Context) ([]byte, error) {
-		nv, err := s.Platform.Store.GetNodeView(ctx, id)
+		nv, err := s.Content.Remixes.View(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -263,8 +224,8 @@ func (s *Server) loadView(ctx context.Context, id string) (*cachedView, error) {
 		b   []byte
 		err error
 	)
-	if s.Platform.Views != nil {
-		b, err = s.Platform.Views.GetOrLoad(ctx, "recipe:"+id, recipeTTL, load)
+	if s.Content.Views != nil {
+		b, err = s.Content.Views.GetOrLoad(ctx, "recipe:"+id, recipeTTL, load)
 	} else {
 		b, err = load(ctx)
 	}
@@ -312,8 +273,8 @@ func (s *Server) handleDeleteRemix() http.Handler {
 			return
 		}
 		s.invalidateViews(ctx, pathIDs(n.Path)...)
-		if s.Platform.Blobs != nil {
-			if err := s.Platform.Blobs.DeletePrefix(ctx, "nodes/"+n.ID+"/"); err != nil {
+		if s.Content.Blobs != nil {
+			if err := s.Content.Blobs.DeletePrefix(ctx, "nodes/"+n.ID+"/"); err != nil {
 				s.Log.WarnContext(ctx, "delete node files", "node_id", n.ID, "err", err.Error())
 			}
 		}
@@ -356,7 +317,7 @@ func (s *Server) handleListChildren() http.Handler {
 func (s *Server) handleRemixFile() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		if err := s.platformReady(); err != nil {
+		if err := ready(s.Content.Remixes != nil && s.Content.Blobs != nil); err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
@@ -376,7 +337,7 @@ func (s *Server) handleRemixFile() http.Handler {
 			writeError(w, r, s.Log, kmeme.Errorf(kmeme.ENOTFOUND, "this remix has no file %q", truncateString(name, 64)))
 			return
 		}
-		rc, size, err := s.Platform.Blobs.Open(ctx, file.Key)
+		rc, size, err := s.Content.Blobs.Open(ctx, file.Key)
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
@@ -424,7 +385,7 @@ const maxStream = 30 * time.Minute
 func (s *Server) handleRemixEvents() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		if err := s.platformReady(); err != nil {
+		if err := ready(s.Content.Remixes != nil); err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
@@ -453,12 +414,12 @@ func (s *Server) handleRemixEvents() http.Handler {
 		ctx, cancel := context.WithTimeout(ctx, maxStream)
 		defer cancel()
 		var wake <-chan struct{}
-		if s.Platform.Progress != nil {
-			ch, unsub := s.Platform.Progress.Subscribe(n.ID)
+		if s.Content.Progress != nil {
+			ch, unsub := s.Content.Progress.Subscribe(n.ID)
 			defer unsub()
 			wake = ch
 		}
-		poll := s.Platform.EventPoll
+		poll := s.Content.EventPoll
 		if poll <= 0 {
 			poll = 2 * time.Second
 		}
@@ -481,7 +442,7 @@ func (s *Server) handleRemixEvents() http.Handler {
 			return
 		}
 		for {
-			evs, err := s.Platform.Store.EventsAfter(ctx, n.ID, after, 100)
+			evs, err := s.Content.Remixes.EventsAfter(ctx, n.ID, after, 100)
 			if err != nil {
 				if ctx.Err() == nil {
 					send("error", 0, eventData{Stage: "stream", Status: "error", Error: kmeme.ErrorMessage(err)})

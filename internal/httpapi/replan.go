@@ -1,28 +1,15 @@
 package httpapi
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
-	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/recipe"
 )
-
-// Replanner queues a finished node's plan stage again with a forced
-// format, inside the caller's transaction (the job worker implements it).
-type Replanner interface {
-	ReplanTx(ctx context.Context, tx pgx.Tx, nodeID, format, replanID string) error
-}
 
 // replanRequest is the body of POST /api/remix/{id}/replan.
 type replanRequest struct {
@@ -32,10 +19,11 @@ type replanRequest struct {
 }
 
 // handleReplan writes a finished remix's recipe again with another format
-// (the runner-up the recipe offers): in one transaction it checks the
-// remix is finished and owned by the caller, clears the stored recipe,
-// marks the node queued and enqueues the plan stage; the render stage
-// follows as for a new remix. The answer is the node, 202.
+// (the runner-up the recipe offers): it checks the remix is the caller's,
+// then RemixService.Replan checks in one transaction that it is finished,
+// clears the stored recipe, marks the node queued and enqueues the plan
+// stage; the render stage follows as for a new remix. The answer is the
+// node, 202.
 func (s *Server) handleReplan() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -44,8 +32,7 @@ func (s *Server) handleReplan() http.Handler {
 			writeError(w, r, s.Log, kmeme.Errorf(kmeme.EUNAUTHORIZED, "sign in first"))
 			return
 		}
-		rp, ok := s.Platform.Jobs.(Replanner)
-		if s.Platform.DB == nil || !ok {
+		if s.Content.Remixes == nil {
 			writeError(w, r, s.Log, kmeme.Errorf(kmeme.EUNAVAILABLE, "this server cannot queue jobs"))
 			return
 		}
@@ -68,34 +55,7 @@ func (s *Server) handleReplan() http.Handler {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		nonce := make([]byte, 8)
-		_, _ = rand.Read(nonce)
-		err = postgres.InTx(ctx, s.Platform.DB.Pool, func(tx pgx.Tx) error {
-			var status string
-			var analysed, planned bool
-			err := tx.QueryRow(ctx, `SELECT status, analysis IS NOT NULL, recipe IS NOT NULL FROM remix_nodes WHERE id = $1 FOR UPDATE`, n.ID).
-				Scan(&status, &analysed, &planned)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return kmeme.Errorf(kmeme.ENOTFOUND, "not found")
-			}
-			if err != nil {
-				return fmt.Errorf("replan %s: %w", n.ID, err)
-			}
-			st := kmeme.NodeStatus(status)
-			if st != kmeme.StatusDone && st != kmeme.StatusFailed {
-				return kmeme.Errorf(kmeme.ECONFLICT, "remix %s is %s; re-plan it once it has finished", n.ID, status)
-			}
-			if !analysed {
-				return kmeme.Errorf(kmeme.ECONFLICT, "remix %s has no analysis to plan from", n.ID)
-			}
-			if _, err := tx.Exec(ctx, `UPDATE remix_nodes SET recipe = NULL, updated_at = now() WHERE id = $1`, n.ID); err != nil {
-				return fmt.Errorf("replan %s: %w", n.ID, err)
-			}
-			if err := postgres.SetNodeStatus(ctx, tx, n.ID, kmeme.StatusQueued, ""); err != nil {
-				return err
-			}
-			return rp.ReplanTx(ctx, tx, n.ID, req.Format, hex.EncodeToString(nonce))
-		})
+		err = s.Content.Remixes.Replan(ctx, n.ID, req.Format)
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return

@@ -35,9 +35,10 @@ type Deps struct {
 	// Web serves the front end at / (optional).
 	Web http.Handler
 
-	// Platform and Trust carry the dependencies of those parts of the API.
-	Platform PlatformDeps
-	Trust    TrustDeps
+	// Content carries the remix, video, lineage, search and place
+	// services; Access carries sign-in, rate limits, quotas and privacy.
+	Content ContentDeps
+	Access  AccessDeps
 }
 
 // Server routes requests and documents its routes.

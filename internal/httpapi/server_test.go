@@ -35,7 +35,7 @@ func setup(t *testing.T, mutate ...func(*httpapi.Deps)) *testBundle {
 		Ready: []httpapi.ReadyCheck{{Name: "postgres", Check: func(ctx context.Context) (any, error) {
 			return nil, db.Ping(ctx)
 		}}},
-		Trust: httpapi.TrustDeps{Consents: postgres.NewConsentStore(db.Pool)},
+		Access: httpapi.AccessDeps{Consents: postgres.NewConsentStore(db.Pool)},
 	}
 	for _, m := range mutate {
 		m(&d)

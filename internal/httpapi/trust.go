@@ -10,27 +10,26 @@ import (
 
 	"github.com/kmeme-factory/kmeme/internal/auth"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
-	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/quota"
 	"github.com/kmeme-factory/kmeme/internal/ratelimit"
 )
 
-// TrustDeps are the dependencies of sign-in, rate limits, quotas, caching
-// and privacy (issue 6). Every field is optional: without Auth every caller
+// AccessDeps are the dependencies of sign-in, rate limits, quotas and
+// privacy. Every field is optional: without Auth every caller
 // is anonymous, without Limiter nothing is rate limited, without Quota
 // nothing is counted.
-type TrustDeps struct {
+type AccessDeps struct {
 	Auth    *auth.Service
 	Limiter *ratelimit.Limiter
 	Quota   *quota.Service
-	Users   *postgres.UserStore
-	Audit   *postgres.AuditLog
+	Users   kmeme.UserStore
+	Audit   kmeme.AuditLog
 	// Privacy answers GDPR export and erasure.
 	Privacy Privacy
 	// Costs answers the admin cost report.
 	Costs kmeme.CostLedger
 	// Consents records what each user agreed to.
-	Consents *postgres.ConsentStore
+	Consents kmeme.ConsentStore
 	// CookieSecure marks session cookies Secure (production).
 	CookieSecure bool
 	// FirebaseWeb is published by GET /api/auth/config when Auth also
@@ -58,7 +57,7 @@ const (
 // X-CSRF-Token). The caller goes into the context.
 func (s *Server) withTrust(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.Trust.Auth == nil {
+		if s.Access.Auth == nil {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -77,7 +76,7 @@ func (s *Server) withTrust(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		caller, err := s.Trust.Auth.Authenticate(r.Context(), tok)
+		caller, err := s.Access.Auth.Authenticate(r.Context(), tok)
 		if err != nil {
 			if viaCookie && auth.IsUnauthorized(err) {
 				next.ServeHTTP(w, r) // an expired session: anonymous; guarded routes answer 401
@@ -98,8 +97,8 @@ func (s *Server) withTrust(next http.Handler) http.Handler {
 		// erased account owns nothing left to read). Repeating the erasure
 		// itself stays harmless: DELETE /api/me answers 204 again.
 		eraseAgain := r.Method == http.MethodDelete && r.URL.Path == "/api/me"
-		if unsafeMethod(r.Method) && caller.Via != "firebase" && s.Trust.Users != nil && !signInPath(r.URL.Path) && !eraseAgain {
-			live, err := s.Trust.Users.Exists(r.Context(), caller.UserID)
+		if unsafeMethod(r.Method) && caller.Via != "firebase" && s.Access.Users != nil && !signInPath(r.URL.Path) && !eraseAgain {
+			live, err := s.Access.Users.Exists(r.Context(), caller.UserID)
 			if err != nil {
 				writeError(w, r, s.Log, err)
 				return
@@ -162,7 +161,7 @@ func (s *Server) guard(rt Route, h http.Handler) http.Handler {
 			writeError(w, r, s.Log, kmeme.Errorf(kmeme.EUNAUTHORIZED, "sign in first"))
 			return
 		}
-		if lim := s.Trust.Limiter; lim != nil {
+		if lim := s.Access.Limiter; lim != nil {
 			key := "ip:" + clientIP(r)
 			if caller != nil {
 				key = "u:" + caller.UserID
@@ -176,21 +175,21 @@ func (s *Server) guard(rt Route, h http.Handler) http.Handler {
 				return
 			}
 		}
-		if rt.Quota <= 0 || s.Trust.Quota == nil || caller == nil {
+		if rt.Quota <= 0 || s.Access.Quota == nil || caller == nil {
 			h.ServeHTTP(w, r)
 			return
 		}
 		// The PostgreSQL reads of a spend happen here, before the handler
 		// opens its transaction; the charge itself is Redis only. An error
 		// is kept for the charge: a replay needs no quota.
-		prep, perr := s.Trust.Quota.Prepare(ctx, caller.UserID)
+		prep, perr := s.Access.Quota.Prepare(ctx, caller.UserID)
 		ch := &quotaCharge{prep: prep, err: perr, units: int64(rt.Quota)}
 		rec := &recorder{ResponseWriter: w}
 		refund := func() {
 			if !ch.spent {
 				return
 			}
-			if err := s.Trust.Quota.Refund(context.WithoutCancel(ctx), caller.UserID, ch.day, ch.units); err != nil {
+			if err := s.Access.Quota.Refund(context.WithoutCancel(ctx), caller.UserID, ch.day, ch.units); err != nil {
 				s.Log.WarnContext(ctx, "quota refund failed", "err", err.Error(), "user_id", caller.UserID)
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
-	"github.com/kmeme-factory/kmeme/internal/postgres"
 )
 
 type consentRequest struct {
@@ -31,7 +30,7 @@ func (s *Server) handleConsents(change bool) http.Handler {
 			writeError(w, r, s.Log, kmeme.Errorf(kmeme.EUNAUTHORIZED, "sign in first"))
 			return
 		}
-		if s.Trust.Consents == nil {
+		if s.Access.Consents == nil {
 			writeError(w, r, s.Log, kmeme.Errorf(kmeme.EUNAVAILABLE, "consents are not configured on this server"))
 			return
 		}
@@ -45,16 +44,16 @@ func (s *Server) handleConsents(change bool) http.Handler {
 				writeError(w, r, s.Log, kmeme.FieldError("granted", "say true or false"))
 				return
 			}
-			if err := s.Trust.Consents.Set(r.Context(), c.UserID, req.Purpose, *req.Granted); err != nil {
+			if err := s.Access.Consents.Set(r.Context(), c.UserID, req.Purpose, *req.Granted); err != nil {
 				writeError(w, r, s.Log, err)
 				return
 			}
-			if s.Trust.Audit != nil {
-				_ = s.Trust.Audit.Record(r.Context(), c.UserID, postgres.AuditConsent, clientIP(r),
+			if s.Access.Audit != nil {
+				_ = s.Access.Audit.Record(r.Context(), c.UserID, kmeme.AuditConsent, clientIP(r),
 					map[string]any{"purpose": req.Purpose, "granted": *req.Granted})
 			}
 		}
-		items, err := s.Trust.Consents.List(r.Context(), c.UserID)
+		items, err := s.Access.Consents.List(r.Context(), c.UserID)
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return

@@ -35,14 +35,14 @@ const maxIDTokenLen = 8192
 // firebaseEnabled: the web configuration is published only when the
 // server can also verify the tokens the browser would send.
 func (s *Server) firebaseEnabled() bool {
-	return s.Trust.Auth != nil && s.Trust.Auth.Firebase != nil && s.Trust.FirebaseWeb != nil
+	return s.Access.Auth != nil && s.Access.Auth.Firebase != nil && s.Access.FirebaseWeb != nil
 }
 
 func (s *Server) handleAuthConfig() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body := authConfigBody{}
 		if s.firebaseEnabled() {
-			fw := *s.Trust.FirebaseWeb
+			fw := *s.Access.FirebaseWeb
 			body.Firebase = &fw
 		}
 		w.Header().Set("Cache-Control", "public, max-age=300")
@@ -69,7 +69,7 @@ func (s *Server) handleFirebaseSignIn() http.Handler {
 			writeError(w, r, s.Log, kmeme.FieldError("id_token", "is too long"))
 			return
 		}
-		svc := s.Trust.Auth
+		svc := s.Access.Auth
 		if svc.Firebase == nil {
 			writeError(w, r, s.Log, kmeme.Errorf(kmeme.EUNAUTHORIZED, "Firebase sign-in is not enabled"))
 			return

@@ -7,7 +7,6 @@ import (
 
 	"github.com/kmeme-factory/kmeme/internal/auth"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
-	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/quota"
 )
 
@@ -49,7 +48,7 @@ type quotaOverrideRequest struct {
 
 // addTrustRoutes registers sign-in, account and admin routes.
 func (s *Server) addTrustRoutes() {
-	if s.Trust.Auth == nil {
+	if s.Access.Auth == nil {
 		return
 	}
 	s.handle(Route{Method: "POST", Path: "/api/auth/signup", Summary: "Create a local account and sign in (sets session cookies)", Tag: "auth",
@@ -68,13 +67,13 @@ func (s *Server) addTrustRoutes() {
 		Result: auth.JWKSet{}, Handler: s.handleJWKS()})
 	s.handle(Route{Method: "GET", Path: "/api/me", Summary: "The signed-in account and today's quota", Tag: "account",
 		Auth: true, Result: meBody{}, Handler: s.handleMe()})
-	if s.Trust.Privacy != nil {
+	if s.Access.Privacy != nil {
 		s.handle(Route{Method: "GET", Path: "/api/me/export", Summary: "GDPR export: everything stored about the caller, one JSON document", Tag: "account",
 			Auth: true, Long: true, ResultType: "application/json", Handler: s.handleExport()})
 		s.handle(Route{Method: "DELETE", Path: "/api/me", Summary: "GDPR erasure of the caller's account (repeatable)", Tag: "account",
 			Auth: true, Long: true, Status: http.StatusNoContent, Handler: s.handleErase()})
 	}
-	if s.Trust.Costs != nil {
+	if s.Access.Costs != nil {
 		s.handle(Route{Method: "GET", Path: "/api/admin/costs", Summary: "AI spend by provider, model and user for a month (admin)", Tag: "admin",
 			Auth: true, Query: []Param{{Name: "month", Type: "string", Doc: "YYYY-MM (default this month, UTC)"}},
 			Result: kmeme.CostSummary{}, Handler: s.handleAdminCosts()})
@@ -86,10 +85,10 @@ func (s *Server) addTrustRoutes() {
 // accountLimited spends the per-account sign-in budget (the route's own
 // guard spends the per-IP one).
 func (s *Server) accountLimited(w http.ResponseWriter, r *http.Request, email string) bool {
-	if s.Trust.Limiter == nil {
+	if s.Access.Limiter == nil {
 		return true
 	}
-	res, err := s.Trust.Limiter.Allow(r.Context(), "auth", "acct:"+postgres.NormalizeEmail(email), false)
+	res, err := s.Access.Limiter.Allow(r.Context(), "auth", "acct:"+kmeme.NormalizeEmail(email), false)
 	if err != nil {
 		writeError(w, r, s.Log, err)
 		return false
@@ -107,7 +106,7 @@ func (s *Server) handleSignup() http.Handler {
 		if !s.accountLimited(w, r, req.Email) {
 			return
 		}
-		sess, err := s.Trust.Auth.Signup(r.Context(), req.Email, req.Password, req.DisplayName, clientIP(r))
+		sess, err := s.Access.Auth.Signup(r.Context(), req.Email, req.Password, req.DisplayName, clientIP(r))
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
@@ -126,7 +125,7 @@ func (s *Server) handleLogin() http.Handler {
 		if !s.accountLimited(w, r, req.Email) {
 			return
 		}
-		sess, err := s.Trust.Auth.Login(r.Context(), req.Email, req.Password, clientIP(r))
+		sess, err := s.Access.Auth.Login(r.Context(), req.Email, req.Password, clientIP(r))
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
@@ -168,7 +167,7 @@ func (s *Server) handleRefresh() http.Handler {
 			writeError(w, r, s.Log, kmeme.Errorf(kmeme.EUNAUTHORIZED, "no refresh token; sign in again"))
 			return
 		}
-		sess, err := s.Trust.Auth.Refresh(r.Context(), tok, clientIP(r))
+		sess, err := s.Access.Auth.Refresh(r.Context(), tok, clientIP(r))
 		if err != nil {
 			if !fromBody {
 				s.clearCookies(w)
@@ -191,7 +190,7 @@ func (s *Server) handleLogout() http.Handler {
 		if c := kmeme.CallerFrom(r.Context()); c != nil {
 			userID = c.UserID
 		}
-		if err := s.Trust.Auth.Logout(r.Context(), tok, userID, clientIP(r)); err != nil {
+		if err := s.Access.Auth.Logout(r.Context(), tok, userID, clientIP(r)); err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
@@ -203,14 +202,14 @@ func (s *Server) handleLogout() http.Handler {
 func (s *Server) handleJWKS() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=300")
-		writeJSON(w, http.StatusOK, s.Trust.Auth.Keys.JWKS())
+		writeJSON(w, http.StatusOK, s.Access.Auth.Keys.JWKS())
 	})
 }
 
 func (s *Server) handleMe() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := kmeme.CallerFrom(r.Context())
-		u, err := s.Trust.Users.ByID(r.Context(), c.UserID)
+		u, err := s.Access.Users.ByID(r.Context(), c.UserID)
 		if err != nil {
 			if kmeme.ErrorCode(err) == kmeme.ENOTFOUND {
 				err = kmeme.Errorf(kmeme.EUNAUTHORIZED, "the account no longer exists")
@@ -219,8 +218,8 @@ func (s *Server) handleMe() http.Handler {
 			return
 		}
 		body := meBody{User: u.User}
-		if s.Trust.Quota != nil {
-			if st, err := s.Trust.Quota.Status(r.Context(), c.UserID); err == nil {
+		if s.Access.Quota != nil {
+			if st, err := s.Access.Quota.Status(r.Context(), c.UserID); err == nil {
 				body.Quota = &st
 			} else {
 				s.Log.WarnContext(r.Context(), "quota status failed", "err", err.Error())
@@ -233,7 +232,7 @@ func (s *Server) handleMe() http.Handler {
 func (s *Server) handleExport() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := kmeme.CallerFrom(r.Context())
-		doc, err := s.Trust.Privacy.Export(r.Context(), c.UserID)
+		doc, err := s.Access.Privacy.Export(r.Context(), c.UserID)
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
@@ -246,7 +245,7 @@ func (s *Server) handleExport() http.Handler {
 func (s *Server) handleErase() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := kmeme.CallerFrom(r.Context())
-		if err := s.Trust.Privacy.Erase(r.Context(), c.UserID); err != nil {
+		if err := s.Access.Privacy.Erase(r.Context(), c.UserID); err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
@@ -271,7 +270,7 @@ func (s *Server) handleAdminCosts() http.Handler {
 			writeError(w, r, s.Log, kmeme.FieldError("month", "must be YYYY-MM"))
 			return
 		}
-		sum, err := s.Trust.Costs.Summary(r.Context(), month)
+		sum, err := s.Access.Costs.Summary(r.Context(), month)
 		if err != nil {
 			writeError(w, r, s.Log, err)
 			return
@@ -297,13 +296,13 @@ func (s *Server) handleQuotaOverride() http.Handler {
 			return
 		}
 		id := r.PathValue("id")
-		if err := s.Trust.Users.SetQuotaOverride(r.Context(), id, req.DailyLimit); err != nil {
+		if err := s.Access.Users.SetQuotaOverride(r.Context(), id, req.DailyLimit); err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		if s.Trust.Audit != nil {
+		if s.Access.Audit != nil {
 			detail := map[string]any{"target": id, "daily_limit": req.DailyLimit}
-			_ = s.Trust.Audit.Record(r.Context(), c.UserID, postgres.AuditQuotaSet, clientIP(r), detail)
+			_ = s.Access.Audit.Record(r.Context(), c.UserID, kmeme.AuditQuotaSet, clientIP(r), detail)
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
@@ -314,11 +313,11 @@ func (s *Server) writeSession(w http.ResponseWriter, status int, sess *auth.Sess
 	ttl := int(sess.ExpiresIn / time.Second)
 	rttl := int(sess.RefreshTTL / time.Second)
 	http.SetCookie(w, &http.Cookie{Name: cookieSession, Value: sess.AccessToken, Path: "/", MaxAge: ttl,
-		HttpOnly: true, Secure: s.Trust.CookieSecure, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: s.Access.CookieSecure, SameSite: http.SameSiteLaxMode})
 	http.SetCookie(w, &http.Cookie{Name: cookieRefresh, Value: sess.RefreshToken, Path: "/api/auth", MaxAge: rttl,
-		HttpOnly: true, Secure: s.Trust.CookieSecure, SameSite: http.SameSiteStrictMode})
+		HttpOnly: true, Secure: s.Access.CookieSecure, SameSite: http.SameSiteStrictMode})
 	http.SetCookie(w, &http.Cookie{Name: cookieCSRF, Value: auth.RandomToken(), Path: "/", MaxAge: rttl,
-		Secure: s.Trust.CookieSecure, SameSite: http.SameSiteLaxMode})
+		Secure: s.Access.CookieSecure, SameSite: http.SameSiteLaxMode})
 	w.Header().Set("Cache-Control", "no-store")
 	body := sessionBody{User: sess.User, AccessToken: sess.AccessToken, ExpiresIn: ttl}
 	if refreshInBody {
@@ -330,6 +329,6 @@ func (s *Server) writeSession(w http.ResponseWriter, status int, sess *auth.Sess
 func (s *Server) clearCookies(w http.ResponseWriter) {
 	for _, c := range []struct{ name, path string }{{cookieSession, "/"}, {cookieRefresh, "/api/auth"}, {cookieCSRF, "/"}} {
 		http.SetCookie(w, &http.Cookie{Name: c.name, Value: "", Path: c.path, MaxAge: -1,
-			HttpOnly: c.name != cookieCSRF, Secure: s.Trust.CookieSecure, SameSite: http.SameSiteLaxMode})
+			HttpOnly: c.name != cookieCSRF, Secure: s.Access.CookieSecure, SameSite: http.SameSiteLaxMode})
 	}
 }

@@ -139,12 +139,12 @@ func trustSetup(t *testing.T, o trustOptions) *trustBundle {
 		Log:     o.log,
 		Version: "test", CORSOrigins: []string{"http://localhost:3000"}, MaxBodyBytes: 4096,
 		Nodes: postgres.NewRemixNodeService(db.Pool),
-		Trust: httpapi.TrustDeps{Auth: svc, Limiter: lim, Quota: q, Users: postgres.NewUserStore(db.Pool),
+		Access: httpapi.AccessDeps{Auth: svc, Limiter: lim, Quota: q, Users: postgres.NewUserStore(db.Pool),
 			Audit: postgres.NewAuditLog(db.Pool), Costs: postgres.NewCostLedger(db.Pool, 50), FirebaseWeb: o.firebaseWeb,
 			Consents: postgres.NewConsentStore(db.Pool)},
 	}
 	if o.privacy != nil {
-		d.Trust.Privacy = o.privacy(db, rdb)
+		d.Access.Privacy = o.privacy(db, rdb)
 	}
 	blobDir := ""
 	if o.platform {
@@ -153,7 +153,9 @@ func trustSetup(t *testing.T, o trustOptions) *trustBundle {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d.Platform = httpapi.PlatformDeps{DB: db, Store: postgres.NewPlatformStore(db.Pool), Blobs: blobs, SpoolDir: t.TempDir()}
+		d.Content = httpapi.ContentDeps{Remixes: postgres.NewRemixService(db.Pool, nil), Videos: postgres.NewVideoService(db.Pool, blobs, 0),
+			Lineage: postgres.NewLineageService(db.Pool), Search: postgres.NewSearchService(db.Pool), Places: postgres.NewPlaceService(db.Pool),
+			Blobs: blobs, SpoolDir: t.TempDir()}
 	}
 	srv := httptest.NewServer(httpapi.NewServer(d))
 	t.Cleanup(srv.Close)

@@ -126,3 +126,26 @@ type RemixNodeService interface {
 	// ListOwned lists a user's remixes newest first, a page at a time.
 	ListOwned(ctx context.Context, ownerID string, p Page) ([]*RemixNode, string, error)
 }
+
+// CheckID checks that s is an id (a UUID in its canonical 36-character
+// form); field names the input for the error message.
+func CheckID(field, s string) error {
+	ok := len(s) == 36
+	for i := 0; ok && i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			ok = c == '-'
+		default:
+			ok = '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+		}
+	}
+	if !ok {
+		shown := s
+		if len(shown) > 64 {
+			shown = shown[:64] + "…"
+		}
+		return FieldError(field, "%q is not a valid id (expected a UUID)", shown)
+	}
+	return nil
+}

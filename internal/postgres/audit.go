@@ -8,19 +8,6 @@ import (
 	"github.com/google/uuid"
 )
 
-// Audit actions.
-const (
-	AuditSignup       = "signup"
-	AuditLogin        = "login"
-	AuditLoginFailed  = "login_failed"
-	AuditRefreshReuse = "refresh_reuse"
-	AuditLogout       = "logout"
-	AuditExport       = "export"
-	AuditErasure      = "erasure"
-	AuditQuotaSet     = "admin_quota_override"
-	AuditConsent      = "consent"
-)
-
 // AuditLog appends to audit_log.
 type AuditLog struct{ db DBTX }
 

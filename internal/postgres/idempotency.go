@@ -63,7 +63,7 @@ func SaveIdempotentResponse(ctx context.Context, tx pgx.Tx, scope, key string, s
 }
 
 // PurgeIdempotencyKeys deletes keys older than the retention (24 h is usual).
-func (s *PlatformStore) PurgeIdempotencyKeys(ctx context.Context, olderThanHours int) (int64, error) {
+func (s *RemixService) PurgeIdempotencyKeys(ctx context.Context, olderThanHours int) (int64, error) {
 	tag, err := s.db.Exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, olderThanHours)
 	if err != nil {
 		return 0, translate(err, "purge idempotency keys")

@@ -26,31 +26,6 @@ func AddEvent(ctx context.Context, db DBTX, nodeID string, stage string, percent
 	return translate(err, "add progress event")
 }
 
-// EventsAfter lists a node's events with id > after, oldest first.
-func (s *PlatformStore) EventsAfter(ctx context.Context, nodeID string, after int64, limit int) ([]kmeme.Event, error) {
-	u, err := ParseID("id", nodeID)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.db.Query(ctx, `SELECT id, node_id, stage, percent, status, error, created_at FROM remix_events
-		WHERE node_id = $1 AND id > $2 ORDER BY id LIMIT $3`, u, after, limit)
-	if err != nil {
-		return nil, translate(err, "list events")
-	}
-	defer rows.Close()
-	var out []kmeme.Event
-	for rows.Next() {
-		var e kmeme.Event
-		var nid uuid.UUID
-		if err := rows.Scan(&e.ID, &nid, &e.Stage, &e.Percent, &e.Status, &e.Error, &e.CreatedAt); err != nil {
-			return nil, translate(err, "list events")
-		}
-		e.NodeID = nid.String()
-		out = append(out, e)
-	}
-	return out, translate(rows.Err(), "list events")
-}
-
 // SetNodeStatus moves a node to status with an error text (empty clears it).
 func SetNodeStatus(ctx context.Context, db DBTX, nodeID string, status kmeme.NodeStatus, errMsg string) error {
 	u, err := ParseID("node_id", nodeID)
@@ -61,6 +36,14 @@ func SetNodeStatus(ctx context.Context, db DBTX, nodeID string, status kmeme.Nod
 		u, string(status), truncate(errMsg, 1000))
 	return translate(err, "set node status")
 }
+
+// PipelineStore reads what the job stages need about a node.
+type PipelineStore struct {
+	db DBTX
+}
+
+// NewPipelineStore returns the store over a pool or a transaction.
+func NewPipelineStore(db DBTX) *PipelineStore { return &PipelineStore{db: db} }
 
 // PipelineNode is what the job stages read about a node.
 type PipelineNode struct {
@@ -85,7 +68,7 @@ type PipelineNode struct {
 }
 
 // GetPipelineNode reads a node with its video's blob key.
-func (s *PlatformStore) GetPipelineNode(ctx context.Context, nodeID string) (*PipelineNode, error) {
+func (s *PipelineStore) GetPipelineNode(ctx context.Context, nodeID string) (*PipelineNode, error) {
 	u, err := ParseID("node_id", nodeID)
 	if err != nil {
 		return nil, err

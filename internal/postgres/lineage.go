@@ -12,20 +12,15 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
-// GetNodeView reads a node with the heavy columns the recipe view needs.
-func (s *PlatformStore) GetNodeView(ctx context.Context, id string) (*kmeme.NodeView, error) {
-	u, err := ParseID("id", id)
-	if err != nil {
-		return nil, err
-	}
-	var an, files []byte
-	row := s.db.QueryRow(ctx, `SELECT `+nodeColumns+`, n.analysis, n.files FROM remix_nodes n WHERE n.id = $1`, u)
-	n, err := scanNodeExtra(row, &an, &files)
-	if err != nil {
-		return nil, translate(err, "get node "+id)
-	}
-	return &kmeme.NodeView{Node: n, Analysis: nilIfEmpty(an), Files: nilIfEmpty(files)}, nil
+// LineageService implements kmeme.LineageService: the lineage tree over ltree paths.
+type LineageService struct {
+	db DBTX
 }
+
+var _ kmeme.LineageService = (*LineageService)(nil)
+
+// NewLineageService returns the service over a pool or a transaction.
+func NewLineageService(db DBTX) *LineageService { return &LineageService{db: db} }
 
 // scanNodeExtra scans nodeColumns followed by extra destinations.
 func scanNodeExtra(row interface{ Scan(...any) error }, extra ...any) (*kmeme.RemixNode, error) {
@@ -42,7 +37,7 @@ func (r extraRow) Scan(dest ...any) error { return r.row.Scan(append(dest, r.ext
 // Ancestors returns up to depth ancestors of id, nearest first, that the
 // viewer may see. Ancestors are named by the node's path, so this is one
 // primary-key lookup whatever the size of the graph.
-func (s *PlatformStore) Ancestors(ctx context.Context, id string, depth int, c *kmeme.Caller) ([]*kmeme.RemixNode, error) {
+func (s *LineageService) Ancestors(ctx context.Context, id string, depth int, c *kmeme.Caller) ([]*kmeme.RemixNode, error) {
 	v := viewerOf(c)
 	u, err := ParseID("id", id)
 	if err != nil {
@@ -78,7 +73,7 @@ func (s *PlatformStore) Ancestors(ctx context.Context, id string, depth int, c *
 // its own remixes). The page is read as one range of the btree index on
 // path — a subtree is a contiguous range in ltree order — so a page costs
 // the same in a family of ten or of a million.
-func (s *PlatformStore) Descendants(ctx context.Context, id string, depth int, p kmeme.Page, c *kmeme.Caller) ([]*kmeme.RemixNode, string, error) {
+func (s *LineageService) Descendants(ctx context.Context, id string, depth int, p kmeme.Page, c *kmeme.Caller) ([]*kmeme.RemixNode, string, error) {
 	v := viewerOf(c)
 	u, err := ParseID("id", id)
 	if err != nil {
@@ -122,7 +117,7 @@ func (s *PlatformStore) Descendants(ctx context.Context, id string, depth int, p
 
 // SubtreeCount counts the nodes below id by walking the path index (the
 // stored descendants counter answers the same without a scan).
-func (s *PlatformStore) SubtreeCount(ctx context.Context, id string) (int, error) {
+func (s *LineageService) SubtreeCount(ctx context.Context, id string) (int, error) {
 	u, err := ParseID("id", id)
 	if err != nil {
 		return 0, err
@@ -134,7 +129,7 @@ func (s *PlatformStore) SubtreeCount(ctx context.Context, id string) (int, error
 
 // Tree returns the subtree under id down to depth levels, at most
 // kmeme.MaxTreeNodes nodes in breadth-first order, and whether it was cut.
-func (s *PlatformStore) Tree(ctx context.Context, id string, depth int, c *kmeme.Caller) (*kmeme.TreeNode, bool, error) {
+func (s *LineageService) Tree(ctx context.Context, id string, depth int, c *kmeme.Caller) (*kmeme.TreeNode, bool, error) {
 	v := viewerOf(c)
 	u, err := ParseID("id", id)
 	if err != nil {
@@ -185,7 +180,7 @@ func (s *PlatformStore) Tree(ctx context.Context, id string, depth int, c *kmeme
 // per-family counts a trigger keeps (remix_family_daily), not the nodes;
 // the top families are picked before the visibility check, with a margin,
 // so a window full of private families can return fewer than limit.
-func (s *PlatformStore) TrendingFamilies(ctx context.Context, since time.Time, limit int, c *kmeme.Caller) ([]kmeme.Trending, error) {
+func (s *LineageService) TrendingFamilies(ctx context.Context, since time.Time, limit int, c *kmeme.Caller) ([]kmeme.Trending, error) {
 	v := viewerOf(c)
 	limit = max(1, min(limit, kmeme.MaxTrending))
 	// The rollup answers when a refresh for the same first day is fresh;
@@ -254,7 +249,7 @@ type GraphNode struct {
 
 // EachGraphNode streams every node in id order (parents before children,
 // since ids are time-ordered and a child is made after its parent).
-func (s *PlatformStore) EachGraphNode(ctx context.Context, fn func(GraphNode) error) error {
+func (s *LineageService) EachGraphNode(ctx context.Context, fn func(GraphNode) error) error {
 	rows, err := s.db.Query(ctx, `SELECT id::text, coalesce(parent_id::text, ''), root_id::text, title, status, visibility,
 			depth, children_count, descendants_count, created_at, ST_Y(location::geometry), ST_X(location::geometry)
 		FROM remix_nodes ORDER BY id`)

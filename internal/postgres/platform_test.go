@@ -26,7 +26,7 @@ func TestVideoDedupByOwnerAndHash(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	tx := pgtest.Tx(t)
-	s := postgres.NewPlatformStore(tx)
+	s := newStores(tx)
 	a, b := newUser(t, tx), newUser(t, tx)
 	hash := strings.Repeat("c", 64)
 	v1, created, err := s.InsertVideo(ctx, &kmeme.Video{OwnerID: &a, ContentHash: hash, SizeBytes: 5, BlobKey: "videos/cc/x"})
@@ -84,7 +84,7 @@ func TestLineageRespectsVisibility(t *testing.T) {
 	ctx := context.Background()
 	tx := pgtest.Tx(t)
 	nodes := postgres.NewRemixNodeService(tx)
-	s := postgres.NewPlatformStore(tx)
+	s := newStores(tx)
 	a, b := newUser(t, tx), newUser(t, tx)
 	root := mustCreate(t, nodes, kmeme.NewNode{Title: "root", OwnerID: &a, Visibility: kmeme.VisibilityPublic})
 	hidden := mustCreate(t, nodes, kmeme.NewNode{Title: "private", OwnerID: &b, ParentID: &root.ID})
@@ -136,7 +136,7 @@ func TestPlaces(t *testing.T) {
 	ctx := context.Background()
 	tx := pgtest.Tx(t)
 	nodes := postgres.NewRemixNodeService(tx)
-	s := postgres.NewPlatformStore(tx)
+	s := newStores(tx)
 	pub := kmeme.VisibilityPublic
 	seoul := mustCreate(t, nodes, kmeme.NewNode{Title: "서울", Visibility: pub, Location: &kmeme.Location{Lat: 37.5665, Lon: 126.9780}})
 	mustCreate(t, nodes, kmeme.NewNode{Title: "부산", Visibility: pub, Location: &kmeme.Location{Lat: 35.1796, Lon: 129.0756}})
@@ -176,7 +176,7 @@ func TestProgressHubWakesSubscribers(t *testing.T) {
 	defer func() { cancel(); <-done }()
 	ch, unsub := hub.Subscribe(n.ID)
 	defer unsub()
-	s := postgres.NewPlatformStore(db.Pool)
+	s := newStores(db.Pool)
 	deadline := time.After(10 * time.Second)
 	// The listener may not be listening yet: keep adding events until one wakes us.
 	for woke := false; !woke; {
@@ -214,7 +214,7 @@ func TestPipelineNodeCarriesVideoMeasurements(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	tx := pgtest.Tx(t)
-	s := postgres.NewPlatformStore(tx)
+	s := newStores(tx)
 	hash := strings.Repeat("d", 64)
 	v, _, err := s.InsertVideo(ctx, &kmeme.Video{ContentHash: hash, SizeBytes: 9, BlobKey: "videos/dd/" + hash,
 		Format: "matroska,webm", Media: []byte(`{"Format":"matroska,webm","DurationS":1.5}`)})

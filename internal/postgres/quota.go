@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
 // QuotaStore is the PostgreSQL side of daily quotas: each user's plan and
@@ -14,20 +16,13 @@ type QuotaStore struct{ db DBTX }
 // NewQuotaStore returns the store.
 func NewQuotaStore(db DBTX) *QuotaStore { return &QuotaStore{db: db} }
 
-// QuotaUser is what a quota decision needs about a user.
-type QuotaUser struct {
-	Plan     string
-	Override *int64
-	TimeZone string
-}
-
 // QuotaUser reads a user's plan, override and zone.
-func (s *QuotaStore) QuotaUser(ctx context.Context, userID string) (*QuotaUser, error) {
+func (s *QuotaStore) QuotaUser(ctx context.Context, userID string) (*kmeme.QuotaUser, error) {
 	uid, err := ParseID("user_id", userID)
 	if err != nil {
 		return nil, err
 	}
-	var q QuotaUser
+	var q kmeme.QuotaUser
 	var o *int32
 	if err := s.db.QueryRow(ctx, `SELECT plan, daily_quota_override, time_zone FROM users WHERE id = $1`, uid).Scan(&q.Plan, &o, &q.TimeZone); err != nil {
 		return nil, translate(err, "read quota user")

@@ -10,6 +10,17 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
+// SearchService implements kmeme.SearchService: similar and matching remixes over
+// pgvector (structure and text) and trigram text search.
+type SearchService struct {
+	db DBTX
+}
+
+var _ kmeme.SearchService = (*SearchService)(nil)
+
+// NewSearchService returns the service over a pool or a transaction.
+func NewSearchService(db DBTX) *SearchService { return &SearchService{db: db} }
+
 // Hybrid ranking weights: the structure of the video matters most for
 // "same format", the words for "same idea".
 const (
@@ -21,7 +32,7 @@ const (
 // Similar returns up to k nodes most like id: candidates come from the
 // HNSW indexes on both vectors, and are ranked by a weighted sum of the
 // structural and text cosine similarities.
-func (s *PlatformStore) Similar(ctx context.Context, id string, k int, c *kmeme.Caller) ([]kmeme.Scored, error) {
+func (s *SearchService) Similar(ctx context.Context, id string, k int, c *kmeme.Caller) ([]kmeme.Scored, error) {
 	v := viewerOf(c)
 	u, err := ParseID("id", id)
 	if err != nil {
@@ -89,7 +100,7 @@ func (s *PlatformStore) Similar(ctx context.Context, id string, k int, c *kmeme.
 // from the text embedding's HNSW index and from title trigram matches;
 // the score mixes the embedding cosine with trigram similarity. textVec is
 // the pgvector literal of the query's text embedding.
-func (s *PlatformStore) Search(ctx context.Context, q, textVec string, k int, c *kmeme.Caller) ([]kmeme.Scored, error) {
+func (s *SearchService) Search(ctx context.Context, q, textVec string, k int, c *kmeme.Caller) ([]kmeme.Scored, error) {
 	v := viewerOf(c)
 	k = max(1, min(k, kmeme.MaxSimilarK))
 	out := []kmeme.Scored{}

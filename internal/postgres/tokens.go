@@ -39,20 +39,14 @@ func (s *TokenStore) IssueRefresh(ctx context.Context, userID, family, token str
 	return translate(err, "issue refresh token")
 }
 
-// RefreshGrant is what a spent refresh token proves.
-type RefreshGrant struct {
-	UserID string
-	Family string
-}
-
 // errRefreshInvalid answers unknown, expired and revoked refresh tokens alike.
 var errRefreshInvalid = kmeme.Errorf(kmeme.EUNAUTHORIZED, "the refresh token is invalid or expired; sign in again")
 
 // SpendRefresh marks a refresh token used and returns its grant; the caller
 // issues the successor in the same family. A token presented twice (reuse:
 // likely stolen) revokes its whole family.
-func (s *TokenStore) SpendRefresh(ctx context.Context, token string, now time.Time) (*RefreshGrant, error) {
-	var g *RefreshGrant
+func (s *TokenStore) SpendRefresh(ctx context.Context, token string, now time.Time) (*kmeme.RefreshGrant, error) {
+	var g *kmeme.RefreshGrant
 	reused := false
 	err := InTx(ctx, s.db, func(tx pgx.Tx) error {
 		var id, user, fam uuid.UUID
@@ -79,7 +73,7 @@ func (s *TokenStore) SpendRefresh(ctx context.Context, token string, now time.Ti
 		if _, err := tx.Exec(ctx, `UPDATE refresh_tokens SET used_at = $2 WHERE id = $1`, id, now); err != nil {
 			return translate(err, "spend refresh token")
 		}
-		g = &RefreshGrant{UserID: user.String(), Family: fam.String()}
+		g = &kmeme.RefreshGrant{UserID: user.String(), Family: fam.String()}
 		return nil
 	})
 	if err != nil {
@@ -101,27 +95,17 @@ func (s *TokenStore) RevokeRefresh(ctx context.Context, token string, now time.T
 	return translate(err, "revoke refresh token")
 }
 
-// SigningKey is one of the server's token signing keys.
-type SigningKey struct {
-	KID       string
-	Alg       string
-	Private   []byte
-	Public    []byte
-	CreatedAt time.Time
-	RetiredAt *time.Time
-}
-
 // SigningKeys lists keys not retired before `since`, newest first.
-func (s *TokenStore) SigningKeys(ctx context.Context, since time.Time) ([]SigningKey, error) {
+func (s *TokenStore) SigningKeys(ctx context.Context, since time.Time) ([]kmeme.SigningKey, error) {
 	rows, err := s.db.Query(ctx, `SELECT kid, alg, private_key, public_key, created_at, retired_at FROM signing_keys
 		WHERE retired_at IS NULL OR retired_at > $1 ORDER BY created_at DESC, kid`, since)
 	if err != nil {
 		return nil, translate(err, "list signing keys")
 	}
 	defer rows.Close()
-	var out []SigningKey
+	var out []kmeme.SigningKey
 	for rows.Next() {
-		var k SigningKey
+		var k kmeme.SigningKey
 		if err := rows.Scan(&k.KID, &k.Alg, &k.Private, &k.Public, &k.CreatedAt, &k.RetiredAt); err != nil {
 			return nil, translate(err, "scan signing key")
 		}
@@ -140,7 +124,7 @@ func (s *TokenStore) ResealSigningKey(ctx context.Context, kid string, private [
 // AddSigningKey stores a new key and retires the others as of now: they
 // keep verifying until their tokens expire. Running this from two instances
 // at once is harmless; the newest key signs.
-func (s *TokenStore) AddSigningKey(ctx context.Context, k SigningKey, now time.Time) error {
+func (s *TokenStore) AddSigningKey(ctx context.Context, k kmeme.SigningKey, now time.Time) error {
 	return InTx(ctx, s.db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE signing_keys SET retired_at = $1 WHERE retired_at IS NULL`, now); err != nil {
 			return translate(err, "retire signing keys")

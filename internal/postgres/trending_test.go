@@ -19,7 +19,7 @@ func TestTrendingRollup(t *testing.T) {
 	ctx := context.Background()
 	tx := pgtest.Tx(t)
 	nodes := postgres.NewRemixNodeService(tx)
-	s := postgres.NewPlatformStore(tx)
+	s := newStores(tx)
 	u := newUser(t, tx)
 	pub := kmeme.VisibilityPublic
 	a := mustCreate(t, nodes, kmeme.NewNode{Title: "a", OwnerID: &u, Visibility: pub})

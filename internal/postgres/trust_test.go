@@ -121,7 +121,7 @@ func TestSigningKeysRetire(t *testing.T) {
 	tokens := postgres.NewTokenStore(tx)
 	t0 := time.Now().Add(-time.Hour)
 	for i, kid := range []string{"k1", "k2"} {
-		if err := tokens.AddSigningKey(ctx, postgres.SigningKey{KID: kid, Alg: "EdDSA", Private: []byte{1}, Public: []byte{2}}, t0.Add(time.Duration(i)*30*time.Minute)); err != nil {
+		if err := tokens.AddSigningKey(ctx, kmeme.SigningKey{KID: kid, Alg: "EdDSA", Private: []byte{1}, Public: []byte{2}}, t0.Add(time.Duration(i)*30*time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -16,17 +15,10 @@ type UserStore struct{ db DBTX }
 // NewUserStore returns the store.
 func NewUserStore(db DBTX) *UserStore { return &UserStore{db: db} }
 
-// UserRecord is a user row with what sign-in and quotas need beyond kmeme.User.
-type UserRecord struct {
-	kmeme.User
-	PasswordHash       string
-	DailyQuotaOverride *int64
-}
-
 const userCols = `id::text, coalesce(email, ''), display_name, role, plan, coalesce(firebase_uid, ''), time_zone, created_at, coalesce(password_hash, ''), daily_quota_override`
 
-func scanUser(row pgx.Row) (*UserRecord, error) {
-	var u UserRecord
+func scanUser(row pgx.Row) (*kmeme.UserRecord, error) {
+	var u kmeme.UserRecord
 	var role string
 	var override *int32
 	if err := row.Scan(&u.ID, &u.Email, &u.DisplayName, &role, &u.Plan, &u.FirebaseUID, &u.TimeZone, &u.CreatedAt, &u.PasswordHash, &override); err != nil {
@@ -40,13 +32,10 @@ func scanUser(row pgx.Row) (*UserRecord, error) {
 	return &u, nil
 }
 
-// NormalizeEmail lower-cases and trims an address.
-func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
 // CreateLocal inserts a local account; a taken e-mail is ECONFLICT.
-func (s *UserStore) CreateLocal(ctx context.Context, email, passwordHash, displayName string, role kmeme.Role) (*UserRecord, error) {
+func (s *UserStore) CreateLocal(ctx context.Context, email, passwordHash, displayName string, role kmeme.Role) (*kmeme.UserRecord, error) {
 	u, err := scanUser(s.db.QueryRow(ctx, `INSERT INTO users (email, password_hash, display_name, role)
-		VALUES ($1, $2, $3, $4) RETURNING `+userCols, NormalizeEmail(email), passwordHash, displayName, string(role)))
+		VALUES ($1, $2, $3, $4) RETURNING `+userCols, kmeme.NormalizeEmail(email), passwordHash, displayName, string(role)))
 	if err != nil {
 		err = translate(err, "create user")
 		if kmeme.ErrorCode(err) == kmeme.ECONFLICT {
@@ -58,13 +47,13 @@ func (s *UserStore) CreateLocal(ctx context.Context, email, passwordHash, displa
 }
 
 // ByEmail finds a user by e-mail (ENOTFOUND when none).
-func (s *UserStore) ByEmail(ctx context.Context, email string) (*UserRecord, error) {
-	u, err := scanUser(s.db.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE email = $1`, NormalizeEmail(email)))
+func (s *UserStore) ByEmail(ctx context.Context, email string) (*kmeme.UserRecord, error) {
+	u, err := scanUser(s.db.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE email = $1`, kmeme.NormalizeEmail(email)))
 	return u, translate(err, "find user by email")
 }
 
 // ByID finds a user by id (ENOTFOUND when none or malformed).
-func (s *UserStore) ByID(ctx context.Context, id string) (*UserRecord, error) {
+func (s *UserStore) ByID(ctx context.Context, id string) (*kmeme.UserRecord, error) {
 	uid, err := ParseID("id", id)
 	if err != nil {
 		return nil, kmeme.Errorf(kmeme.ENOTFOUND, "no such user")
@@ -87,7 +76,7 @@ func (s *UserStore) Exists(ctx context.Context, id string) (bool, error) {
 
 // UpsertFirebase returns the user linked to a Firebase uid, creating it (or
 // linking an existing account with the same verified e-mail) on first sign-in.
-func (s *UserStore) UpsertFirebase(ctx context.Context, uid, email string, emailVerified bool, role kmeme.Role) (*UserRecord, error) {
+func (s *UserStore) UpsertFirebase(ctx context.Context, uid, email string, emailVerified bool, role kmeme.Role) (*kmeme.UserRecord, error) {
 	if u, err := scanUser(s.db.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE firebase_uid = $1`, uid)); err == nil {
 		return u, nil
 	} else if err != pgx.ErrNoRows {
@@ -95,7 +84,7 @@ func (s *UserStore) UpsertFirebase(ctx context.Context, uid, email string, email
 	}
 	if email != "" && emailVerified {
 		u, err := scanUser(s.db.QueryRow(ctx, `UPDATE users SET firebase_uid = $1, updated_at = now()
-			WHERE email = $2 AND firebase_uid IS NULL RETURNING `+userCols, uid, NormalizeEmail(email)))
+			WHERE email = $2 AND firebase_uid IS NULL RETURNING `+userCols, uid, kmeme.NormalizeEmail(email)))
 		if err == nil {
 			return u, nil
 		}
@@ -105,7 +94,7 @@ func (s *UserStore) UpsertFirebase(ctx context.Context, uid, email string, email
 	}
 	var em *string
 	if email != "" && emailVerified {
-		e := NormalizeEmail(email)
+		e := kmeme.NormalizeEmail(email)
 		em = &e
 	}
 	u, err := scanUser(s.db.QueryRow(ctx, `INSERT INTO users (firebase_uid, email, role) VALUES ($1, $2, $3)

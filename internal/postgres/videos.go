@@ -2,21 +2,67 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/kmeme-factory/kmeme/internal/ingest"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
-// PlatformStore holds the platform's queries: videos, pipeline state and
-// progress, idempotency, lineage, similarity and places.
-type PlatformStore struct {
-	db DBTX
+// VideoService implements kmeme.VideoService: an upload is checked
+// (ingest.Check), stored under its content hash in the blob store, and
+// recorded in videos.
+type VideoService struct {
+	db    DBTX
+	blobs kmeme.BlobStore
+	// maxBytes bounds what the probe reads (the upload limit, default 200 MiB).
+	maxBytes int64
 }
 
-// NewPlatformStore returns a PlatformStore over a pool or a transaction.
-func NewPlatformStore(db DBTX) *PlatformStore { return &PlatformStore{db: db} }
+var _ kmeme.VideoService = (*VideoService)(nil)
+
+// NewVideoService returns the service; blobs may be nil for a service that
+// only reads rows (Ingest then fails).
+func NewVideoService(db DBTX, blobs kmeme.BlobStore, maxBytes int64) *VideoService {
+	if maxBytes <= 0 {
+		maxBytes = 200 << 20
+	}
+	return &VideoService{db: db, blobs: blobs, maxBytes: maxBytes}
+}
+
+// Ingest checks the spooled upload, stores it under videos/<hash> and
+// records the row. Nothing is stored when a check fails.
+func (s *VideoService) Ingest(ctx context.Context, u kmeme.Upload) (*kmeme.Video, bool, error) {
+	if s.blobs == nil {
+		return nil, false, kmeme.Errorf(kmeme.EUNAVAILABLE, "this server has no blob store configured")
+	}
+	if len(u.Hash) < 2 {
+		return nil, false, fmt.Errorf("ingest: the upload has no content hash")
+	}
+	c, err := ingest.Check(ctx, u, s.maxBytes)
+	if err != nil {
+		return nil, false, err
+	}
+	info := c.Info
+	key := "videos/" + u.Hash[:2] + "/" + u.Hash
+	if _, err := u.File.Seek(0, io.SeekStart); err != nil {
+		return nil, false, fmt.Errorf("spool upload: %w", err)
+	}
+	if _, err := s.blobs.Put(ctx, key, u.File, c.ContentType); err != nil {
+		return nil, false, err
+	}
+	info.Path = "" // a server path is nobody's business
+	mediaJSON, _ := json.Marshal(info)
+	return s.InsertVideo(ctx, &kmeme.Video{
+		OwnerID: u.OwnerID, ContentHash: u.Hash, SizeBytes: u.Size, BlobKey: key, Filename: u.Filename, SourceURL: u.SourceURL,
+		DurationS: info.DurationS, Width: info.Video.Width, Height: info.Video.Height, FPS: info.Video.FPS,
+		Format: info.Format, Media: mediaJSON,
+	})
+}
 
 const videoColumns = `id, owner_id, content_hash, size_bytes, blob_key, filename, source_url,
 	duration_s, width, height, fps, format, media, created_at`
@@ -41,7 +87,7 @@ func scanVideo(row pgx.Row) (*kmeme.Video, error) {
 
 // InsertVideo stores v unless the owner already has the same content; it
 // returns the stored row and whether it is new.
-func (s *PlatformStore) InsertVideo(ctx context.Context, v *kmeme.Video) (*kmeme.Video, bool, error) {
+func (s *VideoService) InsertVideo(ctx context.Context, v *kmeme.Video) (*kmeme.Video, bool, error) {
 	owner, err := optionalID("owner_id", v.OwnerID)
 	if err != nil {
 		return nil, false, err
@@ -73,7 +119,7 @@ func (s *PlatformStore) InsertVideo(ctx context.Context, v *kmeme.Video) (*kmeme
 }
 
 // GetVideo returns the video or ENOTFOUND.
-func (s *PlatformStore) GetVideo(ctx context.Context, id string) (*kmeme.Video, error) {
+func (s *VideoService) GetVideo(ctx context.Context, id string) (*kmeme.Video, error) {
 	u, err := ParseID("video_id", id)
 	if err != nil {
 		return nil, err
@@ -86,7 +132,7 @@ func (s *PlatformStore) GetVideo(ctx context.Context, id string) (*kmeme.Video, 
 }
 
 // CountVideos counts the rows of videos (tests and checks).
-func (s *PlatformStore) CountVideos(ctx context.Context) (int, error) {
+func (s *VideoService) CountVideos(ctx context.Context) (int, error) {
 	var n int
 	err := s.db.QueryRow(ctx, `SELECT count(*) FROM videos`).Scan(&n)
 	return n, translate(err, "count videos")

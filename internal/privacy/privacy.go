@@ -105,7 +105,7 @@ func (s *Service) Export(ctx context.Context, userID string) (any, error) {
 		}
 	}
 	if s.Audit != nil {
-		_ = s.Audit.Record(ctx, userID, postgres.AuditExport, "", nil)
+		_ = s.Audit.Record(ctx, userID, kmeme.AuditExport, "", nil)
 	}
 	return doc, nil
 }
@@ -159,7 +159,7 @@ func (s *Service) Erase(ctx context.Context, userID string) error {
 func (s *Service) userRedisKeys(ctx context.Context, userID, email string, mentioned []string) ([]string, error) {
 	patterns := []string{s.Redis.Key("quota", userID, "*"), s.Redis.Key("rl", "*", "u:"+userID)}
 	if email != "" {
-		patterns = append(patterns, s.Redis.Key("rl", "*", "acct:"+globEscape(postgres.NormalizeEmail(email))))
+		patterns = append(patterns, s.Redis.Key("rl", "*", "acct:"+globEscape(kmeme.NormalizeEmail(email))))
 	}
 	cacheAt := -1
 	if mentioned != nil {

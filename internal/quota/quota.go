@@ -24,13 +24,12 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
-	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/redis"
 )
 
 // Store is the PostgreSQL side (postgres.QuotaStore).
 type Store interface {
-	QuotaUser(ctx context.Context, userID string) (*postgres.QuotaUser, error)
+	QuotaUser(ctx context.Context, userID string) (*kmeme.QuotaUser, error)
 	LedgerUsed(ctx context.Context, userID, day string) (int64, error)
 	CountRemixesSince(ctx context.Context, userID string, t time.Time) (int64, error)
 	ApplyFlush(ctx context.Context, flushID, userID, day string, delta int64) (bool, error)
@@ -137,7 +136,7 @@ func (s *Service) Day(zone string, now time.Time) (day string, start, next time.
 	return start.Format("2006-01-02"), start, next
 }
 
-func (s *Service) limit(u *postgres.QuotaUser) int64 {
+func (s *Service) limit(u *kmeme.QuotaUser) int64 {
 	if u.Override != nil {
 		return *u.Override
 	}

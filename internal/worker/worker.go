@@ -167,7 +167,7 @@ func (c Config) withDefaults() Config {
 type Pipeline struct {
 	cfg    Config
 	pool   *pgxpool.Pool
-	store  *postgres.PlatformStore
+	store  *postgres.PipelineStore
 	client *river.Client[pgx.Tx]
 }
 
@@ -181,7 +181,7 @@ func New(pool *pgxpool.Pool, cfg Config) (*Pipeline, error) {
 	if cfg.Planner == nil {
 		return nil, errors.New("worker: a planner is required")
 	}
-	p := &Pipeline{cfg: cfg, pool: pool, store: postgres.NewPlatformStore(pool)}
+	p := &Pipeline{cfg: cfg, pool: pool, store: postgres.NewPipelineStore(pool)}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &analyzeWorker{p: p}); err != nil {
 		return nil, fmt.Errorf("register analyze worker: %w", err)

@@ -26,7 +26,7 @@ import (
 type bundle struct {
 	db    *postgres.DB
 	blobs *blob.Local
-	store *postgres.PlatformStore
+	store workerStores
 }
 
 func setup(t *testing.T) *bundle {
@@ -36,7 +36,7 @@ func setup(t *testing.T) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &bundle{db: db, blobs: blobs, store: postgres.NewPlatformStore(db.Pool)}
+	return &bundle{db: db, blobs: blobs, store: workerStores{postgres.NewVideoService(db.Pool, nil, 0), postgres.NewPipelineStore(db.Pool)}}
 }
 
 func (b *bundle) pipeline(t *testing.T, workers int, hook func(ctx context.Context, stage, nodeID string, attempt int) error) *worker.Pipeline {
@@ -317,4 +317,10 @@ func TestPoisonVideoFailsWithReason(t *testing.T) {
 	if c := b.count(t, `SELECT count(*) FROM remix_events WHERE node_id = $1 AND status = 'failed' AND error <> ''`, missing); c != 1 {
 		t.Errorf("%d failed events, want 1", c)
 	}
+}
+
+// workerStores writes videos and reads pipeline nodes for the tests.
+type workerStores struct {
+	*postgres.VideoService
+	*postgres.PipelineStore
 }

@@ -152,7 +152,8 @@ func run() error {
 	}
 
 	// 4. Lineage latencies through the service's own queries.
-	store := postgres.NewPlatformStore(pool)
+	store := postgres.NewLineageService(pool)
+	search := postgres.NewSearchService(pool)
 	adminV := &kmeme.Caller{Role: kmeme.RoleAdmin}
 	ids := make([]string, *samples)
 	for i := range ids {
@@ -330,7 +331,7 @@ func run() error {
 	for i := 0; i < 100; i++ {
 		id := nodes[keys[rng.IntN(len(keys))]].id.String()
 		s := time.Now()
-		if _, err := store.Similar(ctx, id, 10, adminV); err != nil {
+		if _, err := search.Similar(ctx, id, 10, adminV); err != nil {
 			return err
 		}
 		simLat = append(simLat, time.Since(s))

@@ -8,11 +8,21 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
+// PlaceService implements kmeme.PlaceService: remixes by place (PostGIS).
+type PlaceService struct {
+	db DBTX
+}
+
+var _ kmeme.PlaceService = (*PlaceService)(nil)
+
+// NewPlaceService returns the service over a pool or a transaction.
+func NewPlaceService(db DBTX) *PlaceService { return &PlaceService{db: db} }
+
 // defaultNearby is the nearby list's length when none is asked.
 const defaultNearby = 20
 
 // NearbyNodes lists the nodes within km of (lat, lon), nearest first.
-func (s *PlatformStore) NearbyNodes(ctx context.Context, lat, lon, km float64, limit int, c *kmeme.Caller) ([]kmeme.Nearby, error) {
+func (s *PlaceService) NearbyNodes(ctx context.Context, lat, lon, km float64, limit int, c *kmeme.Caller) ([]kmeme.Nearby, error) {
 	v := viewerOf(c)
 	if err := (&kmeme.Location{Lat: lat, Lon: lon}).Validate(); err != nil {
 		return nil, err
@@ -47,7 +57,7 @@ func (s *PlatformStore) NearbyNodes(ctx context.Context, lat, lon, km float64, l
 
 // GeoTrends counts public remixes made since the given time per grid cell
 // in the box; the cell size is the box's larger side over kmeme.MaxGridCells/2.
-func (s *PlatformStore) GeoTrends(ctx context.Context, b kmeme.BBox, since time.Time) ([]kmeme.Cell, float64, error) {
+func (s *PlaceService) GeoTrends(ctx context.Context, b kmeme.BBox, since time.Time) ([]kmeme.Cell, float64, error) {
 	if err := b.Validate(); err != nil {
 		return nil, 0, err
 	}

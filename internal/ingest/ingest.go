@@ -1,0 +1,116 @@
+// Package ingest checks a received video before anything is stored: its
+// size, its container by magic bytes, the integrity of an ISO BMFF file's
+// top-level boxes, and ffprobe's reading of its streams. The video service
+// (postgres.VideoService) runs it before the blob store and the database
+// see the file.
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/media"
+)
+
+// Checked is what the checks learned about an upload.
+type Checked struct {
+	Info *media.Info
+	// ContentType is the media type the stored copy is served under.
+	ContentType string
+}
+
+// Check accepts u or says why not (EINVALID, EUNSUPPORTED, ETOOLARGE);
+// maxBytes bounds what ffprobe is asked to read.
+func Check(ctx context.Context, u kmeme.Upload, maxBytes int64) (*Checked, error) {
+	if u.Size == 0 {
+		return nil, kmeme.FieldError("file", "is empty (0 bytes)")
+	}
+	if err := u.File.Sync(); err != nil {
+		return nil, fmt.Errorf("spool upload: %w", err)
+	}
+	head := make([]byte, 512)
+	n, _ := u.File.ReadAt(head, 0)
+	if err := sniffVideo(head[:n]); err != nil {
+		return nil, err
+	}
+	if bytes.Equal(head[4:8], []byte("ftyp")) {
+		if err := checkBoxes(u.File, u.Size); err != nil {
+			return nil, err
+		}
+	}
+	info, err := media.Probe(ctx, u.File.Name(), media.Limits{MaxFileBytes: maxBytes})
+	if err != nil {
+		return nil, err
+	}
+	if info.Video == nil {
+		return nil, kmeme.Errorf(kmeme.EUNSUPPORTED, "the file has no video stream")
+	}
+	return &Checked{Info: info, ContentType: "video/" + containerOf(info.Format)}, nil
+}
+
+// sniffVideo accepts the containers short-form videos come in, by their
+// magic bytes: ISO BMFF (mp4, mov, m4v, 3gp), Matroska/WebM, AVI, MPEG-TS.
+func sniffVideo(head []byte) error {
+	switch {
+	case len(head) >= 12 && bytes.Equal(head[4:8], []byte("ftyp")):
+		return nil
+	case len(head) >= 4 && bytes.Equal(head[:4], []byte{0x1A, 0x45, 0xDF, 0xA3}):
+		return nil
+	case len(head) >= 12 && bytes.Equal(head[:4], []byte("RIFF")) && bytes.Equal(head[8:12], []byte("AVI ")):
+		return nil
+	case len(head) >= 189 && head[0] == 0x47 && head[188] == 0x47:
+		return nil
+	}
+	return kmeme.Errorf(kmeme.EUNSUPPORTED, "not a video this service accepts (MP4, MOV, WebM, MKV, AVI or MPEG-TS), judging by its first bytes")
+}
+
+// checkBoxes walks the top-level boxes of an ISO BMFF file (MP4, MOV):
+// a box running past the end of the file means the upload was truncated,
+// which players and ffprobe often do not notice until playback fails.
+func checkBoxes(r io.ReaderAt, size int64) error {
+	var off int64
+	hdr := make([]byte, 16)
+	for boxes := 0; off < size; boxes++ {
+		if boxes > 10000 {
+			return kmeme.Errorf(kmeme.EUNSUPPORTED, "the file has too many top-level boxes")
+		}
+		if size-off < 8 {
+			return kmeme.Errorf(kmeme.EUNSUPPORTED, "the file is truncated (a partial box header at byte %d)", off)
+		}
+		if _, err := r.ReadAt(hdr[:8], off); err != nil {
+			return kmeme.Errorf(kmeme.EUNSUPPORTED, "the file could not be read")
+		}
+		n := int64(binary.BigEndian.Uint32(hdr[:4]))
+		hl := int64(8)
+		switch n {
+		case 0: // runs to the end of the file
+			return nil
+		case 1:
+			if _, err := r.ReadAt(hdr[8:16], off+8); err != nil {
+				return kmeme.Errorf(kmeme.EUNSUPPORTED, "the file is truncated (a partial box header at byte %d)", off)
+			}
+			n = int64(binary.BigEndian.Uint64(hdr[8:16]))
+			hl = 16
+		}
+		if n < hl || n > size-off {
+			return kmeme.Errorf(kmeme.EUNSUPPORTED, "the file is truncated or corrupt: box %q at byte %d claims %d bytes, %d remain", hdr[4:8], off, n, size-off)
+		}
+		off += n
+	}
+	return nil
+}
+
+func containerOf(format string) string {
+	switch {
+	case strings.Contains(format, "mp4"), strings.Contains(format, "mov"):
+		return "mp4"
+	case strings.Contains(format, "webm"), strings.Contains(format, "matroska"):
+		return "webm"
+	}
+	return "octet-stream"
+}
