@@ -14,7 +14,14 @@ import (
 // of a similarity motion (shift, zoom, roll) to the flow. What the fit does
 // not explain is the subjects' own motion.
 
-const flowW = 128
+// Farnebäck's pyramid levels, window and iterations: three levels of a
+// 96 px frame follow a pan of a tenth of the width between samples.
+const (
+	flowW      = 128
+	flowLevels = 3
+	flowWin    = 13
+	flowIters  = 2
+)
 
 // pairMotion is the global motion between two consecutive samples.
 type pairMotion struct {
@@ -47,7 +54,7 @@ func (c *cameraTracker) push(t float64, pix []byte, w, h int) {
 	}
 	if c.has {
 		flow := gocv.NewMat()
-		gocv.CalcOpticalFlowFarneback(c.prev, cur, &flow, 0.5, 4, 15, 3, 5, 1.1, 0)
+		gocv.CalcOpticalFlowFarneback(c.prev, cur, &flow, 0.5, flowLevels, flowWin, flowIters, 5, 1.1, 0)
 		if pm, ok := fitMotion(flow, c.fw, c.fh); ok {
 			pm.t0, pm.t1 = c.prevT, t
 			c.pairs = append(c.pairs, pm)

@@ -3,6 +3,7 @@ package perception
 import (
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/kmeme-factory/kmeme/internal/dsp"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
@@ -299,13 +300,17 @@ func modulation(env []float64) float64 {
 	}
 	mean /= float64(n)
 	total, band := 0.0, 0.0
+	x := make([]float64, n)
+	for i, v := range env {
+		x[i] = math.Max(v, silenceDBFS) - mean
+	}
+	cos, sin := dftTable(n)
 	for k := 1; k <= n/2; k++ {
 		var re, im float64
-		for i, v := range env {
-			x := math.Max(v, silenceDBFS) - mean
-			ph := 2 * math.Pi * float64(k*i) / float64(n)
-			re += x * math.Cos(ph)
-			im -= x * math.Sin(ph)
+		for i, xi := range x {
+			j := (k * i) % n
+			re += xi * cos[j]
+			im -= xi * sin[j]
 		}
 		p := re*re + im*im
 		hz := float64(k) / (float64(n) * hopS)
@@ -318,6 +323,28 @@ func modulation(env []float64) float64 {
 		return 0
 	}
 	return band / total
+}
+
+var (
+	dftMu    sync.Mutex
+	dftCache = map[int][2][]float64{}
+)
+
+// dftTable is cos and sin of 2πj/n for j < n, computed once per n (the
+// modulation DFT runs every 50 ms over windows of one size).
+func dftTable(n int) ([]float64, []float64) {
+	dftMu.Lock()
+	defer dftMu.Unlock()
+	if t, ok := dftCache[n]; ok {
+		return t[0], t[1]
+	}
+	c, s := make([]float64, n), make([]float64, n)
+	for j := range c {
+		c[j] = math.Cos(2 * math.Pi * float64(j) / float64(n))
+		s[j] = math.Sin(2 * math.Pi * float64(j) / float64(n))
+	}
+	dftCache[n] = [2][]float64{c, s}
+	return c, s
 }
 
 // heldPitch is the share of the window in voiced runs of 200 ms or more
