@@ -39,5 +39,5 @@ func TestDebugFile(t *testing.T) {
 		}
 	}
 	r := Analyze(x, 22050, Options{})
-	fmt.Printf("bpm %.2f conf %.2f meter %d reason %q\n", r.BPM, r.Confidence, r.Meter, r.Reason)
+	fmt.Printf("bpm %.2f conf %.2f meter %d reason %q consistency %.2f gaps %.2f grid fit %.2f\n", r.BPM, r.Confidence, r.Meter, r.Reason, r.Consistency, r.Gaps, r.GridFit)
 }
