@@ -9,6 +9,17 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
+echo "== generated types (lib/gen) against kmeme openapi and schema/recipe.v2.json"
+gen="$(mktemp -d /tmp/kmeme-gen.XXXXXX)"
+node scripts/gen-types.mjs "$gen" >/dev/null
+if ! diff -ru lib/gen "$gen"; then
+  rm -rf "$gen"
+  echo "web/lib/gen is stale: the API document or the recipe schema changed. Run: cd web && node scripts/gen-types.mjs"
+  exit 1
+fi
+rm -rf "$gen"
+echo "generated types up to date"
+
 echo "== tsc --noEmit"
 npx --no-install tsc --noEmit -p tsconfig.json
 echo "typecheck ok"

@@ -108,7 +108,7 @@ export function Providers({ children }: { children: ReactNode }) {
     try {
       const me = await api.me();
       setUser(me.user);
-      setQuota(me.quota);
+      setQuota(me.quota ?? null);
     } catch {
       setUser(null);
       setQuota(null);

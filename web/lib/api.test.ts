@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { ApiError, codeForStatus, createApi, parseRetryAfter, query, readCookie } from "./api";
+import { errorKey, translate } from "./i18n";
 
 type Call = { url: string; init: RequestInit };
 
@@ -19,6 +20,15 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
     status,
     headers: { "Content-Type": "application/json", ...headers },
   });
+
+// Answers as the server writes them (field sets of lib/gen/api.ts).
+const node = (id: string, over: Record<string, unknown> = {}) => ({
+  id, parent_id: null, root_id: id, path: id, depth: 0, owner_id: "u1", video_id: "v1", title: "월요일 아침 댄스",
+  status: "done", visibility: "public", children: 0, descendants: 0,
+  created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z", ...over,
+});
+const user = { id: "u1", role: "user", plan: "free", time_zone: "Asia/Seoul", created_at: "2026-11-01T00:00:00Z" };
+const quota = { day: "2026-11-01", plan: "free", limit: 5, used: 2, left: 3, resets_at: "2026-11-02T00:00:00+09:00" };
 
 const headersOf = (c: Call) => c.init.headers as Record<string, string>;
 
@@ -56,7 +66,7 @@ describe("parseRetryAfter", () => {
 
 describe("createApi", () => {
   it("sends CSRF header on unsafe methods only, never a bearer token", async () => {
-    const { fn, calls } = mockFetch([json(200, { items: [], next: "" }), json(201, { id: "n1" })]);
+    const { fn, calls } = mockFetch([json(200, { items: [], next: "" }), json(201, node("n1", { status: "queued" }))]);
     const api = createApi({ fetch: fn, cookies: () => "kmeme_csrf=abc123" });
     await api.myRemixes();
     await api.createRemix({ video_id: "v1", title: "t" }, "idem-1");
@@ -111,7 +121,7 @@ describe("createApi", () => {
   });
 
   it("refreshes once on 401 and retries", async () => {
-    const { fn, calls } = mockFetch([json(401, { code: "unauthorized" }), json(200, {}), json(200, { user: { id: "u1" }, quota: { left: 3 } })]);
+    const { fn, calls } = mockFetch([json(401, { code: "unauthorized" }), json(200, {}), json(200, { user, quota })]);
     const api = createApi({ fetch: fn, cookies: () => "kmeme_csrf=c" });
     const me = await api.me();
     expect(me.user.id).toBe("u1");
@@ -144,7 +154,7 @@ describe("createApi", () => {
   });
 
   it("handles 204 and escapes ids in paths", async () => {
-    const { fn, calls } = mockFetch([new Response(null, { status: 204 }), json(200, { node: {}, truncated: false })]);
+    const { fn, calls } = mockFetch([new Response(null, { status: 204 }), json(200, { node: { ...node("x y"), children: [{ ...node("c1"), children: 0 }] }, truncated: false })]);
     const api = createApi({ fetch: fn, cookies: () => "" });
     await expect(api.deleteRemix("a/../b")).resolves.toBeUndefined();
     await api.tree("x y", 5);
@@ -156,7 +166,11 @@ describe("createApi", () => {
   });
 
   it("builds geo and admin queries", async () => {
-    const { fn, calls } = mockFetch([json(200, { cells: [] }), json(200, { items: [] }), json(200, { month: "2026-11" })]);
+    const { fn, calls } = mockFetch([
+      json(200, { cells: [], cell_deg: 0.1 }),
+      json(200, { items: [] }),
+      json(200, { month: "2026-11", total_usd: 0, budget_usd: 50, left_usd: 50, calls: 0, by_model: [] }),
+    ]);
     const api = createApi({ fetch: fn, cookies: () => "", baseUrl: "http://h" });
     await api.geoTrends([124.5, 33, 132, 38.7]);
     await api.nearby(37.5, 127, 12.5);
@@ -172,6 +186,43 @@ describe("createApi", () => {
     const { fn } = mockFetch([new Response("not json", { status: 200 })]);
     const err = await createApi({ fetch: fn, cookies: () => "" }).me().catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
+    expect(err.code).toBe("bad_answer");
+  });
+
+  it("passes a valid answer through, fields a newer server adds included", async () => {
+    const { fn } = mockFetch([json(200, { items: [{ node: node("n1", { recipe_title: "새 필드" }), remixes: 4 }] })]);
+    const r = await createApi({ fetch: fn, cookies: () => "" }).trending();
+    expect(r.items[0].node.title).toBe("월요일 아침 댄스");
+    expect((r.items[0].node as unknown as Record<string, unknown>).recipe_title).toBe("새 필드");
+  });
+
+  it.each([
+    ["a renamed field", () => json(200, { items: [{ node: { ...node("n1"), title: undefined, name: "x" }, remixes: 1 }] }), "items.0.node.title"],
+    ["a number sent as text", () => json(200, { items: [{ node: node("n1"), remixes: "1" }] }), "items.0.remixes"],
+    ["an unknown status", () => json(200, { items: [{ node: node("n1", { status: "exploded" }), remixes: 1 }] }), "items.0.node.status"],
+    ["an empty 200", () => new Response("", { status: 200 }), "not JSON"],
+  ])("turns %s into a bad_answer error naming the field, shown in Korean", async (_what, answer, where) => {
+    const { fn } = mockFetch([answer]);
+    const err = await createApi({ fetch: fn, cookies: () => "" }).trending().catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.code).toBe("bad_answer");
+    expect(err.problem.detail).toContain("/api/trending");
+    expect(err.problem.detail).toContain(where);
+    expect(translate("ko", errorKey(err.code))).toBe("서버의 응답이 이 앱 버전과 맞지 않아요. 페이지를 새로고침해 주세요.");
+  });
+
+  it("accepts an account without a quota (a server without the quota service)", async () => {
+    const { fn } = mockFetch([json(200, { user })]);
+    const me = await createApi({ fetch: fn, cookies: () => "" }).me();
+    expect(me.user.plan).toBe("free");
+    expect(me.quota).toBeUndefined();
+  });
+
+  it("checks the signed-in account and quota", async () => {
+    const { fn } = mockFetch([json(200, { user: { ...user, role: "owner" }, quota })]);
+    const err = await createApi({ fetch: fn, cookies: () => "" }).me().catch((e) => e);
+    expect(err.code).toBe("bad_answer");
+    expect(err.problem.detail).toContain("user.role");
   });
 });
 

@@ -21,6 +21,8 @@ import type {
   Video,
   Visibility,
 } from "./types";
+import type { z } from "zod";
+import * as S from "./schemas";
 
 /** ApiError is a failed call, carrying the server's RFC 9457 problem document. */
 export class ApiError extends Error {
@@ -207,64 +209,70 @@ export function createApi(opts: ApiOptions = {}) {
     return res;
   }
 
-  async function json<T>(path: string, o: RequestOptions = {}): Promise<T> {
+  /** call sends a request and checks the answer against its schema (lib/schemas.ts). */
+  async function call<T>(schema: z.ZodType<T>, path: string, o: RequestOptions = {}): Promise<T> {
     const res = await raw(path, o);
-    if (res.status === 204) return undefined as T;
-    const text = await res.text();
-    if (!text) return undefined as T;
+    const text = res.status === 204 ? "" : await res.text();
+    let body: unknown;
     try {
-      return JSON.parse(text) as T;
+      body = JSON.parse(text);
     } catch {
-      throw new ApiError(res.status, { code: "internal", detail: "invalid JSON from server" });
+      throw new ApiError(res.status, { code: "bad_answer", detail: `${path}: the answer is not JSON` });
     }
+    return checked(schema, body, path, res.status);
+  }
+
+  /** none sends a request whose answer has no body (204) or one the views do not read. */
+  async function none(path: string, o: RequestOptions = {}): Promise<void> {
+    await drain(await raw(path, o));
   }
 
   return {
     signup: (email: string, password: string, display_name?: string) =>
-      json<AuthResult>("/api/auth/signup", { method: "POST", body: { email, password, display_name }, noRefresh: true }),
+      call<AuthResult>(S.authResult, "/api/auth/signup", { method: "POST", body: { email, password, display_name }, noRefresh: true }),
     login: (email: string, password: string) =>
-      json<AuthResult>("/api/auth/login", { method: "POST", body: { email, password }, noRefresh: true }),
-    authConfig: () => json<AuthConfig>("/api/auth/config", { noRefresh: true }),
+      call<AuthResult>(S.authResult, "/api/auth/login", { method: "POST", body: { email, password }, noRefresh: true }),
+    authConfig: () => call<AuthConfig>(S.authConfig, "/api/auth/config", { noRefresh: true }),
     /** firebaseSignIn exchanges a Firebase ID token for the server's cookie session. */
     firebaseSignIn: (id_token: string) =>
-      json<AuthResult>("/api/auth/firebase", { method: "POST", body: { id_token }, noRefresh: true }),
-    logout: () => json<void>("/api/auth/logout", { method: "POST", noRefresh: true }),
+      call<AuthResult>(S.authResult, "/api/auth/firebase", { method: "POST", body: { id_token }, noRefresh: true }),
+    logout: () => none("/api/auth/logout", { method: "POST", noRefresh: true }),
     refresh,
-    me: () => json<{ user: User; quota: Quota }>("/api/me"),
-    myRemixes: (limit = 50, after?: string) => json<Page<RemixNode>>("/api/me/remixes", { query: { limit, after } }),
+    me: () => call<{ user: User; quota?: Quota }>(S.me, "/api/me"),
+    myRemixes: (limit = 50, after?: string) => call<Page<RemixNode>>(S.nodePage, "/api/me/remixes", { query: { limit, after } }),
     exportMe: () => raw("/api/me/export").then((r) => r.blob()),
-    consents: () => json<{ items: Consent[] }>("/api/me/consents"),
+    consents: () => call<{ items: Consent[] }>(S.consentList, "/api/me/consents"),
     setConsent: (purpose: string, granted: boolean) =>
-      json<{ items: Consent[] }>("/api/me/consents", { method: "PUT", body: { purpose, granted } }),
-    deleteMe: () => json<void>("/api/me", { method: "DELETE" }),
-    importVideo: (url: string) => json<Video>("/api/videos/import", { method: "POST", body: { url } }),
+      call<{ items: Consent[] }>(S.consentList, "/api/me/consents", { method: "PUT", body: { purpose, granted } }),
+    deleteMe: () => none("/api/me", { method: "DELETE" }),
+    importVideo: (url: string) => call<Video>(S.video, "/api/videos/import", { method: "POST", body: { url } }),
     createRemix: (body: NewRemix, idempotencyKey?: string) =>
-      json<RemixNode>("/api/remix", {
+      call<RemixNode>(S.remixNode, "/api/remix", {
         method: "POST",
         body,
         headers: idempotencyKey ? { "Idempotency-Key": idempotencyKey } : undefined,
       }),
-    remix: (id: string) => json<RemixView>(`/api/remix/${seg(id)}`),
-    deleteRemix: (id: string) => json<void>(`/api/remix/${seg(id)}`, { method: "DELETE" }),
-    children: (id: string, limit = 50) => json<Page<RemixNode>>(`/api/remix/${seg(id)}/children`, { query: { limit } }),
+    remix: (id: string) => call<RemixView>(S.remixView, `/api/remix/${seg(id)}`),
+    deleteRemix: (id: string) => none(`/api/remix/${seg(id)}`, { method: "DELETE" }),
+    children: (id: string, limit = 50) => call<Page<RemixNode>>(S.nodePage, `/api/remix/${seg(id)}/children`, { query: { limit } }),
     lineage: (id: string, direction: "ancestors" | "descendants", depth?: number) =>
-      json<{ items: RemixNode[] }>(`/api/remix/${seg(id)}/lineage`, { query: { direction, depth } }),
+      call<{ items: RemixNode[] }>(S.lineage, `/api/remix/${seg(id)}/lineage`, { query: { direction, depth } }),
     tree: (id: string, depth?: number) =>
-      json<{ node: TreeNode; truncated: boolean }>(`/api/remix/${seg(id)}/tree`, { query: { depth } }),
-    similar: (id: string, k = 10) => json<{ items: ScoredNode[] }>(`/api/remix/${seg(id)}/similar`, { query: { k } }),
-    search: (q: string, k = 20) => json<{ items: ScoredNode[] }>("/api/search", { query: { q, k } }),
+      call<{ node: TreeNode; truncated: boolean }>(S.tree, `/api/remix/${seg(id)}/tree`, { query: { depth } }),
+    similar: (id: string, k = 10) => call<{ items: ScoredNode[] }>(S.scored, `/api/remix/${seg(id)}/similar`, { query: { k } }),
+    search: (q: string, k = 20) => call<{ items: ScoredNode[] }>(S.scored, "/api/search", { query: { q, k } }),
     /** showcase: finished public recipes for the landing (no sign-in). */
-    showcase: (limit = 6) => json<{ items: ShowcaseItem[] }>("/api/recipes/public", { query: { limit }, noRefresh: true }),
+    showcase: (limit = 6) => call<{ items: ShowcaseItem[] }>(S.showcase, "/api/recipes/public", { query: { limit }, noRefresh: true }),
     /** replan asks the planner for the same video in another format (issue 12). */
-    replan: (id: string, format: string) => json<RemixNode>(`/api/remix/${seg(id)}/replan`, { method: "POST", body: { format } }),
-    trending: (days = 7) => json<{ items: { node: RemixNode; remixes: number }[] }>("/api/trending", { query: { days } }),
+    replan: (id: string, format: string) => call<RemixNode>(S.remixNode, `/api/remix/${seg(id)}/replan`, { method: "POST", body: { format } }),
+    trending: (days = 7) => call<{ items: { node: RemixNode; remixes: number }[] }>(S.trending, "/api/trending", { query: { days } }),
     nearby: (lat: number, lon: number, km: number, limit = 100) =>
-      json<{ items: { node: RemixNode; distance_km: number }[] }>("/api/geo/nearby", { query: { lat, lon, km, limit } }),
+      call<{ items: { node: RemixNode; distance_km: number }[] }>(S.nearby, "/api/geo/nearby", { query: { lat, lon, km, limit } }),
     geoTrends: (bbox: [number, number, number, number], since?: string) =>
-      json<{ cells: GeoCell[]; cell_deg?: number }>("/api/geo/trends", { query: { bbox: bbox.map((x) => Math.round(x * 1e4) / 1e4).join(","), since } }),
-    adminCosts: (month: string) => json<CostSummary>("/api/admin/costs", { query: { month } }),
+      call<{ cells: GeoCell[]; cell_deg?: number }>(S.geoTrends, "/api/geo/trends", { query: { bbox: bbox.map((x) => Math.round(x * 1e4) / 1e4).join(","), since } }),
+    adminCosts: (month: string) => call<CostSummary>(S.costSummary, "/api/admin/costs", { query: { month } }),
     setQuota: (userId: string, daily_limit: number) =>
-      json<void>(`/api/admin/users/${seg(userId)}/quota`, { method: "PUT", body: { daily_limit } }),
+      none(`/api/admin/users/${seg(userId)}/quota`, { method: "PUT", body: { daily_limit } }),
     /** fileUrl is the download address of a rendered file. */
     fileUrl: (id: string, name: string) => `${base}/api/remix/${seg(id)}/files/${seg(name)}`,
     /** eventsUrl is the server-sent events address of a remix. */
@@ -282,6 +290,21 @@ async function drain(res: Response): Promise<void> {
   } catch {
     /* already read or aborted */
   }
+}
+
+/**
+ * checked validates an answer against its schema. An answer that does not
+ * match is a "bad_answer" error (shown in Korean as "the server's answer does
+ * not match this version of the app"); the first mismatches go to the detail.
+ */
+export function checked<T>(schema: z.ZodType<T>, body: unknown, path: string, status = 200): T {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  const where = r.error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join(".") || "(answer)"}: ${i.message}`)
+    .join("; ");
+  throw new ApiError(status, { code: "bad_answer", detail: `${path}: ${where}` });
 }
 
 async function toError(res: Response): Promise<ApiError> {

@@ -48,6 +48,8 @@ const cfg: FirebaseWebConfig = { api_key: "AIza-public", auth_domain: "kmeme.fir
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
+// The account as the server answers it (SessionBody.user).
+const account = { id: "u1", role: "user", plan: "free", time_zone: "Asia/Seoul", created_at: "2026-11-01T00:00:00Z" };
 
 function apiWith(responses: Response[]) {
   const calls: { url: string; init: RequestInit }[] = [];
@@ -98,7 +100,7 @@ describe("googleConfig", () => {
 
 describe("signInWithGoogle", () => {
   it("runs the popup, exchanges the ID token and signs Firebase out", async () => {
-    const user = { id: "u1", email: "a@k-meme.com", role: "user" };
+    const user = { ...account, email: "a@k-meme.com" };
     const { api, calls } = apiWith([json(200, { user, access_token: "at", expires_in: 900 })]);
     const res = await signInWithGoogle(cfg, api);
     expect(res.user).toEqual(user);
@@ -115,7 +117,7 @@ describe("signInWithGoogle", () => {
   });
 
   it("initialises the SDK once across sign-ins", async () => {
-    const ok = () => json(200, { user: { id: "u1" }, access_token: "at", expires_in: 900 });
+    const ok = () => json(200, { user: account, access_token: "at", expires_in: 900 });
     const { api } = apiWith([ok(), ok()]);
     await signInWithGoogle(cfg, api);
     await signInWithGoogle(cfg, api);
@@ -141,7 +143,7 @@ describe("signInWithGoogle", () => {
   });
 
   it("reports an SDK that did not load, and retries the load next time", async () => {
-    const { api } = apiWith([json(200, { user: { id: "u1" }, access_token: "at", expires_in: 900 })]);
+    const { api } = apiWith([json(200, { user: account, access_token: "at", expires_in: 900 })]);
     const err = await signInWithGoogle(cfg, api, () => Promise.reject(new Error("ChunkLoadError"))).catch((e) => e);
     expect(err).toBeInstanceOf(SdkLoadError);
     expect(googleErrorText(err)).toBe("Google 로그인을 불러오지 못했어요. 네트워크를 확인하고 다시 시도해주세요.");

@@ -196,6 +196,7 @@ const ko = {
   err_unprocessable: "이 영상은 분석할 수 없어요.",
   err_internal: "서버에 문제가 생겼어요. 잠시 후 다시 시도해주세요.",
   err_network: "네트워크에 연결할 수 없어요.",
+  err_bad_answer: "서버의 응답이 이 앱 버전과 맞지 않아요. 페이지를 새로고침해 주세요.",
   err_retry_in: "{n}초 후에 다시 시도할 수 있어요.",
   // --- landing, navigation, settings
   nav_me_short: "MY",
@@ -540,6 +541,7 @@ const en: Record<Key, string> = {
   err_unprocessable: "This video cannot be analysed.",
   err_internal: "Something went wrong on the server.",
   err_network: "Cannot reach the network.",
+  err_bad_answer: "The server's answer does not match this version of the app. Please reload the page.",
   err_retry_in: "You can retry in {n} s.",
   nav_me_short: "MY",
   nav_settings: "Settings",

@@ -3,6 +3,7 @@
 // replaced by an empty default when it has the wrong type. Text stays text —
 // it is rendered by React as text nodes, never as HTML.
 import type { Recipe, PlannedShot, Adaptation, Evidence, FormatReason, FormatAlternative } from "./types";
+import type { KMEMEFactoryKoreanRemixRecipe as RecipeV2 } from "./gen/recipe.v2";
 
 type Obj = Record<string, unknown>;
 
@@ -128,3 +129,13 @@ export function hashtagLine(tags: string[]): string {
     .map((t) => (t.startsWith("#") ? t : `#${t}`))
     .join(" ");
 }
+
+/**
+ * Every field of a valid version-2 document (types generated from
+ * schema/recipe.v2.json into lib/gen) fits the Recipe the views read, once
+ * optional fields are counted as present (the normaliser fills defaults): a
+ * field the schema renames or retypes fails the type check.
+ */
+export type RecipeSchemaCheck = Expect<Full<RecipeV2>, Full<Recipe>>;
+type Expect<A extends B, B> = A extends B ? true : never;
+type Full<T> = T extends (infer U)[] ? Full<U>[] : T extends object ? { [K in keyof T]-?: Full<T[K]> } : T;
