@@ -54,6 +54,7 @@ func analyzeSound(pcm []float32, rate int) *kmeme.SpeechInfo {
 	}
 	fillRuns(active, false, 30)
 	fillRuns(active, true, 10)
+	onsets := findOnsets(frames)
 	// the kind of sound from the one-second window, judged every 50 ms
 	kinds := make([]kmeme.AudioKind, n)
 	var kind kmeme.AudioKind
@@ -61,6 +62,10 @@ func analyzeSound(pcm []float32, rate int) *kmeme.SpeechInfo {
 		if i%5 == 0 {
 			lo, hi := max(0, i-half), min(n, i+half)
 			kind = classifyWindow(frames[lo:hi], env[lo:hi])
+			if kind == kmeme.AudioSpeech && periodicOnsets(onsets, i) {
+				// a click track or a bare beat: onsets like clockwork
+				kind = kmeme.AudioMusic
+			}
 		}
 		kinds[i] = kind
 	}
@@ -285,6 +290,59 @@ func classifyWindow(w []soundFrame, env []float64) kmeme.AudioKind {
 	default:
 		return kmeme.AudioMusic
 	}
+}
+
+// findOnsets returns the frames where the loudness jumps (9 dB within 50
+// ms) to a local peak: syllable starts in talk, hits in music.
+func findOnsets(fr []soundFrame) []int {
+	var out []int
+	for i := 5; i < len(fr); i++ {
+		if fr[i].silent && fr[i].db < silenceDBFS {
+			continue
+		}
+		if fr[i].db-fr[i-5].db < 9 {
+			continue
+		}
+		peak := true
+		for k := max(0, i-5); k <= min(len(fr)-1, i+5); k++ {
+			if fr[k].db > fr[i].db || (fr[k].db == fr[i].db && k < i) {
+				peak = false
+				break
+			}
+		}
+		if peak && (len(out) == 0 || i-out[len(out)-1] >= 8) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// periodicOnsets reports whether the onsets within two seconds of frame i
+// come at one steady interval (every gap within 30 ms of their median, at
+// least four of them): a metronome or a drum machine, not talk, whose
+// syllables come irregularly.
+func periodicOnsets(onsets []int, i int) bool {
+	a := sort.SearchInts(onsets, i-200)
+	b := sort.SearchInts(onsets, i+200)
+	if b-a < 5 {
+		return false
+	}
+	gaps := make([]int, 0, b-a-1)
+	for k := a + 1; k < b; k++ {
+		gaps = append(gaps, onsets[k]-onsets[k-1])
+	}
+	sorted := append([]int(nil), gaps...)
+	sort.Ints(sorted)
+	med := sorted[len(sorted)/2]
+	if med < 15 {
+		return false
+	}
+	for _, g := range gaps {
+		if g-med > 3 || med-g > 3 {
+			return false
+		}
+	}
+	return true
 }
 
 // modulation is the share of the loudness envelope's variance at 2–8 Hz
