@@ -15,14 +15,6 @@ type consentList struct {
 	Items []kmeme.Consent `json:"items"`
 }
 
-// addConsentRoutes lets users read and change what they agreed to.
-func (s *Server) addConsentRoutes() {
-	s.handle(Route{Method: "GET", Path: "/api/me/consents", Summary: "What I agreed to (ai_processing: my video and text may go to Gemini/Claude; marketing)", Tag: "account",
-		Result: consentList{}, Auth: true, Limit: "read", Handler: s.handleConsents(false)})
-	s.handle(Route{Method: "PUT", Path: "/api/me/consents", Summary: "Grant or withdraw one consent", Tag: "account",
-		Body: consentRequest{}, Result: consentList{}, Auth: true, Limit: "read", Handler: s.handleConsents(true)})
-}
-
 func (s *Server) handleConsents(change bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := kmeme.CallerFrom(r.Context())

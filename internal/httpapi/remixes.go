@@ -6,16 +6,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/recipe"
-	"github.com/kmeme-factory/kmeme/internal/render"
 )
 
 type createRemixRequest struct {
@@ -311,177 +308,6 @@ func (s *Server) handleListChildren() http.Handler {
 			}
 		}
 		writeJSON(w, http.StatusOK, nodeList{Items: visible, Next: next})
-	})
-}
-
-func (s *Server) handleRemixFile() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		if err := ready(s.Content.Remixes != nil && s.Content.Blobs != nil); err != nil {
-			writeError(w, r, s.Log, err)
-			return
-		}
-		cv, err := s.loadView(ctx, r.PathValue("id"))
-		if err != nil {
-			writeError(w, r, s.Log, err)
-			return
-		}
-		name := r.PathValue("name")
-		var file *kmeme.File
-		for i := range cv.Files {
-			if cv.Files[i].Name == name {
-				file = &cv.Files[i]
-			}
-		}
-		if file == nil {
-			writeError(w, r, s.Log, kmeme.Errorf(kmeme.ENOTFOUND, "this remix has no file %q", truncateString(name, 64)))
-			return
-		}
-		rc, size, err := s.Content.Blobs.Open(ctx, file.Key)
-		if err != nil {
-			writeError(w, r, s.Log, err)
-			return
-		}
-		defer rc.Close()
-		h := w.Header()
-		h.Set("Content-Type", file.ContentType)
-		h.Set("Content-Length", strconv.FormatInt(size, 10))
-		h.Set("Cache-Control", "private, max-age=300")
-		download := name
-		if name == render.FileBundle {
-			// One download per remix, so a creator's Downloads folder keeps them apart.
-			id := r.PathValue("id") // a UUID, checked by loadView
-			download = "kmeme-" + id[:min(8, len(id))] + ".zip"
-		}
-		h.Set("Content-Disposition", `attachment; filename="`+download+`"`)
-		if strings.HasPrefix(file.ContentType, "image/") || file.ContentType == "application/pdf" {
-			h.Set("Content-Disposition", `inline; filename="`+name+`"`)
-		}
-		if rs, ok := rc.(io.ReadSeeker); ok && strings.HasPrefix(file.ContentType, "video/") {
-			// Players seek with Range requests.
-			h.Set("Content-Disposition", `inline; filename="`+name+`"`)
-			h.Del("Content-Length")
-			http.ServeContent(w, r, name, time.Time{}, rs)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-		if r.Method != http.MethodHead {
-			_, _ = io.Copy(w, rc)
-		}
-	})
-}
-
-// eventData is the JSON of one server-sent progress event.
-type eventData struct {
-	Stage   string `json:"stage"`
-	Percent int    `json:"percent"`
-	Status  string `json:"status"`
-	Error   string `json:"error,omitempty"`
-}
-
-// maxStream bounds one event stream; clients reconnect with Last-Event-ID.
-const maxStream = 30 * time.Minute
-
-func (s *Server) handleRemixEvents() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		if err := ready(s.Content.Remixes != nil); err != nil {
-			writeError(w, r, s.Log, err)
-			return
-		}
-		id := r.PathValue("id")
-		n, err := s.Nodes.GetNode(ctx, id)
-		if err == nil {
-			err = s.checkRead(ctx, n)
-		}
-		if err != nil {
-			writeError(w, r, s.Log, err)
-			return
-		}
-		var after int64
-		if last := r.Header.Get("Last-Event-ID"); last != "" {
-			if v, err := strconv.ParseInt(last, 10, 64); err == nil && v >= 0 {
-				after = v
-			}
-		}
-		flusher, _ := w.(http.Flusher)
-		rc := http.NewResponseController(w)
-		h := w.Header()
-		h.Set("Content-Type", "text/event-stream")
-		h.Set("Cache-Control", "no-store")
-		h.Set("X-Accel-Buffering", "no")
-		w.WriteHeader(http.StatusOK)
-		ctx, cancel := context.WithTimeout(ctx, maxStream)
-		defer cancel()
-		var wake <-chan struct{}
-		if s.Content.Progress != nil {
-			ch, unsub := s.Content.Progress.Subscribe(n.ID)
-			defer unsub()
-			wake = ch
-		}
-		poll := s.Content.EventPoll
-		if poll <= 0 {
-			poll = 2 * time.Second
-		}
-		ticker := time.NewTicker(poll)
-		defer ticker.Stop()
-		lastBeat := time.Now()
-		send := func(event string, id int64, d eventData) {
-			b, _ := json.Marshal(d)
-			_ = rc.SetWriteDeadline(time.Now().Add(30 * time.Second))
-			if id > 0 {
-				fmt.Fprintf(w, "id: %d\n", id)
-			}
-			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b)
-			if flusher != nil {
-				flusher.Flush()
-			}
-		}
-		if n.Status == kmeme.StatusDraft {
-			send("progress", 0, eventData{Stage: "draft", Percent: 0, Status: string(n.Status)})
-			return
-		}
-		for {
-			evs, err := s.Content.Remixes.EventsAfter(ctx, n.ID, after, 100)
-			if err != nil {
-				if ctx.Err() == nil {
-					send("error", 0, eventData{Stage: "stream", Status: "error", Error: kmeme.ErrorMessage(err)})
-				}
-				return
-			}
-			for _, e := range evs {
-				after = e.ID
-				d := eventData{Stage: e.Stage, Percent: e.Percent, Status: e.Status, Error: e.Error}
-				send("progress", e.ID, d)
-				if e.Terminal() {
-					send(e.Status, e.ID, d)
-					return
-				}
-			}
-			if len(evs) == 100 {
-				continue
-			}
-			if len(evs) == 0 && (n.Status == kmeme.StatusDone || n.Status == kmeme.StatusFailed) {
-				// Finished before this stream began and the client has seen
-				// the events (Last-Event-ID): say so instead of waiting.
-				d := eventData{Stage: string(n.Status), Percent: 100, Status: string(n.Status), Error: n.Error}
-				send(string(n.Status), after, d)
-				return
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-wake:
-			case <-ticker.C:
-				if time.Since(lastBeat) > 15*time.Second {
-					lastBeat = time.Now()
-					fmt.Fprint(w, ": keep-alive\n\n")
-					if flusher != nil {
-						flusher.Flush()
-					}
-				}
-			}
-		}
 	})
 }
 
