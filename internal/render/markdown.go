@@ -15,7 +15,24 @@ func Markdown(r *kmeme.Recipe) []byte {
 	c := r.Concept
 	p("# %s\n\n", c.Title)
 	p("> %s\n\n", c.Hook)
-	p("- **밈 포맷**: %s\n", c.Format)
+	name := c.FormatName
+	if name == "" {
+		name = c.Format
+	}
+	p("- **밈 포맷**: %s\n", name)
+	if len(c.Reasons) > 0 {
+		var why []string
+		for _, x := range c.Reasons {
+			if len(why) < 3 && x.Detail != "" {
+				why = append(why, x.Detail)
+			}
+		}
+		p("- **이 포맷인 이유**: %s", strings.Join(why, "; "))
+		if c.RunnerUp != nil && c.RunnerUp.Name != "" {
+			p(" (다음 후보: %s)", c.RunnerUp.Name)
+		}
+		p("\n")
+	}
 	p("- **왜 웃긴가**: %s\n", c.Mechanism)
 	p("- **플랫폼**: %s · %s · %s\n", platformName(c.Platform), c.Aspect, clock(c.DurationS))
 	p("- **난이도**: %s · 촬영 약 %d분 · 편집 약 %d분\n\n", difficultyName(r.Difficulty), r.ShootMin, r.EditMin)
@@ -49,7 +66,11 @@ func Markdown(r *kmeme.Recipe) []byte {
 
 	p("\n## 현지화\n\n")
 	for _, a := range r.Adaptations {
-		p("- %s → **%s**: %s\n", a.Source, a.Korean, a.Reason)
+		tag := ""
+		if a.Suggestion {
+			tag = "(제안) "
+		}
+		p("- %s%s → **%s**: %s\n", tag, a.Source, a.Korean, a.Reason)
 	}
 	p("\n## 해시태그\n\n")
 	p("- 틱톡: %s\n- 유튜브 쇼츠: %s\n- 인스타그램 릴스: %s\n",
@@ -121,12 +142,15 @@ func sectionName(l kmeme.SectionLabel) string {
 	return string(l)
 }
 
-// provenanceLine says who wrote what, for the footer of every file.
+// provenanceLine says who wrote what, for the footer of every file, in
+// Korean: which engine wrote which part and, when an AI engine did not
+// answer, that the local planner wrote the text instead. The technical
+// reason stays in recipe.json (provenance.fallbacks) and the logs.
 func provenanceLine(p kmeme.Provenance) string {
 	engines := map[string][]string{}
 	for _, part := range []string{"timing", "concept", "shots", "captions", "adaptations", "hashtags", "semantics"} {
 		if e, ok := p.Parts[part]; ok {
-			engines[e] = append(engines[e], part)
+			engines[e] = append(engines[e], partName[part])
 		}
 	}
 	var xs []string
@@ -134,15 +158,54 @@ func provenanceLine(p kmeme.Provenance) string {
 		if len(engines[e]) == 0 {
 			continue
 		}
-		name := e
+		name := engineName(e)
 		if m := p.Models[e]; m != "" {
 			name += " (" + m + ")"
 		}
 		xs = append(xs, name+": "+strings.Join(engines[e], ", "))
 	}
 	s := "작성 엔진 — " + strings.Join(xs, " · ") + fmt.Sprintf(" · AI 비용 $%.4f", p.CostUSD)
+	seen := map[string]bool{}
 	for _, f := range p.Fallbacks {
-		s += "\n\n대체: " + f
+		if n := fallbackNote(f); !seen[n] {
+			seen[n] = true
+			s += "\n\n" + n
+		}
 	}
 	return s
+}
+
+// partName is the Korean name of a recipe part in the footer.
+var partName = map[string]string{
+	"timing": "타이밍", "concept": "콘셉트", "shots": "샷 구성", "captions": "자막", "adaptations": "현지화",
+	"hashtags": "해시태그", "semantics": "장면 설명",
+}
+
+// engineName is the name a creator knows an engine by.
+func engineName(e string) string {
+	switch e {
+	case kmeme.ProviderLocal:
+		return "로컬 플래너"
+	case kmeme.ProviderGemini:
+		return "Gemini"
+	case kmeme.ProviderClaude:
+		return "Claude"
+	}
+	return e
+}
+
+// fallbackNote says one provenance fallback ("claude: not configured (…);
+// the local planner wrote the text") in Korean for the creator: which
+// engine stood in for which, without the technical reason.
+func fallbackNote(f string) string {
+	prov, rest, _ := strings.Cut(f, ":")
+	who := engineName(strings.TrimSpace(strings.ToLower(prov)))
+	if who == strings.TrimSpace(strings.ToLower(prov)) {
+		who = "AI"
+	}
+	var n int
+	if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d field", &n); err == nil && n > 0 {
+		return fmt.Sprintf("참고: %s가 쓴 글 중 %d개 항목은 자막 규칙에 맞지 않아 로컬 플래너의 글을 그대로 두었습니다.", who, n)
+	}
+	return fmt.Sprintf("참고: 이번 레시피는 %s 대신 로컬 플래너가 썼습니다(오프라인 작성).", who)
 }

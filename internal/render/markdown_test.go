@@ -1,0 +1,43 @@
+package render
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestMarkdownFooterIsKorean: the AI fallback reaches the creator as a
+// Korean note saying which engine wrote the text, never the technical
+// reason (that stays in recipe.json and the logs); part and engine names
+// and the format are Korean too.
+func TestMarkdownFooterIsKorean(t *testing.T) {
+	t.Parallel()
+	r := fixtures(t)[0].r
+	r.Concept.FormatName = "댄스 챌린지"
+	r.Provenance.Fallbacks = []string{
+		"claude: not configured (set KMEME_ANTHROPIC_API_KEY); the local planner wrote the text",
+		"claude: unavailable (context deadline exceeded); the local planner wrote the text",
+		"claude: 2 field(s) broke the typesetting or schema rules and were kept from the local plan",
+	}
+	md := string(Markdown(r))
+	for _, bad := range []string{"not configured", "KMEME_", "local planner", "deadline", "field(s)", "대체: claude", "local:", "timing", "pov-skit", r.Concept.Format} {
+		if strings.Contains(md, bad) {
+			t.Errorf("recipe.md shows %q", bad)
+		}
+	}
+	for _, want := range []string{"Claude 대신 로컬 플래너가 썼습니다", "2개 항목", "로컬 플래너: 타이밍", "**밈 포맷**: 댄스 챌린지"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("recipe.md lacks %q", want)
+		}
+	}
+	if n := strings.Count(md, "대신 로컬 플래너가 썼습니다"); n != 1 {
+		t.Errorf("the same fallback note %d times", n)
+	}
+	// The footer has no English besides the engines' names.
+	foot := md[strings.LastIndex(md, "\n---\n"):]
+	for _, w := range regexp.MustCompile(`[A-Za-z]+`).FindAllString(foot, -1) {
+		if w != "Claude" && w != "Gemini" && w != "AI" {
+			t.Errorf("footer has the English word %q: %s", w, foot)
+		}
+	}
+}
