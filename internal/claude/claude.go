@@ -571,7 +571,7 @@ func merge(base *kmeme.Recipe, t *textOut, in kmeme.PlanInput) (*kmeme.Recipe, i
 		cas, err1 := recipe.Typeset(cs.CaptionCasual)
 		pol, err2 := recipe.Typeset(cs.CaptionPolite)
 		if err1 == nil && err2 == nil && cas != "" && pol != "" && recipe.CheckCaptionText(cas) == nil && recipe.CheckCaptionText(pol) == nil {
-			sh.Caption = kmeme.Caption{Casual: cas, Polite: pol}
+			sh.Caption.Casual, sh.Caption.Polite = cas, pol // the local plan's timing stays
 			parts["captions"] = true
 		} else {
 			repaired++

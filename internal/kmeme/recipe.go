@@ -169,6 +169,24 @@ type PlannedShot struct {
 type Caption struct {
 	Casual string `json:"casual"`
 	Polite string `json:"polite"`
+	// Start and End are when the caption is on screen, in seconds of the
+	// clip, inside its shot: 1.5–3 s, following the speech or the beat.
+	// End 0 (recipes written before captions were timed) means the whole
+	// shot.
+	Start float64 `json:"start,omitempty"`
+	End   float64 `json:"end,omitempty"`
+}
+
+// Span returns when the caption of shot s is on screen: its own times
+// when it has them (clamped to the shot), else the whole shot.
+func (c Caption) Span(s PlannedShot) (float64, float64) {
+	if c.End > c.Start && c.End > 0 {
+		st, en := max(c.Start, s.Start), min(c.End, s.End)
+		if en > st {
+			return st, en
+		}
+	}
+	return s.Start, s.End
 }
 
 // Text returns the caption in the register asked for (casual by default).

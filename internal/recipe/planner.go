@@ -439,6 +439,7 @@ func planShots(a *kmeme.Analysis, g *grid, secs []kmeme.Section, bounds []float6
 			pol, err2 := Typeset(cap.polite)
 			if err1 == nil && err2 == nil {
 				ps.Caption = kmeme.Caption{Casual: cas, Polite: pol}
+				ps.Caption.Start, ps.Caption.End = captionSpan(a, g, s, e, longer(cas, pol))
 				tp.used["c:"+cap.casual]++
 			}
 		}
@@ -527,4 +528,13 @@ func effort(r *kmeme.Recipe) (shoot, edit int) {
 		mult = 4
 	}
 	return 10 + len(r.Shots)*mult, 15 + len(r.Shots)*3
+}
+
+// longer is whichever of two texts is wider: the caption's time must let
+// either register be read.
+func longer(x, y string) string {
+	if Width(y) > Width(x) {
+		return y
+	}
+	return x
 }

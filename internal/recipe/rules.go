@@ -118,7 +118,8 @@ func (p Problem) Error() string { return p.Field + ": " + p.Err.Error() }
 
 // Problems lists every field of r that breaks a grounded rule: English in
 // Korean text, a caption or overtitle repeated more than MaxRepeats times,
-// a caption on a shot too short to read it (MinCaptionS), an adaptation
+// a caption on a shot too short to read it (MinCaptionS) or timed outside
+// its shot or outside 1.5–3 s (MaxCaptionS), an adaptation
 // stating a fact without evidence, a count that does not match the metre,
 // music claimed for a clip with no beat. An empty list means r passes.
 func Problems(r *kmeme.Recipe) []Problem {
@@ -188,6 +189,13 @@ func Problems(r *kmeme.Recipe) []Problem {
 		}
 		if s.Caption.Casual != "" && s.End-s.Start < MinCaptionS-0.0015 {
 			add(f+".caption", kmeme.Errorf(kmeme.EINVALID, "caption on a %.2f s shot cannot be read (min %.1f s)", s.End-s.Start, MinCaptionS))
+		}
+		if c := s.Caption; c.Casual != "" && c.End > 0 {
+			if c.Start < s.Start-0.0015 || c.End > s.End+0.0015 {
+				add(f+".caption.start", kmeme.Errorf(kmeme.EINVALID, "caption %.2f–%.2f s is outside its shot %.2f–%.2f s", c.Start, c.End, s.Start, s.End))
+			} else if l := c.End - c.Start; l < MinCaptionS-0.0015 || l > MaxCaptionS+0.0015 {
+				add(f+".caption.end", kmeme.Errorf(kmeme.EINVALID, "caption on screen %.2f s, want %.1f–%.1f s", l, MinCaptionS, MaxCaptionS))
+			}
 		}
 		if r.Audio.Meter == 3 {
 			for _, t := range []string{s.Caption.Casual, s.Caption.Polite, s.Overtitle, s.OvertitlePolite} {

@@ -3,6 +3,7 @@ package recipe
 import (
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/structure"
@@ -463,3 +464,74 @@ func derivedPauses(a *kmeme.Analysis) []float64 {
 
 // round3 rounds to the millisecond so JSON stays short and stable.
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// Caption on-screen time (shared/korean-short-form.md): long enough to
+// read twice at about 12 characters a second, between MinCaptionS and
+// MaxCaptionS.
+const (
+	MaxCaptionS  = 3.0
+	readingSpeed = 12.0 // width units a second
+)
+
+// readTime is how long caption text needs on screen: read twice.
+func readTime(text string) float64 {
+	return math.Min(math.Max(2*Width(strings.ReplaceAll(text, "\n", ""))/readingSpeed, MinCaptionS), MaxCaptionS)
+}
+
+// captionSpan is when the caption of the shot [s,e] is on screen. A shot of
+// at most MaxCaptionS carries it throughout. In a longer one it starts
+// where the speech in the shot starts (or with the shot) and ends where
+// that speech ends; without speech it ends on the first beat after its
+// reading time (at least 2 s), or after that time without a tempo —
+// always 1.5–3 s and inside the shot.
+func captionSpan(a *kmeme.Analysis, g *grid, s, e float64, text string) (float64, float64) {
+	if e-s <= MaxCaptionS+1e-9 {
+		return round3(s), round3(e)
+	}
+	need := readTime(text)
+	start, end := s, -1.0
+	if p := a.Perception; p != nil && p.Speech != nil {
+		for _, seg := range p.Speech.Segments {
+			if seg.Kind != kmeme.AudioSpeech && seg.Kind != kmeme.AudioSinging {
+				continue
+			}
+			if math.Min(seg.End, e)-math.Max(seg.Start, s) < 0.5 {
+				continue
+			}
+			start = math.Max(s, seg.Start)
+			end = math.Min(math.Max(seg.End, start+need), start+MaxCaptionS)
+			break
+		}
+	}
+	if end < 0 {
+		target := math.Max(need, 2.0)
+		end = start + target
+		if g != nil {
+			// the first beat once it has been read, else the last one
+			// that still gives the reading time
+			first, last := -1.0, -1.0
+			for _, b := range g.beats {
+				l := b - start
+				if l < need-1e-9 || l > MaxCaptionS+1e-9 {
+					continue
+				}
+				if first < 0 && l >= target-1e-9 {
+					first = b
+				}
+				last = b
+			}
+			if first >= 0 {
+				end = first
+			} else if last >= 0 {
+				end = last
+			}
+		}
+	}
+	if end > e {
+		end = e
+	}
+	if end-start < need {
+		start = math.Max(s, end-need) // the shot ends first: start earlier
+	}
+	return round3(start), round3(end)
+}

@@ -79,7 +79,7 @@ func assScript(a *kmeme.Analysis, r *kmeme.Recipe, reg kmeme.Register, w, h int,
 	var events []assEvent
 	for _, rg := range registers {
 		for _, kind := range []cueKind{cueOvertitle, cueCaption} {
-			for _, c := range cuesOf(slots, kind, rg) {
+			for _, c := range cuesOf(slots, kind, rg, tb) {
 				lay := layoutCue(c, z)
 				style, tags := "Caption-"+assRegisterSuffix(rg), fmt.Sprintf(`{\an2\pos(%d,%d)`, lay.cx, lay.y1)
 				def := capL.size

@@ -252,7 +252,7 @@ func FCPXML(a *kmeme.Analysis, r *kmeme.Recipe, sourceURL string, reg kmeme.Regi
 		on := rg == reg
 		for _, kind := range []cueKind{cueCaption, cueOvertitle} {
 			lane := laneFor(kind, on)
-			for _, c := range cuesOf(slots, kind, rg) {
+			for _, c := range cuesOf(slots, kind, rg, tb) {
 				styleN++
 				gi := byShot[c.shot]
 				gaps[gi].Titles = append(gaps[gi].Titles, fcpTitleOf(c, tb, zone, lane, on, styleN))

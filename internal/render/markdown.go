@@ -52,16 +52,21 @@ func Markdown(r *kmeme.Recipe) []byte {
 	}
 
 	p("\n## 샷 리스트\n\n")
-	p("| # | 시간 | 박자 | 구간 | 촬영 | 구도 | 액션 | 예능 자막 | 자막(반말) | 자막(존댓말) | 원본 컷 |\n")
-	p("|---|---|---|---|---|---|---|---|---|---|---|\n")
+	p("| # | 시간 | 박자 | 구간 | 촬영 | 구도 | 액션 | 예능 자막 | 자막 시간 | 자막(반말) | 자막(존댓말) | 원본 컷 |\n")
+	p("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, s := range r.Shots {
 		beats := ""
 		if s.StartBeat != "" {
 			beats = s.StartBeat + "–" + s.EndBeat
 		}
-		p("| %d | %s–%s | %s | %s | %s | %s | %s | %s | %s | %s | %d |\n", s.N, clock(s.Start), clock(s.End), beats,
+		capTime := ""
+		if s.Caption.Casual != "" {
+			st, en := s.Caption.Span(s)
+			capTime = clock(st) + "–" + clock(en)
+		}
+		p("| %d | %s–%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |\n", s.N, clock(s.Start), clock(s.End), beats,
 			sectionName(s.Section), cell(s.Film), cell(s.Framing), cell(s.Action), cell(s.Overtitle),
-			cell(s.Caption.Casual), cell(s.Caption.Polite), s.SourceShot)
+			capTime, cell(s.Caption.Casual), cell(s.Caption.Polite), s.SourceShot)
 	}
 
 	p("\n## 현지화\n\n")

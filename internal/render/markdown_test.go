@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -39,5 +40,43 @@ func TestMarkdownFooterIsKorean(t *testing.T) {
 		if w != "Claude" && w != "Gemini" && w != "AI" {
 			t.Errorf("footer has the English word %q: %s", w, foot)
 		}
+	}
+}
+
+// TestTimedCaptions: a caption timed inside its shot is cued at its own
+// times in the SRT, the ASS script and recipe.md, not over the whole shot;
+// an untimed one (an older recipe) still lasts its shot.
+func TestTimedCaptions(t *testing.T) {
+	t.Parallel()
+	f := fixtures(t)[0]
+	r := f.r
+	i := -1
+	for k, s := range r.Shots {
+		if s.Caption.Casual != "" && s.End-s.Start > 1.2 {
+			i = k
+			break
+		}
+	}
+	if i < 0 {
+		t.Fatal("fixture has no captioned shot")
+	}
+	s := &r.Shots[i]
+	s.Caption.Start, s.Caption.End = s.Start+0.5, s.Start+1.0
+	srt := string(SRT(r, "casual"))
+	want := srtTime(s.Start+0.5) + " --> " + srtTime(s.Start+1.0)
+	if !strings.Contains(srt, want) {
+		t.Errorf("SRT lacks the timed cue %q:\n%s", want, srt)
+	}
+	if strings.Contains(srt, srtTime(s.Start)+" --> "+srtTime(s.End)) {
+		t.Errorf("SRT still cues the caption over the whole shot")
+	}
+	ass := string(ASS(f.a, r, "casual", 1080, 1920))
+	for _, l := range strings.Split(ass, "\n") {
+		if strings.Contains(l, ",Caption-Casual,"+fmt.Sprintf("S%02d", s.N)+",") && strings.HasPrefix(l, "Dialogue: 1,"+assTime(s.Start)+",") {
+			t.Errorf("ASS cues the timed caption from the shot's start: %s", l)
+		}
+	}
+	if md := string(Markdown(r)); !strings.Contains(md, clock(s.Start+0.5)+"–"+clock(s.Start+1.0)) {
+		t.Errorf("recipe.md does not say when the caption shows")
 	}
 }

@@ -207,7 +207,7 @@ func OTIO(a *kmeme.Analysis, r *kmeme.Recipe, sourceURL string, reg kmeme.Regist
 			tr := newTrack(label+" · "+registerName(rg), otioVideoKind, rg == reg,
 				map[string]any{"layer": string(kind), "register": string(rg), "language": "ko"})
 			at := int64(0)
-			for _, c := range cuesOf(slots, kind, rg) {
+			for _, c := range cuesOf(slots, kind, rg, tb) {
 				if c.f0 > at {
 					tr.Children = append(tr.Children, otioGapV{Schema: otioGap, Metadata: map[string]any{}, Name: "",
 						SourceRange: rng(0, c.f0-at), Effects: []any{}, Markers: []otioMarkerV{}, Enabled: true})

@@ -97,8 +97,10 @@ func chosenRegister(reg kmeme.Register) kmeme.Register {
 	return kmeme.RegisterCasual
 }
 
-// cuesOf returns the non-empty cues of one kind and register, one per shot.
-func cuesOf(slots []slot, kind cueKind, reg kmeme.Register) []textCue {
+// cuesOf returns the non-empty cues of one kind and register, one per shot:
+// an overtitle over its whole slot, a caption over its own span when it is
+// timed (tb is the slots' frame grid).
+func cuesOf(slots []slot, kind cueKind, reg kmeme.Register, tb timebase) []textCue {
 	var out []textCue
 	for _, sl := range slots {
 		text := sl.shot.Caption.Text(reg)
@@ -109,7 +111,19 @@ func cuesOf(slots []slot, kind cueKind, reg kmeme.Register) []textCue {
 		if text == "" {
 			continue
 		}
-		out = append(out, textCue{kind: kind, reg: reg, shot: sl.shot.N, f0: sl.f0, f1: sl.f1, text: text})
+		c := textCue{kind: kind, reg: reg, shot: sl.shot.N, f0: sl.f0, f1: sl.f1, text: text}
+		if kind == cueCaption && sl.shot.Caption.End > 0 {
+			// A timed caption: its own span on the frame grid, inside the slot.
+			st, en := sl.shot.Caption.Span(sl.shot)
+			f0, f1 := max(sl.f0, tb.frames(st)), min(sl.f1, tb.frames(en))
+			if en >= sl.shot.End {
+				f1 = sl.f1
+			}
+			if f1 > f0 {
+				c.f0, c.f1 = f0, f1
+			}
+		}
+		out = append(out, c)
 	}
 	return out
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // SRT writes the dialogue captions in the register asked for, one cue per
-// shot that has a caption, timed to the plan.
+// shot that has a caption, timed to the plan: the caption's own span, or
+// its shot for a caption written before captions were timed.
 func SRT(r *kmeme.Recipe, reg kmeme.Register) []byte {
 	var b bytes.Buffer
 	n := 0
@@ -19,7 +20,8 @@ func SRT(r *kmeme.Recipe, reg kmeme.Register) []byte {
 			continue
 		}
 		n++
-		fmt.Fprintf(&b, "%d\n%s --> %s\n%s\n\n", n, srtTime(s.Start), srtTime(s.End), text)
+		st, en := s.Caption.Span(s)
+		fmt.Fprintf(&b, "%d\n%s --> %s\n%s\n\n", n, srtTime(st), srtTime(en), text)
 	}
 	return b.Bytes()
 }

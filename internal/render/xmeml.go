@@ -225,7 +225,7 @@ func XMEML(a *kmeme.Analysis, r *kmeme.Recipe, sourceURL string, reg kmeme.Regis
 	for _, rg := range registers {
 		for _, kind := range []cueKind{cueCaption, cueOvertitle} {
 			tr := xmTrack{Enabled: boolXM(rg == reg), Locked: "FALSE"}
-			for _, c := range cuesOf(slots, kind, rg) {
+			for _, c := range cuesOf(slots, kind, rg, tb) {
 				n++
 				d := c.f1 - c.f0
 				tr.Generators = append(tr.Generators, xmGeneratorItem{

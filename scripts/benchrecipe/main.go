@@ -161,7 +161,8 @@ func measure(a *kmeme.Analysis, r *kmeme.Recipe) figures {
 		}
 		if s.Caption.Casual != "" {
 			m.captions++
-			m.capTimes = append(m.capTimes, s.End-s.Start)
+			st, en := s.Caption.Span(s) // the caption's own time on screen
+			m.capTimes = append(m.capTimes, en-st)
 			if seen["c"+s.Caption.Casual] == 0 {
 				m.distinct++
 			}
