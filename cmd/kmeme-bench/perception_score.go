@@ -122,7 +122,7 @@ func pscore(ctx context.Context, cfg pscoreConfig) error {
 			if tr.Audio == "none" {
 				continue
 			}
-			info, err := media.Probe(ctx, file, media.Limits{})
+			info, err := media.Tools{}.Probe(ctx, file, media.Limits{})
 			if err != nil {
 				return err
 			}

@@ -39,7 +39,7 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 		return usageError{"analyze: want exactly one FILE (kmeme analyze FILE [--json] [--keyframes DIR])"}
 	}
 	bar := progress.New(e.stderr, "analyze")
-	a, err := analysis.Run(ctx, files[0], analysis.Options{KeyframeDir: *keyDir, Progress: bar.Report})
+	a, err := analysis.Run(ctx, files[0], analysis.Options{KeyframeDir: *keyDir, Progress: bar.Report, Tools: e.mediaTools()})
 	bar.Done()
 	if err != nil {
 		if kmeme.ErrorCode(err) != kmeme.EINTERNAL {

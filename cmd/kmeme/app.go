@@ -8,6 +8,7 @@ import (
 
 	"github.com/kmeme-factory/kmeme/internal/config"
 	"github.com/kmeme-factory/kmeme/internal/httpapi"
+	"github.com/kmeme-factory/kmeme/internal/media"
 	"github.com/kmeme-factory/kmeme/internal/observe"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/redis"
@@ -53,6 +54,17 @@ func openApp(ctx context.Context, e env) (*app, error) {
 	}
 	a.closers = append(a.closers, func() { _ = a.redis.Close() })
 	return a, nil
+}
+
+// mediaTools are the configured ffmpeg and ffprobe (KMEME_FFMPEG, KMEME_FFPROBE).
+func (a *app) mediaTools() media.Tools {
+	return media.Tools{FFmpeg: a.cfg.FFmpegPath, FFprobe: a.cfg.FFprobePath}
+}
+
+// mediaTools are the ffmpeg and ffprobe the one-shot commands run: the
+// server's KMEME_FFMPEG and KMEME_FFPROBE, PATH's when unset.
+func (e env) mediaTools() media.Tools {
+	return media.Tools{FFmpeg: e.getenv("KMEME_FFMPEG"), FFprobe: e.getenv("KMEME_FFPROBE")}
 }
 
 func (a *app) close() {

@@ -70,7 +70,7 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 	}
 	pipe, err := worker.New(a.db.Pool, worker.Config{
 		Workers: workers, MaxAttempts: pc.JobMaxAttempts, JobTimeout: pc.JobTimeout, RescueAfter: pc.JobRescueAfter,
-		WorkDir: workDir, Blobs: blobs, Planner: planner, Describer: describer, Analyses: analyses, Log: a.log,
+		WorkDir: workDir, Media: a.mediaTools(), Blobs: blobs, Planner: planner, Describer: describer, Analyses: analyses, Log: a.log,
 		Consents: postgres.NewConsentStore(a.db.Pool),
 		Changed: func(ctx context.Context, nodeID string) {
 			if err := views.Invalidate(ctx, "recipe:"+nodeID); err != nil {
@@ -107,8 +107,10 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 		}
 	}()
 
+	videos := postgres.NewVideoService(a.db.Pool, blobs, pc.MaxUploadBytes)
+	videos.Media = a.mediaTools()
 	deps.Content = httpapi.ContentDeps{
-		Remixes: remixes, Videos: postgres.NewVideoService(a.db.Pool, blobs, pc.MaxUploadBytes),
+		Remixes: remixes, Videos: videos,
 		Lineage: postgres.NewLineageService(a.db.Pool), Search: postgres.NewSearchService(a.db.Pool), Places: postgres.NewPlaceService(a.db.Pool),
 		Blobs: blobs, Progress: hub,
 		Importer:       importer.New(importer.Options{MaxBytes: pc.MaxUploadBytes, Timeout: pc.ImportTimeout}),

@@ -125,7 +125,7 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 			return fmt.Errorf("create cache %s: %w", keyframes, err)
 		}
 		bar := progress.New(e.stderr, "analyse")
-		a, err = deps.analyze(ctx, file, analysis.Options{KeyframeDir: keyframes, Progress: bar.Report, ContentHash: hash})
+		a, err = deps.analyze(ctx, file, analysis.Options{KeyframeDir: keyframes, Progress: bar.Report, ContentHash: hash, Tools: e.mediaTools()})
 		bar.Done()
 		if err != nil {
 			return fmt.Errorf("analyse %s: %w", filepath.Base(file), err)
@@ -193,7 +193,7 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 	bar := progress.New(e.stderr, "render ")
 	paths, err := render.WriteAllWith(ctx, *out, a, r, render.Options{
 		KeyframeDir: *out, SourcePath: file, Register: kmeme.Register(*register), Progress: bar.Report,
-		Preview: !*noPreview, Bundle: *bundle,
+		Preview: !*noPreview, Bundle: *bundle, PreviewOptions: render.PreviewOptions{Tools: e.mediaTools()},
 	})
 	paths = append(paths, kfPaths...)
 	bar.Done()

@@ -29,6 +29,11 @@ import (
 type Options struct {
 	// Limits bound the file and the decoders; zero fields take media's defaults.
 	Limits media.Limits
+	// Tools are the ffmpeg and ffprobe that run (PATH's by default).
+	Tools media.Tools
+	// Probe, when the caller already probed the file (media.Tools.Probe or
+	// Probed, for the same path), is used instead of running ffprobe again.
+	Probe *media.Info
 	// KeyframeDir, when set, receives one JPEG per shot (shot-001.jpg, …).
 	KeyframeDir string
 	// Progress receives stage reports; nil means none.
@@ -59,9 +64,11 @@ func Run(ctx context.Context, path string, opt Options) (*kmeme.Analysis, error)
 	timing := map[string]float64{}
 	t0 := time.Now()
 	report("probe", 0)
-	info, err := media.Probe(ctx, path, opt.Limits)
-	if err != nil {
-		return nil, err
+	info, err := opt.Probe, error(nil)
+	if info == nil {
+		if info, err = opt.Tools.Probe(ctx, path, opt.Limits); err != nil {
+			return nil, err
+		}
 	}
 	timing["probe"] = since(t0)
 	hash := opt.ContentHash

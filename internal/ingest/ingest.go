@@ -6,12 +6,10 @@
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/media"
@@ -25,8 +23,8 @@ type Checked struct {
 }
 
 // Check accepts u or says why not (EINVALID, EUNSUPPORTED, ETOOLARGE);
-// maxBytes bounds what ffprobe is asked to read.
-func Check(ctx context.Context, u kmeme.Upload, maxBytes int64) (*Checked, error) {
+// tools' ffprobe reads it, maxBytes bounds what it is asked to read.
+func Check(ctx context.Context, tools media.Tools, u kmeme.Upload, maxBytes int64) (*Checked, error) {
 	if u.Size == 0 {
 		return nil, kmeme.FieldError("file", "is empty (0 bytes)")
 	}
@@ -35,38 +33,32 @@ func Check(ctx context.Context, u kmeme.Upload, maxBytes int64) (*Checked, error
 	}
 	head := make([]byte, 512)
 	n, _ := u.File.ReadAt(head, 0)
-	if err := sniffVideo(head[:n]); err != nil {
+	container, err := sniffVideo(head[:n])
+	if err != nil {
 		return nil, err
 	}
-	if bytes.Equal(head[4:8], []byte("ftyp")) {
+	if container.Name == "mp4" || container.Name == "mov" { // ISO BMFF
 		if err := checkBoxes(u.File, u.Size); err != nil {
 			return nil, err
 		}
 	}
-	info, err := media.Probe(ctx, u.File.Name(), media.Limits{MaxFileBytes: maxBytes})
+	info, err := tools.Probe(ctx, u.File.Name(), media.Limits{MaxFileBytes: maxBytes})
 	if err != nil {
 		return nil, err
 	}
 	if info.Video == nil {
 		return nil, kmeme.Errorf(kmeme.EUNSUPPORTED, "the file has no video stream")
 	}
-	return &Checked{Info: info, ContentType: "video/" + containerOf(info.Format)}, nil
+	return &Checked{Info: info, ContentType: container.MIME}, nil
 }
 
 // sniffVideo accepts the containers short-form videos come in, by their
-// magic bytes: ISO BMFF (mp4, mov, m4v, 3gp), Matroska/WebM, AVI, MPEG-TS.
-func sniffVideo(head []byte) error {
-	switch {
-	case len(head) >= 12 && bytes.Equal(head[4:8], []byte("ftyp")):
-		return nil
-	case len(head) >= 4 && bytes.Equal(head[:4], []byte{0x1A, 0x45, 0xDF, 0xA3}):
-		return nil
-	case len(head) >= 12 && bytes.Equal(head[:4], []byte("RIFF")) && bytes.Equal(head[8:12], []byte("AVI ")):
-		return nil
-	case len(head) >= 189 && head[0] == 0x47 && head[188] == 0x47:
-		return nil
+// magic bytes (media.SniffContainer): MP4, MOV, WebM, MKV, AVI, MPEG-TS.
+func sniffVideo(head []byte) (media.Container, error) {
+	if c, ok := media.SniffContainer(head); ok {
+		return c, nil
 	}
-	return kmeme.Errorf(kmeme.EUNSUPPORTED, "not a video this service accepts (MP4, MOV, WebM, MKV, AVI or MPEG-TS), judging by its first bytes")
+	return media.Container{}, kmeme.Errorf(kmeme.EUNSUPPORTED, "not a video this service accepts (MP4, MOV, WebM, MKV, AVI or MPEG-TS), judging by its first bytes")
 }
 
 // checkBoxes walks the top-level boxes of an ISO BMFF file (MP4, MOV):
@@ -103,14 +95,4 @@ func checkBoxes(r io.ReaderAt, size int64) error {
 		off += n
 	}
 	return nil
-}
-
-func containerOf(format string) string {
-	switch {
-	case strings.Contains(format, "mp4"), strings.Contains(format, "mov"):
-		return "mp4"
-	case strings.Contains(format, "webm"), strings.Contains(format, "matroska"):
-		return "webm"
-	}
-	return "octet-stream"
 }

@@ -32,7 +32,7 @@ func DecodeAudio(ctx context.Context, info *Info, lim Limits, sampleRate int) ([
 	args = append(args, "-map", "0:a:0", "-vn", "-sn", "-dn",
 		"-t", strconv.FormatFloat(lim.MaxDurationS, 'f', 3, 64),
 		"-ac", "1", "-ar", strconv.Itoa(sampleRate), "-f", "f32le", "pipe:1")
-	cmd := command(ctx, lim, "ffmpeg", args...)
+	cmd := command(ctx, lim, info.tools.ffmpeg(), args...)
 	stderr := &capped{max: lim.MaxStderrBytes}
 	cmd.Stderr = stderr
 	out, err := cmd.StdoutPipe()
@@ -161,7 +161,7 @@ func DecodeFrames(ctx context.Context, info *Info, lim Limits, opt FrameOptions,
 	args = append(args, "-map", "0:v:0", "-an", "-sn", "-dn",
 		"-t", strconv.FormatFloat(lim.MaxDurationS, 'f', 3, 64),
 		"-vf", vf, "-f", "rawvideo", "pipe:1")
-	cmd := command(ctx, lim, "ffmpeg", args...)
+	cmd := command(ctx, lim, info.tools.ffmpeg(), args...)
 	stderr := &capped{max: lim.MaxStderrBytes}
 	cmd.Stderr = stderr
 	out, err := cmd.StdoutPipe()
@@ -225,7 +225,7 @@ func WriteKeyframe(ctx context.Context, info *Info, lim Limits, t float64, out s
 	args = append(args, "-ss", strconv.FormatFloat(math.Max(t, 0), 'f', 3, 64))
 	args = append(args, hardenedInput(info.Path)...)
 	args = append(args, "-map", "0:v:0", "-frames:v", "1", "-vf", vf, "-q:v", "3", "-f", "image2", "-update", "1", "-y", "file:"+out)
-	if _, err := runOutput(ctx, lim, lim.ProbeTimeout, 1<<10, "ffmpeg", args...); err != nil {
+	if _, err := runOutput(ctx, lim, lim.ProbeTimeout, 1<<10, info.tools.ffmpeg(), args...); err != nil {
 		return fmt.Errorf("write keyframe at %.2f s: %w", t, err)
 	}
 	if st, err := os.Stat(out); err != nil || st.Size() == 0 {

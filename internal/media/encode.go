@@ -42,13 +42,13 @@ type EncodeJob struct {
 	Progress func(frac float64)
 }
 
-// Encode runs ffmpeg for job under lim: the wall-clock bound is
+// Encode runs t's ffmpeg for job under lim: the wall-clock bound is
 // DecodeTimeout, memory and CPU are capped like every other run, stdin
 // carries only our own frames (protocol pipe, rawvideo), the source is
 // opened with the file-only, allowed-demuxers input, and the output is
 // written to a temporary file renamed into place when ffmpeg succeeds.
 // The preset is ultrafast: an animatic is a guide, not a master.
-func Encode(ctx context.Context, lim Limits, job EncodeJob) error {
+func (t Tools) Encode(ctx context.Context, lim Limits, job EncodeJob) error {
 	lim = lim.WithDefaults()
 	if job.Width <= 0 || job.Height <= 0 || job.Width%2 != 0 || job.Height%2 != 0 || job.FPS <= 0 || job.NumFrames <= 0 || job.Frames == nil {
 		return fmt.Errorf("encode: bad job %dx%d at %d fps, %d frames", job.Width, job.Height, job.FPS, job.NumFrames)
@@ -89,7 +89,7 @@ func Encode(ctx context.Context, lim Limits, job EncodeJob) error {
 		"-c:v", "libx264", "-preset", "ultrafast", "-crf", "28", "-pix_fmt", "yuv420p", "-g", strconv.Itoa(2*job.FPS),
 		"-c:a", "aac", "-b:a", "96k", "-ar", "48000", "-ac", "2",
 		"-t", durS, "-movflags", "+faststart", "-f", "mp4", "-y", "file:"+tmp)
-	cmd := command(ctx, lim, "ffmpeg", args...)
+	cmd := command(ctx, lim, t.ffmpeg(), args...)
 	stderr := &capped{max: lim.MaxStderrBytes}
 	cmd.Stderr = stderr
 	in, err := cmd.StdinPipe()

@@ -29,12 +29,12 @@ func TestEncode(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "a.mp4")
 	var prog []float64
-	err := Encode(context.Background(), Limits{}, EncodeJob{Width: 64, Height: 64, FPS: 4, NumFrames: 8, Frames: frames(8, 64*64*3),
+	err := Tools{}.Encode(context.Background(), Limits{}, EncodeJob{Width: 64, Height: 64, FPS: 4, NumFrames: 8, Frames: frames(8, 64*64*3),
 		Clicks: []Click{{T: 0, FreqHz: 1000}, {T: 1, FreqHz: 800}}, Out: out, Progress: func(f float64) { prog = append(prog, f) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := Probe(context.Background(), out, Limits{})
+	info, err := Tools{}.Probe(context.Background(), out, Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestEncodeBadJobs(t *testing.T) {
 	evil := ok
 	evil.AudioPath = "concat:" + out + "|" + out // read as a file name, never as a protocol
 	for name, j := range map[string]EncodeJob{"odd width": odd, "torn frames": short, "protocol in path": evil} {
-		if err := Encode(context.Background(), Limits{}, j); err == nil {
+		if err := (Tools{}).Encode(context.Background(), Limits{}, j); err == nil {
 			t.Errorf("%s: no error", name)
 		} else if strings.Contains(err.Error(), "\n") && name != "torn frames" {
 			t.Errorf("%s: multi-line error %q", name, err)
@@ -73,7 +73,7 @@ func TestEncodeBadJobs(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := Encode(ctx, Limits{}, ok); err == nil {
+	if err := (Tools{}).Encode(ctx, Limits{}, ok); err == nil {
 		t.Error("cancelled: no error")
 	}
 }

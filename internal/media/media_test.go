@@ -30,7 +30,7 @@ func writeFile(t *testing.T, name string, data []byte) string {
 
 func TestProbeGood(t *testing.T) {
 	t.Parallel()
-	info, err := Probe(context.Background(), clip(t), Limits{})
+	info, err := Tools{}.Probe(context.Background(), clip(t), Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestProbeRotation(t *testing.T) {
 	if b, err := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", src, "-c", "copy", "-metadata:s:v:0", "rotate=90", out).CombinedOutput(); err != nil {
 		t.Fatalf("%v %s", err, b)
 	}
-	info, err := Probe(context.Background(), out, Limits{})
+	info, err := Tools{}.Probe(context.Background(), out, Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestProbeBadInput(t *testing.T) {
 		{"audio only ok", audioOnly, Limits{}, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			info, err := Probe(context.Background(), tc.path, tc.lim)
+			info, err := Tools{}.Probe(context.Background(), tc.path, tc.lim)
 			if tc.code == "" {
 				if err != nil || info.Audio == nil || info.Video != nil {
 					t.Fatalf("info %+v err %v", info, err)
@@ -145,7 +145,7 @@ func TestProbeBadInput(t *testing.T) {
 
 func TestDecodeAudio(t *testing.T) {
 	t.Parallel()
-	info, err := Probe(context.Background(), clip(t), Limits{})
+	info, err := Tools{}.Probe(context.Background(), clip(t), Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestDecodeAudio(t *testing.T) {
 
 func TestDecodeCancelStopsFFmpeg(t *testing.T) {
 	t.Parallel()
-	info, err := Probe(context.Background(), clip(t), Limits{})
+	info, err := Tools{}.Probe(context.Background(), clip(t), Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestDecodeCancelStopsFFmpeg(t *testing.T) {
 
 func TestDecodeTimeout(t *testing.T) {
 	t.Parallel()
-	info, err := Probe(context.Background(), clip(t), Limits{})
+	info, err := Tools{}.Probe(context.Background(), clip(t), Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestDecodeTimeout(t *testing.T) {
 
 func TestWriteKeyframe(t *testing.T) {
 	t.Parallel()
-	info, err := Probe(context.Background(), clip(t), Limits{})
+	info, err := Tools{}.Probe(context.Background(), clip(t), Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

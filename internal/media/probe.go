@@ -26,6 +26,11 @@ type Info struct {
 	Streams   int          // how many streams the container declares
 	Video     *VideoStream // nil when there is no video stream
 	Audio     *AudioStream // nil when there is no audio stream
+	// Container is the container the first bytes show ("mp4", "mov",
+	// "webm", "mkv", "avi", "mpegts"; "" for audio-only and other files).
+	Container string `json:",omitempty"`
+
+	tools Tools // the binaries that probed it, used by the decoders
 }
 
 // VideoStream is the first video stream, as displayed (rotation applied).
@@ -48,10 +53,10 @@ type AudioStream struct {
 	Channels   int
 }
 
-// Probe inspects path with ffprobe and checks it against lim. Errors are
-// *kmeme.Error with code EINVALID (unreadable or corrupt), EUNSUPPORTED
+// Probe inspects path with t's ffprobe and checks it against lim. Errors
+// are *kmeme.Error with code EINVALID (unreadable or corrupt), EUNSUPPORTED
 // (not audio or video) or ETOOLARGE (over a limit).
-func Probe(ctx context.Context, path string, lim Limits) (*Info, error) {
+func (t Tools) Probe(ctx context.Context, path string, lim Limits) (*Info, error) {
 	lim = lim.WithDefaults()
 	if err := lim.Validate(); err != nil {
 		return nil, err
@@ -73,12 +78,13 @@ func Probe(ctx context.Context, path string, lim Limits) (*Info, error) {
 	case st.Size() > lim.MaxFileBytes:
 		return nil, kmeme.Errorf(kmeme.ETOOLARGE, "file too large: %d bytes, limit %d", st.Size(), lim.MaxFileBytes)
 	}
-	if err := sniff(abs); err != nil {
+	container, err := sniff(abs)
+	if err != nil {
 		return nil, err
 	}
 	args := append([]string{"-v", "error", "-hide_banner"}, hardenedInput(abs)...)
 	args = append(args, "-show_format", "-show_streams", "-of", "json")
-	out, err := runOutput(ctx, lim, lim.ProbeTimeout, 4<<20, "ffprobe", args...)
+	out, err := runOutput(ctx, lim, lim.ProbeTimeout, 4<<20, t.ffprobe(), args...)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("probe %s: %w", path, err)
@@ -89,8 +95,7 @@ func Probe(ctx context.Context, path string, lim Limits) (*Info, error) {
 	if err != nil {
 		return nil, &kmeme.Error{Code: kmeme.EUNSUPPORTED, Message: "not a readable audio or video file", Err: err}
 	}
-	info.Path = abs
-	info.SizeBytes = st.Size()
+	info.Path, info.SizeBytes, info.Container, info.tools = abs, st.Size(), container.Name, t
 	if err := info.check(lim); err != nil {
 		return nil, err
 	}
@@ -98,30 +103,32 @@ func Probe(ctx context.Context, path string, lim Limits) (*Info, error) {
 }
 
 // sniff rejects text files (playlists, concat lists, renamed documents)
-// before any demuxer sees them.
-func sniff(path string) error {
+// before any demuxer sees them, and names the container the first bytes
+// show (zero Container when none of SniffContainer's).
+func sniff(path string) (Container, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return &kmeme.Error{Code: kmeme.EINVALID, Message: "cannot open file", Err: err}
+		return Container{}, &kmeme.Error{Code: kmeme.EINVALID, Message: "cannot open file", Err: err}
 	}
 	defer f.Close()
 	head := make([]byte, 512)
 	n, err := io.ReadFull(f, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return &kmeme.Error{Code: kmeme.EINVALID, Message: "cannot read file", Err: err}
+		return Container{}, &kmeme.Error{Code: kmeme.EINVALID, Message: "cannot read file", Err: err}
 	}
 	head = head[:n]
 	trimmed := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
 	switch {
 	case bytes.HasPrefix(trimmed, []byte("#EXTM3U")):
-		return kmeme.Errorf(kmeme.EUNSUPPORTED, "playlists are not accepted: the file is an HLS/M3U playlist")
+		return Container{}, kmeme.Errorf(kmeme.EUNSUPPORTED, "playlists are not accepted: the file is an HLS/M3U playlist")
 	case bytes.HasPrefix(trimmed, []byte("ffconcat")):
-		return kmeme.Errorf(kmeme.EUNSUPPORTED, "concat lists are not accepted")
+		return Container{}, kmeme.Errorf(kmeme.EUNSUPPORTED, "concat lists are not accepted")
 	}
 	if isText(head) {
-		return kmeme.Errorf(kmeme.EUNSUPPORTED, "not a video: the file is text")
+		return Container{}, kmeme.Errorf(kmeme.EUNSUPPORTED, "not a video: the file is text")
 	}
-	return nil
+	c, _ := SniffContainer(head)
+	return c, nil
 }
 
 // isText reports whether b looks like printable UTF-8 text.

@@ -63,7 +63,7 @@ func DecodeFramesWithSamples(ctx context.Context, info *Info, lim Limits, opt Fr
 	if err != nil {
 		return 0, fmt.Errorf("decode frames: %w", err)
 	}
-	cmd := command(ctx, lim, "ffmpeg", args...)
+	cmd := command(ctx, lim, info.tools.ffmpeg(), args...)
 	cmd.ExtraFiles = []*os.File{pw}
 	stderr := &capped{max: lim.MaxStderrBytes}
 	cmd.Stderr = stderr

@@ -33,7 +33,7 @@ func need(t *testing.T, files ...string) {
 func run(t *testing.T, path string, opt Options) *kmeme.Perception {
 	t.Helper()
 	ctx := context.Background()
-	info, err := media.Probe(ctx, path, media.Limits{})
+	info, err := media.Tools{}.Probe(ctx, path, media.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

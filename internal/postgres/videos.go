@@ -11,6 +11,7 @@ import (
 
 	"github.com/kmeme-factory/kmeme/internal/ingest"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/media"
 )
 
 // VideoService implements kmeme.VideoService: an upload is checked
@@ -21,6 +22,9 @@ type VideoService struct {
 	blobs kmeme.BlobStore
 	// maxBytes bounds what the probe reads (the upload limit, default 200 MiB).
 	maxBytes int64
+	// Media are the ffprobe an upload is checked with (KMEME_FFPROBE;
+	// the zero value runs PATH's).
+	Media media.Tools
 }
 
 var _ kmeme.VideoService = (*VideoService)(nil)
@@ -43,7 +47,7 @@ func (s *VideoService) Ingest(ctx context.Context, u kmeme.Upload) (*kmeme.Video
 	if len(u.Hash) < 2 {
 		return nil, false, fmt.Errorf("ingest: the upload has no content hash")
 	}
-	c, err := ingest.Check(ctx, u, s.maxBytes)
+	c, err := ingest.Check(ctx, s.Media, u, s.maxBytes)
 	if err != nil {
 		return nil, false, err
 	}

@@ -36,6 +36,11 @@ type PreviewOptions struct {
 	FPS int
 	// Limits bound the ffmpeg runs (the analysis defaults when zero).
 	Limits media.Limits
+	// Tools are the ffmpeg and ffprobe that run (PATH's by default).
+	Tools media.Tools
+	// Source, when the caller already probed SourcePath, says whether it
+	// has sound without running ffprobe again.
+	Source *media.Info
 	// Progress, when set, is told the fraction encoded.
 	Progress func(frac float64)
 }
@@ -99,7 +104,11 @@ func Preview(ctx context.Context, out string, a *kmeme.Analysis, r *kmeme.Recipe
 	// The sound: the source's first audio stream, when it has one.
 	audio := ""
 	if o.SourcePath != "" {
-		if mi, err := media.Probe(ctx, o.SourcePath, lim); err == nil && mi.Audio != nil {
+		mi, err := o.Source, error(nil)
+		if mi == nil {
+			mi, err = o.Tools.Probe(ctx, o.SourcePath, lim)
+		}
+		if err == nil && mi.Audio != nil {
 			audio = o.SourcePath
 		} else if err != nil && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -245,7 +254,7 @@ func Preview(ctx context.Context, out string, a *kmeme.Analysis, r *kmeme.Recipe
 		}
 		clicks = append(clicks, media.Click{T: t, FreqHz: f})
 	}
-	err = media.Encode(ctx, lim, media.EncodeJob{
+	err = o.Tools.Encode(ctx, lim, media.EncodeJob{
 		Width: w, Height: h, FPS: fps, NumFrames: nFrames, Frames: frames,
 		AudioPath: audio, AudioDelayS: info.CountInS, Clicks: clicks,
 		SubtitlesPath: assPath, FontsDir: filepath.Dir(fontPath), Out: out, Progress: o.Progress,

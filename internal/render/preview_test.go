@@ -195,7 +195,7 @@ func TestPreviewReadBack(t *testing.T) {
 	}
 
 	// Audio sync: the lag that best lines the clicks up with the beats.
-	pi, err := media.Probe(context.Background(), out, media.Limits{})
+	pi, err := media.Tools{}.Probe(context.Background(), out, media.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

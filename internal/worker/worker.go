@@ -23,6 +23,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/media"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/recipe"
 )
@@ -87,6 +88,9 @@ type Config struct {
 	RetryBase time.Duration
 	// WorkDir holds per-job scratch files. Default the system temp dir.
 	WorkDir string
+	// Media are the ffmpeg and ffprobe that run (KMEME_FFMPEG,
+	// KMEME_FFPROBE); the zero value runs PATH's.
+	Media media.Tools
 	// FontDir is passed to the renderer (default: system fonts).
 	FontDir string
 	// Blobs stores source videos, keyframes and rendered files. Required.
@@ -257,7 +261,7 @@ func (p *Pipeline) Client() *river.Client[pgx.Tx] { return p.client }
 // EnqueueTx enqueues a node's first stage inside tx, with the progress
 // event that says it is queued: both exist exactly when tx commits.
 func (p *Pipeline) EnqueueTx(ctx context.Context, tx pgx.Tx, nodeID string) error {
-	if err := postgres.AddEvent(ctx, tx, nodeID, "queued", 0, kmeme.StatusQueued, ""); err != nil {
+	if err := postgres.AddEvent(ctx, tx, nodeID, "queued", pctBegin, kmeme.StatusQueued, ""); err != nil {
 		return err
 	}
 	if _, err := p.client.InsertTx(ctx, tx, AnalyzeArgs{NodeID: nodeID, Trace: traceContext(ctx)}, p.insertOpts()); err != nil {
@@ -270,7 +274,8 @@ func (p *Pipeline) EnqueueTx(ctx context.Context, tx pgx.Tx, nodeID string) erro
 // format forced (the caller has cleared the stored recipe in the same
 // transaction): the plan and then the render run anew, under replanID.
 func (p *Pipeline) ReplanTx(ctx context.Context, tx pgx.Tx, nodeID, format, replanID string) error {
-	if err := postgres.AddEvent(ctx, tx, nodeID, "queued", pctAnalyzeEnd, kmeme.StatusQueued, ""); err != nil {
+	// The analysis stands; the plan stage is what waits (at 0 of its own).
+	if err := postgres.AddEvent(ctx, tx, nodeID, "plan", pctBegin, kmeme.StatusQueued, ""); err != nil {
 		return err
 	}
 	if _, err := p.client.InsertTx(ctx, tx, PlanArgs{NodeID: nodeID, Format: format, Replan: replanID, Trace: traceContext(ctx)}, p.insertOpts()); err != nil {

@@ -16,6 +16,15 @@ describe("overallPercent", () => {
     ["rendering", 250, 100],
     ["unknown", 50, 0],
   ])("%s %d%% → %d", (s, p, want) => expect(overallPercent(s, p)).toBe(want));
+  it("follows the worker's per-stage events without going back", () => {
+    // The events of one remix as the worker writes them (stage, percent of that stage).
+    const events: [string, number][] = [["queued", 0], ["analyze", 0], ["analyze:probe", 0], ["analyze:video", 60], ["retry:analyze", 60], ["analyze", 100],
+      ["plan", 0], ["plan", 100], ["render", 0], ["render:preview.mp4", 80], ["done", 100]];
+    const bar = events.map(([s, p]) => overallPercent(s, p));
+    expect([...bar].sort((a, b) => a - b)).toEqual(bar);
+    expect(bar[bar.length - 1]).toBe(100);
+    expect(overallPercent("analyze", 100)).toBe(overallPercent("planning", 0));
+  });
   it("is monotone across stages", () => {
     const seq = [overallPercent("upload", 100), overallPercent("queued", 0), overallPercent("analyzing", 0), overallPercent("planning", 0), overallPercent("rendering", 0), overallPercent("done", 100)];
     expect([...seq].sort((a, b) => a - b)).toEqual(seq);
@@ -27,6 +36,7 @@ describe("normalizeStage and stageDetail", () => {
     ["analyze:probe", "analyzing", "probe"],
     ["render:timeline.fcpxml", "rendering", "timeline.fcpxml"],
     ["Planning", "planning", ""],
+    ["retry:analyze", "analyzing", "analyze"],
     ["draft", "queued", ""],
   ])("%s → %s / %s", (s, stage, detail) => {
     expect(normalizeStage(s)).toBe(stage);

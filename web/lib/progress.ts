@@ -18,7 +18,12 @@ const SPAN: Record<string, [number, number]> = {
   done: [100, 100],
 };
 
-/** overallPercent maps a stage and its own percentage to the whole bar's percentage. */
+/**
+ * overallPercent maps a stage and its own percentage to the whole bar's
+ * percentage. The server's events carry the percentage of their own stage
+ * (0 as "analyze" begins, 100 when it is committed; the worker's
+ * internal/worker/stages.go), the upload's is the upload's own.
+ */
 export function overallPercent(stage: string, percent: number): number {
   const s = SPAN[normalizeStage(stage)];
   if (!s) return 0;
@@ -28,8 +33,10 @@ export function overallPercent(stage: string, percent: number): number {
 
 /** normalizeStage maps server stage or status names onto the stages shown. */
 export function normalizeStage(stage: string): string {
-  // The worker reports sub-steps as "analyze:keyframes", "render:guide.pdf".
-  const s = stage.toLowerCase().split(":")[0];
+  // The worker reports sub-steps as "analyze:keyframes", "render:guide.pdf",
+  // and a step tried again as "retry:analyze".
+  const parts = stage.toLowerCase().split(":");
+  const s = parts[0] === "retry" && parts.length > 1 ? parts[1] : parts[0];
   if (s === "analyze" || s === "analysis" || s === "analysing") return "analyzing";
   if (s === "plan") return "planning";
   if (s === "render") return "rendering";
