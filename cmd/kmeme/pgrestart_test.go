@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kmeme-factory/kmeme/internal/postgres/pgtest"
+	"github.com/kmeme-factory/kmeme/internal/redis/redistest"
 )
 
 // stackClient talks to a running serve as one signed-in creator.
@@ -66,7 +67,7 @@ func startStack(t *testing.T, dbURL string, extra map[string]string) (base strin
 	port := freePort(t)
 	vars := map[string]string{
 		"KMEME_DATABASE_URL": dbURL,
-		"KMEME_REDIS_URL":    "redis://127.0.0.1:6379/0",
+		"KMEME_REDIS_URL":    redistest.URL(),
 		"KMEME_REDIS_PREFIX": fmt.Sprintf("test:%s:%d:", t.Name(), time.Now().UnixNano()),
 		"KMEME_HTTP_ADDR":    fmt.Sprintf("127.0.0.1:%d", port),
 		"KMEME_DB_MIN_CONNS": "2",

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/postgres/pgtest"
+	"github.com/kmeme-factory/kmeme/internal/redis/redistest"
 )
 
 // promQuery runs an instant query against Prometheus's HTTP API and
@@ -70,7 +71,7 @@ func TestPrometheusScrapesServeAndWorker(t *testing.T) {
 
 	workerAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	wvars := map[string]string{"KMEME_DATABASE_URL": dbURL, "KMEME_DATA_DIR": dataDir, "KMEME_WORKERS": "1",
-		"KMEME_REDIS_URL": "redis://127.0.0.1:6379/0", "KMEME_REDIS_PREFIX": prefix,
+		"KMEME_REDIS_URL": redistest.URL(), "KMEME_REDIS_PREFIX": prefix,
 		"KMEME_LOG_LEVEL": "warn", "KMEME_METRICS_ADDR": workerAddr, "KMEME_DB_MIN_CONNS": "0", "KMEME_DB_MAX_CONNS": "6"}
 	wctx, cancel := context.WithCancel(context.Background())
 	var wlogs syncBuffer

@@ -358,13 +358,10 @@ func TestFailuresOpenBreakerAndAreNotCached(t *testing.T) {
 	if err == nil || s.hits.Load() != 3 {
 		t.Fatalf("err %v after %d requests", err, s.hits.Load())
 	}
-	start := time.Now()
+	// Rejected without a request (the count of requests stays at 3).
 	_, err = b.d.Describe(context.Background(), b.in)
 	if !errorsIs(err, resilience.ErrOpen) || s.hits.Load() != 3 {
 		t.Errorf("open breaker: err %v, %d requests", err, s.hits.Load())
-	}
-	if el := time.Since(start); el > 50*time.Millisecond {
-		t.Errorf("rejected call took %v", el)
 	}
 	b.clock.Advance(time.Minute)
 	s.mu.Lock()

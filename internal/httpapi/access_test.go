@@ -93,7 +93,7 @@ func trustSetup(t *testing.T, o trustOptions) *trustBundle {
 	t.Helper()
 	db := pgtest.NewDB(t)
 	if o.redisURL == "" {
-		o.redisURL = "redis://127.0.0.1:6379/0"
+		o.redisURL = redistest.URL()
 	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])

@@ -12,6 +12,7 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/cache"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/redis"
+	"github.com/kmeme-factory/kmeme/internal/redis/redistest"
 )
 
 // views adapts cache.Cache to httpapi.ViewCache, as cmd/kmeme does.
@@ -46,7 +47,7 @@ func testViews(t *testing.T, url string) (views, *redis.Client, string) {
 
 func TestRecipeViewCacheIsInvalidatedOnChange(t *testing.T) {
 	t.Parallel()
-	v, rc, prefix := testViews(t, "redis://127.0.0.1:6379/0")
+	v, rc, prefix := testViews(t, redistest.URL())
 	if err := rc.R.Ping(context.Background()).Err(); err != nil {
 		t.Skip("redis not running")
 	}

@@ -1,15 +1,18 @@
-package redis
+package redis_test
 
 import (
 	"context"
 	"net"
 	"testing"
 	"time"
+
+	"github.com/kmeme-factory/kmeme/internal/redis"
+	"github.com/kmeme-factory/kmeme/internal/redis/redistest"
 )
 
 func TestCheckReportsMemoryAndPolicy(t *testing.T) {
 	t.Parallel()
-	c, err := Open(Config{URL: "redis://127.0.0.1:6379/0", Prefix: "test:" + t.Name() + ":"})
+	c, err := redis.Open(redis.Config{URL: redistest.URL(), Prefix: "test:" + t.Name() + ":"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +43,7 @@ func TestCheckFailsFastWhenRedisIsSilent(t *testing.T) {
 			defer conn.Close()
 		}
 	}()
-	c, err := Open(Config{URL: "redis://" + ln.Addr().String(), Timeout: 100 * time.Millisecond})
+	c, err := redis.Open(redis.Config{URL: "redis://" + ln.Addr().String(), Timeout: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,14 +60,14 @@ func TestCheckFailsFastWhenRedisIsSilent(t *testing.T) {
 
 func TestOpenRejectsBadURL(t *testing.T) {
 	t.Parallel()
-	if _, err := Open(Config{URL: "http://x"}); err == nil {
+	if _, err := redis.Open(redis.Config{URL: "http://x"}); err == nil {
 		t.Fatal("want error")
 	}
 }
 
 func TestParseInfo(t *testing.T) {
 	t.Parallel()
-	m := ParseInfo("# Memory\r\nused_memory:1024\r\nmaxmemory_policy:allkeys-lru\r\n\r\n# Server\r\nredis_version:7.0.15\r\n")
+	m := redis.ParseInfo("# Memory\r\nused_memory:1024\r\nmaxmemory_policy:allkeys-lru\r\n\r\n# Server\r\nredis_version:7.0.15\r\n")
 	if m["used_memory"] != "1024" || m["maxmemory_policy"] != "allkeys-lru" || m["redis_version"] != "7.0.15" {
 		t.Fatalf("ParseInfo = %v", m)
 	}

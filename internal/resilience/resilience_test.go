@@ -64,13 +64,10 @@ func TestBreakerLifecycle(t *testing.T) {
 	if b.State() != Open {
 		t.Fatalf("state %v after 3 consecutive failures", b.State())
 	}
-	start := time.Now()
+	// Rejected by Allow itself: the call is never made (done is not handed out).
 	err := call(nil)
 	if kmeme.ErrorCode(err) != kmeme.EUNAVAILABLE || !errors.Is(err, ErrOpen) {
 		t.Fatalf("open breaker let a call through: %v", err)
-	}
-	if el := time.Since(start); el > 5*time.Millisecond {
-		t.Errorf("rejection took %v", el)
 	}
 	var ke *kmeme.Error
 	if errors.As(err, &ke) && ke.RetryAfterS != 10 {
