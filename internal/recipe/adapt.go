@@ -244,8 +244,9 @@ func adaptations(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, 
 			t0 = sp.Transcript[0].Start
 		}
 		out = append(out, kmeme.Adaptation{
-			Source: fmt.Sprintf("원본의 말 (전체의 %d%%, %.1f초부터)", pct(f.speech), t0), Korean: "한국어 대사로 새로 녹음하고, 한 컷에 한 문장씩 자막",
-			Reason:   "말로 웃기는 영상은 대사의 말맛이 핵심이라 번역투로는 살지 않음",
+			Source: fmt.Sprintf("원본의 말 (전체의 %d%%, %.1f초부터)", pct(f.speech), t0), Korean: "내 말투로 대사를 새로 녹음하고, 한 컷에 한 문장씩 자막",
+			// the language of the speech is not measured: no claim it is foreign
+			Reason:   "말로 웃기는 영상은 말맛이 핵심이라, 원본이 외국어라면 번역하지 말고 한국어로 새로 쓰기",
 			Evidence: &kmeme.Evidence{Kind: kmeme.EvidenceSpeech, T: tptr(t0), Detail: detail},
 		})
 	}

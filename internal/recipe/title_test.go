@@ -71,3 +71,24 @@ func hasCarriedKorean(r *kmeme.Recipe) bool {
 	}
 	return false
 }
+
+// TestSpeechLanguageNotClaimed: the language of the speech is not
+// measured, so the speech adaptation does not assume it is foreign (it
+// may be Korean already); translation is only a condition.
+func TestSpeechLanguageNotClaimed(t *testing.T) {
+	t.Parallel()
+	r := planIn(t, PlanInput{Analysis: withText(321, "x", 0.95)})
+	n := 0
+	for _, ad := range r.Adaptations {
+		if ad.Evidence == nil || ad.Evidence.Kind != kmeme.EvidenceSpeech {
+			continue
+		}
+		n++
+		if strings.Contains(ad.Korean, "한국어 대사로") || (strings.Contains(ad.Reason, "번역") && !strings.Contains(ad.Reason, "외국어라면")) {
+			t.Errorf("speech adaptation assumes a foreign language: %+v", ad)
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d speech adaptations, want 1", n)
+	}
+}
