@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/postgres/pgtest"
+	"github.com/kmeme-factory/kmeme/internal/redis/redistest"
 )
 
 // TestServeAndWorkerExportBreakers: with both paid providers configured,
@@ -32,28 +32,12 @@ func TestServeAndWorkerExportBreakers(t *testing.T) {
 
 	workerAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	wvars := map[string]string{"KMEME_DATABASE_URL": dbURL, "KMEME_DATA_DIR": t.TempDir(), "KMEME_WORKERS": "1",
-		"KMEME_REDIS_URL": "redis://127.0.0.1:6379/0", "KMEME_REDIS_PREFIX": fmt.Sprintf("test:breakers:%d:", time.Now().UnixNano()),
+		"KMEME_REDIS_URL": redistest.URL(), "KMEME_REDIS_PREFIX": fmt.Sprintf("test:breakers:%d:", time.Now().UnixNano()),
 		"KMEME_LOG_LEVEL": "warn", "KMEME_METRICS_ADDR": workerAddr, "KMEME_DB_MIN_CONNS": "0", "KMEME_DB_MAX_CONNS": "4"}
 	for k, v := range ai {
 		wvars[k] = v
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var wlogs syncBuffer
-	go func() {
-		done <- run(ctx, []string{"kmeme", "worker"}, func(k string) string { return wvars[k] }, strings.NewReader(""), io.Discard, &wlogs)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("worker: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("worker did not stop within 30s")
-		}
-	})
+	wlogs := startWorker(t, wvars)
 	scrape := func(url string) string {
 		resp, err := http.Get(url)
 		if err != nil {

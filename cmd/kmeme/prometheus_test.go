@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -73,23 +71,7 @@ func TestPrometheusScrapesServeAndWorker(t *testing.T) {
 	wvars := map[string]string{"KMEME_DATABASE_URL": dbURL, "KMEME_DATA_DIR": dataDir, "KMEME_WORKERS": "1",
 		"KMEME_REDIS_URL": redistest.URL(), "KMEME_REDIS_PREFIX": prefix,
 		"KMEME_LOG_LEVEL": "warn", "KMEME_METRICS_ADDR": workerAddr, "KMEME_DB_MIN_CONNS": "0", "KMEME_DB_MAX_CONNS": "6"}
-	wctx, cancel := context.WithCancel(context.Background())
-	var wlogs syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(wctx, []string{"kmeme", "worker"}, func(k string) string { return wvars[k] }, strings.NewReader(""), io.Discard, &wlogs)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("worker: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("worker did not stop within 30s")
-		}
-	})
+	startWorker(t, wvars)
 	waitFor(t, 30*time.Second, func() bool {
 		resp, err := http.Get("http://" + workerAddr + "/metrics")
 		if err == nil {

@@ -36,6 +36,30 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// startWorker runs `kmeme worker` with vars as its environment until the
+// test ends (the stop is checked), and returns its log.
+func startWorker(t *testing.T, vars map[string]string) *syncBuffer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"kmeme", "worker"}, func(k string) string { return vars[k] }, strings.NewReader(""), io.Discard, logs)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("worker: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("worker did not stop within 30s")
+		}
+	})
+	return logs
+}
+
 func freePort(t *testing.T) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -65,7 +65,6 @@ func (sp *spool) hash() string { return hex.EncodeToString(sp.h.Sum(nil)) }
 
 func (s *Server) handleUploadVideo() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
 		if err := ready(s.Content.Videos != nil); err != nil {
 			writeError(w, r, s.Log, err)
 			return
@@ -135,17 +134,7 @@ func (s *Server) handleUploadVideo() http.Handler {
 			writeError(w, r, s.Log, kmeme.FieldError("file", "is missing: send the video in a multipart field named file"))
 			return
 		}
-		v, created, err := s.ingest(ctx, sp, filename, "")
-		if err != nil {
-			writeError(w, r, s.Log, err)
-			return
-		}
-		status := http.StatusOK
-		if created {
-			status = http.StatusCreated
-		}
-		w.Header().Set("Location", "/api/videos/"+v.ID)
-		writeJSON(w, status, v)
+		s.answerIngest(w, r, sp, filename, "")
 	})
 }
 
@@ -207,22 +196,28 @@ func (s *Server) handleImportVideo() http.Handler {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		v, created, err := s.ingest(ctx, sp, cleanFilename(res.Filename), res.FinalURL)
-		if err != nil {
-			writeError(w, r, s.Log, err)
-			return
-		}
-		status := http.StatusOK
-		if created {
-			status = http.StatusCreated
-		}
-		w.Header().Set("Location", "/api/videos/"+v.ID)
-		writeJSON(w, status, v)
+		s.answerIngest(w, r, sp, cleanFilename(res.Filename), res.FinalURL)
 	})
 }
 
 // ingest hands a spooled file to the video service, which checks and
 // stores it.
+// answerIngest stores the spooled upload or import and answers with the
+// video: 201 when it is new, 200 when the same bytes were stored before.
+func (s *Server) answerIngest(w http.ResponseWriter, r *http.Request, sp *spool, filename, sourceURL string) {
+	v, created, err := s.ingest(r.Context(), sp, filename, sourceURL)
+	if err != nil {
+		writeError(w, r, s.Log, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	w.Header().Set("Location", "/api/videos/"+v.ID)
+	writeJSON(w, status, v)
+}
+
 func (s *Server) ingest(ctx context.Context, sp *spool, filename, sourceURL string) (*kmeme.Video, bool, error) {
 	var owner *string
 	if c := kmeme.CallerFrom(ctx); c != nil {
