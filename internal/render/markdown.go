@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kmeme-factory/kmeme/internal/josa"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
@@ -172,7 +173,7 @@ func provenanceLine(p kmeme.Provenance) string {
 	s := "작성 엔진 — " + strings.Join(xs, " · ") + fmt.Sprintf(" · AI 비용 $%.4f", p.CostUSD)
 	seen := map[string]bool{}
 	for _, f := range p.Fallbacks {
-		if n := fallbackNote(f); !seen[n] {
+		if n := fallbackNote(f); n != "" && !seen[n] {
 			seen[n] = true
 			s += "\n\n" + n
 		}
@@ -199,9 +200,10 @@ func engineName(e string) string {
 	return e
 }
 
-// fallbackNote says one provenance fallback ("claude: not configured (…);
+// fallbackNote says one provenance fallback ("claude: unavailable (…);
 // the local planner wrote the text") in Korean for the creator: which
-// engine stood in for which, without the technical reason.
+// engine stood in for which, without the technical reason. An engine that
+// is not configured is no fallback and gets no note ("").
 func fallbackNote(f string) string {
 	prov, rest, _ := strings.Cut(f, ":")
 	who := engineName(strings.TrimSpace(strings.ToLower(prov)))
@@ -212,5 +214,10 @@ func fallbackNote(f string) string {
 	if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d field", &n); err == nil && n > 0 {
 		return fmt.Sprintf("참고: %s가 쓴 글 중 %d개 항목은 자막 규칙에 맞지 않아 로컬 플래너의 글을 그대로 두었습니다.", who, n)
 	}
-	return fmt.Sprintf("참고: 이번 레시피는 %s 대신 로컬 플래너가 썼습니다(오프라인 작성).", who)
+	if strings.HasPrefix(strings.TrimSpace(rest), "not configured") {
+		// No key set: working offline is the creator's choice, not a
+		// fallback; the engine line above already names the local planner.
+		return ""
+	}
+	return fmt.Sprintf("참고: 이번에는 %s 쓸 수 없어 로컬 플래너가 썼습니다.", josa.Attach(who, "를"))
 }

@@ -26,13 +26,18 @@ func TestMarkdownFooterIsKorean(t *testing.T) {
 			t.Errorf("recipe.md shows %q", bad)
 		}
 	}
-	for _, want := range []string{"Claude 대신 로컬 플래너가 썼습니다", "2개 항목", "로컬 플래너: 타이밍", "**밈 포맷**: 댄스 챌린지"} {
+	for _, want := range []string{"이번에는 Claude를 쓸 수 없어 로컬 플래너가 썼습니다", "2개 항목", "로컬 플래너: 타이밍", "**밈 포맷**: 댄스 챌린지"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("recipe.md lacks %q", want)
 		}
 	}
-	if n := strings.Count(md, "대신 로컬 플래너가 썼습니다"); n != 1 {
+	if n := strings.Count(md, "쓸 수 없어 로컬 플래너가 썼습니다"); n != 1 {
 		t.Errorf("the same fallback note %d times", n)
+	}
+	// Offline by choice (no key) is no fallback: no note at all.
+	r.Provenance.Fallbacks = []string{"claude: not configured (set KMEME_ANTHROPIC_API_KEY); the local planner wrote the text"}
+	if md := string(Markdown(r)); strings.Contains(md, "참고:") {
+		t.Errorf("a note for an engine that is not configured: %s", md[strings.LastIndex(md, "\n---\n"):])
 	}
 	// The footer has no English besides the engines' names.
 	foot := md[strings.LastIndex(md, "\n---\n"):]
