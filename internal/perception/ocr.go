@@ -151,11 +151,6 @@ func parseTSV(out []byte, pages int) ([]ocrResult, error) {
 	return res, nil
 }
 
-// binarize makes the crop black ink on white, upscaled so glyphs are about
-// 40–60 px tall, and removes ink that touches the border (the picture
-// around a caption, not its letters).
-func binarize(c crop) *image.Gray { return binarizeAt(c, defaultThreshold(c)) }
-
 // retryBelow is the confidence under which a region is read again under
 // other polarities and thresholds.
 const retryBelow = 0.85
@@ -205,6 +200,9 @@ func retryVariants(c crop) []variant {
 	return out
 }
 
+// binarizeAt makes the crop black ink on white at ink threshold thr,
+// upscaled so glyphs are about 40–60 px tall, and removes ink that touches
+// the border (the picture around a caption, not its letters).
 func binarizeAt(c crop, thr int) *image.Gray {
 	scale := 2
 	if c.h < 28 {
