@@ -10,10 +10,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"math"
 	"math/rand/v2"
-	"net/url"
 	"os"
 	"runtime"
 	"sort"
@@ -51,7 +48,30 @@ type node struct {
 	created  time.Time
 }
 
-func run() error {
+// config holds the command-line flags.
+type config struct {
+	admin, dbName                                   string
+	nNodes, nEmb, samples, vecQueries, creates, big int
+	keep                                            bool
+	seed                                            uint64
+}
+
+// bench is the state the steps of run share.
+type bench struct {
+	cfg     config
+	ctx     context.Context
+	rng     *rand.Rand
+	pool    *pgxpool.Pool
+	nodes   []node
+	biggest int32 // index of the largest family's root
+	centers [][]float32
+	vecs    map[int32][]float32
+	store   *postgres.LineageService
+	search  *postgres.SearchService
+	adminV  *kmeme.Caller
+}
+
+func parseFlags() config {
 	admin := flag.String("admin-url", envOr("KMEME_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "server to create the bench database on")
 	dbName := flag.String("db", "kmeme_bench_platform", "dedicated database (dropped and recreated)")
 	nNodes := flag.Int("nodes", 1_000_000, "remix nodes to seed")
@@ -63,27 +83,51 @@ func run() error {
 	keep := flag.Bool("keep", false, "keep the database afterwards")
 	seed := flag.Uint64("seed", 42, "random seed")
 	flag.Parse()
-	ctx := context.Background()
-	rng := rand.New(rand.NewPCG(*seed, 7))
+	return config{admin: *admin, dbName: *dbName, nNodes: *nNodes, nEmb: *nEmb, samples: *samples,
+		vecQueries: *vecQueries, creates: *creates, big: *largest, keep: *keep, seed: *seed}
+}
+
+func run() error {
+	cfg := parseFlags()
+	b := &bench{cfg: cfg, ctx: context.Background(), rng: rand.New(rand.NewPCG(cfg.seed, 7))}
 	t0 := time.Now()
 
-	dbURL, err := recreate(ctx, *admin, *dbName)
+	dbURL, err := recreate(b.ctx, cfg.admin, cfg.dbName)
 	if err != nil {
 		return err
 	}
-	pool, err := pgxpool.New(ctx, dbURL)
+	b.pool, err = pgxpool.New(b.ctx, dbURL)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	if _, err := postgres.Migrate(ctx, pool); err != nil {
+	defer b.pool.Close()
+	if _, err := postgres.Migrate(b.ctx, b.pool); err != nil {
 		return err
 	}
-	fmt.Printf("bench-platform: %d nodes, %d embeddings, PostgreSQL only (ltree + pgvector HNSW), %d CPUs\n", *nNodes, *nEmb, runtime.NumCPU())
+	fmt.Printf("bench-platform: %d nodes, %d embeddings, PostgreSQL only (ltree + pgvector HNSW), %d CPUs\n", cfg.nNodes, cfg.nEmb, runtime.NumCPU())
 
-	// 1. Families.
+	b.generate()
+	for _, step := range []func() error{b.load, b.lineage, b.trending, b.similarity, b.createThroughput} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("\ntotal %.1fs\n", time.Since(t0).Seconds())
+	b.pool.Close()
+	if !cfg.keep {
+		if _, err := recreate(b.ctx, cfg.admin, cfg.dbName, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// generate makes the families (step 1) and the embeddings, clustered
+// around 300 "formats" (step 2).
+func (b *bench) generate() {
 	t := time.Now()
-	nodes := genForest(rng, *nNodes, *largest)
+	b.nodes = genForest(b.rng, b.cfg.nNodes, b.cfg.big)
+	nodes := b.nodes
 	maxDepth, roots, biggest := 0, 0, int32(0)
 	for i := range nodes {
 		maxDepth = max(maxDepth, int(nodes[i].depth))
@@ -94,30 +138,33 @@ func run() error {
 			}
 		}
 	}
+	b.biggest = biggest
 	fmt.Printf("generated %d families (largest %d nodes, max depth %d) in %.1fs\n", roots, nodes[biggest].desc+1, maxDepth, time.Since(t).Seconds())
 
-	// 2. Embeddings: clustered around 300 "formats".
-	centers := make([][]float32, 300)
-	for i := range centers {
-		centers[i] = randUnit(rng, similarity.FingerprintDim, nil, 0)
+	b.centers = make([][]float32, 300)
+	for i := range b.centers {
+		b.centers[i] = randUnit(b.rng, similarity.FingerprintDim, nil, 0)
 	}
-	embIdx := rng.Perm(len(nodes))[:*nEmb]
-	vecs := make(map[int32][]float32, *nEmb)
+	embIdx := b.rng.Perm(len(nodes))[:b.cfg.nEmb]
+	b.vecs = make(map[int32][]float32, b.cfg.nEmb)
 	for _, i := range embIdx {
-		vecs[int32(i)] = randUnit(rng, similarity.FingerprintDim, centers[rng.IntN(len(centers))], 0.35)
+		b.vecs[int32(i)] = randUnit(b.rng, similarity.FingerprintDim, b.centers[b.rng.IntN(len(b.centers))], 0.35)
 	}
+}
 
-	// 3. Load with COPY, indexes built afterwards.
-	t = time.Now()
+// load is step 3: COPY the rows, with the indexes built afterwards.
+func (b *bench) load() error {
+	ctx, pool := b.ctx, b.pool
+	t := time.Now()
 	if _, err := pool.Exec(ctx, `DROP INDEX remix_nodes_path, remix_nodes_parent, remix_nodes_root, remix_nodes_embedding_hnsw,
 		remix_nodes_root_created, remix_nodes_created, remix_nodes_title_trgm, remix_nodes_location, remix_nodes_owner, remix_nodes_video,
 		remix_nodes_text_embedding_hnsw, remix_nodes_path_btree`); err != nil {
 		return fmt.Errorf("drop indexes: %w", err)
 	}
-	if err := copyNodes(ctx, pool, nodes, vecs); err != nil {
+	if err := copyNodes(ctx, pool, b.nodes, b.vecs); err != nil {
 		return err
 	}
-	fmt.Printf("COPY %d rows in %.1fs\n", len(nodes), time.Since(t).Seconds())
+	fmt.Printf("COPY %d rows in %.1fs\n", len(b.nodes), time.Since(t).Seconds())
 	t = time.Now()
 	if _, err := pool.Exec(ctx, `SET maintenance_work_mem = '1GB'`); err != nil {
 		return err
@@ -146,20 +193,24 @@ func run() error {
 	if _, err := pool.Exec(ctx, `CREATE INDEX remix_nodes_embedding_hnsw ON remix_nodes USING hnsw (embedding vector_cosine_ops)`); err != nil {
 		return fmt.Errorf("hnsw: %w", err)
 	}
-	fmt.Printf("indexes: lineage/others %.1fs, HNSW on %d vectors %.1fs\n", tIdx.Seconds(), len(vecs), time.Since(t).Seconds())
+	fmt.Printf("indexes: lineage/others %.1fs, HNSW on %d vectors %.1fs\n", tIdx.Seconds(), len(b.vecs), time.Since(t).Seconds())
 	if _, err := pool.Exec(ctx, `VACUUM ANALYZE remix_nodes`); err != nil {
 		return err
 	}
+	b.store = postgres.NewLineageService(pool)
+	b.search = postgres.NewSearchService(pool)
+	b.adminV = &kmeme.Caller{Role: kmeme.RoleAdmin}
+	return nil
+}
 
-	// 4. Lineage latencies through the service's own queries.
-	store := postgres.NewLineageService(pool)
-	search := postgres.NewSearchService(pool)
-	adminV := &kmeme.Caller{Role: kmeme.RoleAdmin}
-	ids := make([]string, *samples)
+// lineage is step 4: lineage latencies through the service's own queries.
+func (b *bench) lineage() error {
+	ctx, pool, store, adminV, nodes := b.ctx, b.pool, b.store, b.adminV, b.nodes
+	ids := make([]string, b.cfg.samples)
 	for i := range ids {
-		ids[i] = nodes[rng.IntN(len(nodes))].id.String()
+		ids[i] = nodes[b.rng.IntN(len(nodes))].id.String()
 	}
-	fmt.Printf("\nlineage, %d random nodes each (target p95 <= 10 ms)\n", *samples)
+	fmt.Printf("\nlineage, %d random nodes each (target p95 <= 10 ms)\n", b.cfg.samples)
 	measure := func(name string, f func(id string) error) error {
 		d := make([]time.Duration, 0, len(ids))
 		for _, id := range ids {
@@ -202,7 +253,7 @@ func run() error {
 	}); err != nil {
 		return err
 	}
-	big := nodes[biggest].id.String()
+	big := nodes[b.biggest].id.String()
 	for _, c := range []struct {
 		name string
 		f    func() error
@@ -221,11 +272,16 @@ func run() error {
 			}
 			d = append(d, time.Since(s))
 		}
-		report(c.name+fmt.Sprintf(" (%d nodes)", nodes[biggest].desc+1), d)
+		report(c.name+fmt.Sprintf(" (%d nodes)", nodes[b.biggest].desc+1), d)
 	}
-	// The API's 7-day window (today and the 6 days before), first as the
-	// live sum over the daily counts, then from the rollup the periodic
-	// job keeps (postgres.RefreshTrending).
+	return nil
+}
+
+// trending measures the API's 7-day window (today and the 6 days before),
+// first as the live sum over the daily counts, then from the rollup the
+// periodic job keeps (postgres.RefreshTrending).
+func (b *bench) trending() error {
+	ctx, pool, store, adminV := b.ctx, b.pool, b.store, b.adminV
 	since7 := time.Now().UTC().AddDate(0, 0, -6)
 	measureTrending := func(name string) ([]kmeme.Trending, error) {
 		trend := make([]time.Duration, 0, 50)
@@ -267,9 +323,14 @@ func run() error {
 		same = live[i].Node.ID == rolled[i].Node.ID && live[i].Remixes == rolled[i].Remixes
 	}
 	fmt.Printf("  rollup answer equals the live answer         %v\n", same)
+	return nil
+}
 
-	// 5. HNSW recall@10 against exact search.
-	fmt.Printf("\nsimilarity: %d queries, k = 10, hnsw.ef_search = 100 (target recall >= 0.95, p95 <= 20 ms)\n", *vecQueries)
+// similarity is step 5: HNSW recall@10 against exact search.
+func (b *bench) similarity() error {
+	ctx, pool, rng, nodes, vecs, centers := b.ctx, b.pool, b.rng, b.nodes, b.vecs, b.centers
+	vecQueries := b.cfg.vecQueries
+	fmt.Printf("\nsimilarity: %d queries, k = 10, hnsw.ef_search = 100 (target recall >= 0.95, p95 <= 20 ms)\n", vecQueries)
 	keys := make([]int32, 0, len(vecs))
 	for k := range vecs {
 		keys = append(keys, k)
@@ -284,8 +345,8 @@ func run() error {
 		return err
 	}
 	var recallSum float64
-	lat := make([]time.Duration, 0, *vecQueries)
-	for q := 0; q < *vecQueries; q++ {
+	lat := make([]time.Duration, 0, vecQueries)
+	for q := 0; q < vecQueries; q++ {
 		qv := randUnit(rng, similarity.FingerprintDim, centers[rng.IntN(len(centers))], 0.35)
 		exact := exactTop(keys, vecs, qv, 10)
 		want := map[string]bool{}
@@ -311,7 +372,7 @@ func run() error {
 		}
 		recallSum += float64(hit) / 10
 	}
-	fmt.Printf("  %-44s %.3f\n", "recall@10 vs exact", recallSum/float64(*vecQueries))
+	fmt.Printf("  %-44s %.3f\n", "recall@10 vs exact", recallSum/float64(vecQueries))
 	report("HNSW top-10 query", lat)
 	prow, err := conn.Query(ctx, `EXPLAIN SELECT id FROM remix_nodes WHERE embedding IS NOT NULL ORDER BY embedding <=> $1::vector LIMIT 10`,
 		similarity.VectorLiteral(centers[0]))
@@ -331,15 +392,19 @@ func run() error {
 	for i := 0; i < 100; i++ {
 		id := nodes[keys[rng.IntN(len(keys))]].id.String()
 		s := time.Now()
-		if _, err := search.Similar(ctx, id, 10, adminV); err != nil {
+		if _, err := b.search.Similar(ctx, id, 10, b.adminV); err != nil {
 			return err
 		}
 		simLat = append(simLat, time.Since(s))
 	}
 	report("GET similar query (hybrid, k=10)", simLat)
-	conn.Release()
+	return nil
+}
 
-	// 6. Remix creation throughput with the job enqueued in the same transaction.
+// createThroughput is step 6: remix creation throughput with the job
+// enqueued in the same transaction.
+func (b *bench) createThroughput() error {
+	ctx, pool, rng, nodes := b.ctx, b.pool, b.rng, b.nodes
 	blobs, err := blob.NewLocal(os.TempDir())
 	if err != nil {
 		return err
@@ -353,7 +418,7 @@ func run() error {
 		strings.Repeat("b", 64)).Scan(&vid); err != nil {
 		return err
 	}
-	parents := make([]string, *creates)
+	parents := make([]string, b.cfg.creates)
 	for i := range parents {
 		parents[i] = nodes[rng.IntN(len(nodes))].id.String()
 	}
@@ -362,7 +427,7 @@ func run() error {
 	var wg sync.WaitGroup
 	createLat := make([][]time.Duration, conc)
 	errc := make(chan error, conc)
-	t = time.Now()
+	t := time.Now()
 	for w := 0; w < conc; w++ {
 		wg.Add(1)
 		go func(w int) {
@@ -401,217 +466,8 @@ func run() error {
 	}
 	var jobs int
 	_ = pool.QueryRow(ctx, `SELECT count(*) FROM river_job`).Scan(&jobs)
-	fmt.Printf("\nremix creation with enqueue (%d creates, %d concurrent, child of a random node)\n", *creates, conc)
+	fmt.Printf("\nremix creation with enqueue (%d creates, %d concurrent, child of a random node)\n", b.cfg.creates, conc)
 	fmt.Printf("  %-44s %.0f/s (%d jobs enqueued)\n", "throughput", float64(len(all))/el.Seconds(), jobs)
 	report("create + enqueue transaction", all)
-	fmt.Printf("\ntotal %.1fs\n", time.Since(t0).Seconds())
-	pool.Close()
-	if !*keep {
-		if _, err := recreate(ctx, *admin, *dbName, true); err != nil {
-			return err
-		}
-	}
 	return nil
-}
-
-// genForest makes families whose sizes follow a power law (Pareto, alpha
-// 1.2, so a few families hold most remixes) and whose shape mixes
-// preferential attachment (popular remixes get remixed more) with chains
-// (remixes of the newest remix), capped at depth 30. The first family can
-// be forced to a given size, to measure the worst case.
-func genForest(rng *rand.Rand, total, largest int) []node {
-	nodes := make([]node, 0, total)
-	start := time.Now().Add(-30 * 24 * time.Hour)
-	span := 30 * 24 * time.Hour
-	for len(nodes) < total {
-		size := int(math.Min(math.Floor(1/math.Pow(1-rng.Float64(), 1/1.2)), 150_000))
-		if len(nodes) == 0 && largest > 0 {
-			size = largest // one meme that went viral
-		}
-		size = min(size, total-len(nodes))
-		base := int32(len(nodes))
-		born := start.Add(time.Duration(rng.Int64N(int64(span))))
-		// attach holds one entry per node plus one per child, for preferential picks.
-		attach := []int32{base}
-		nodes = append(nodes, node{parent: -1, root: base, created: born})
-		for k := 1; k < size; k++ {
-			var p int32
-			switch r := rng.Float64(); {
-			case r < 0.35:
-				p = int32(len(nodes) - 1) // remix of the newest remix: chains
-			case r < 0.75:
-				p = attach[rng.IntN(len(attach))] // popular remixes get remixed
-			default:
-				p = base + int32(rng.IntN(k))
-			}
-			if nodes[p].depth >= 30 {
-				p = base
-			}
-			idx := int32(len(nodes))
-			created := nodes[p].created.Add(time.Duration(rng.Int64N(int64(time.Hour))))
-			nodes = append(nodes, node{parent: p, root: base, depth: nodes[p].depth + 1, created: created})
-			nodes[p].children++
-			for a := p; a >= 0; a = nodes[a].parent {
-				nodes[a].desc++
-			}
-			attach = append(attach, idx, p)
-		}
-	}
-	// Ids are UUIDv7-like: time-ordered in creation order.
-	for i := range nodes {
-		var u uuid.UUID
-		ms := uint64(nodes[i].created.UnixMilli())
-		u[0], u[1], u[2], u[3], u[4], u[5] = byte(ms>>40), byte(ms>>32), byte(ms>>24), byte(ms>>16), byte(ms>>8), byte(ms)
-		r := rng.Uint64()
-		for b := 6; b < 16; b++ {
-			u[b] = byte(r >> (8 * (b - 6) % 64))
-		}
-		u[6] = 0x70 | (u[6] & 0x0f)
-		u[8] = 0x80 | (u[8] & 0x3f)
-		binaryPut(u[8:], uint64(i)) // unique
-		u[8] = 0x80 | (u[8] & 0x3f)
-		nodes[i].id = u
-	}
-	return nodes
-}
-
-func binaryPut(b []byte, v uint64) {
-	for i := 7; i >= 0; i-- {
-		b[i] = byte(v)
-		v >>= 8
-	}
-}
-
-func copyNodes(ctx context.Context, pool *pgxpool.Pool, nodes []node, vecs map[int32][]float32) error {
-	conn, err := pool.Acquire(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Release()
-	// Triggers (family counts) are skipped during the load and the counts
-	// are computed set-based afterwards.
-	if _, err := conn.Exec(ctx, `SET session_replication_role = replica`); err != nil {
-		return err
-	}
-	defer conn.Exec(context.WithoutCancel(ctx), `SET session_replication_role = DEFAULT`) //nolint:errcheck
-	pr, pw := io.Pipe()
-	go func() {
-		var b strings.Builder
-		label := func(i int32) string { return strings.ReplaceAll(nodes[i].id.String(), "-", "") }
-		paths := make([]string, len(nodes))
-		for i := range nodes {
-			b.Reset()
-			n := &nodes[i]
-			if n.parent >= 0 {
-				paths[i] = paths[n.parent] + "." + label(int32(i))
-			} else {
-				paths[i] = label(int32(i))
-			}
-			parent := `\N`
-			if n.parent >= 0 {
-				parent = nodes[n.parent].id.String()
-			}
-			emb := `\N`
-			if v, ok := vecs[int32(i)]; ok {
-				emb = similarity.VectorLiteral(v)
-			}
-			vis := "public"
-			if i%10 == 0 {
-				vis = "private"
-			}
-			fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%d\t밈 %d\tdone\t%s\t%s\t%d\t%d\t%s\t%s\n", n.id, parent, nodes[n.root].id, paths[i], n.depth,
-				i, vis, emb, n.children, n.desc, n.created.UTC().Format(time.RFC3339Nano), n.created.UTC().Format(time.RFC3339Nano))
-			if _, err := io.WriteString(pw, b.String()); err != nil {
-				return
-			}
-		}
-		pw.Close()
-	}()
-	_, err = conn.Conn().PgConn().CopyFrom(ctx, pr, `COPY remix_nodes (id, parent_id, root_id, path, depth, title, status, visibility,
-		embedding, children_count, descendants_count, created_at, updated_at) FROM STDIN`)
-	if err != nil {
-		pr.CloseWithError(err)
-		return fmt.Errorf("copy: %w", err)
-	}
-	return nil
-}
-
-func randUnit(rng *rand.Rand, dim int, center []float32, noise float64) []float32 {
-	v := make([]float64, dim)
-	for i := range v {
-		if center != nil {
-			v[i] = float64(center[i]) + noise*rng.NormFloat64()/math.Sqrt(float64(dim))
-		} else {
-			v[i] = rng.NormFloat64()
-		}
-	}
-	n := 0.0
-	for _, x := range v {
-		n += x * x
-	}
-	out := make([]float32, dim)
-	for i := range v {
-		out[i] = float32(v[i] / math.Sqrt(n))
-	}
-	return out
-}
-
-func exactTop(keys []int32, vecs map[int32][]float32, q []float32, k int) []int32 {
-	type sc struct {
-		k int32
-		d float64
-	}
-	best := make([]sc, 0, k+1)
-	for _, key := range keys {
-		d := 1 - similarity.Cosine(vecs[key], q)
-		if len(best) < k || d < best[len(best)-1].d {
-			best = append(best, sc{key, d})
-			sort.Slice(best, func(i, j int) bool { return best[i].d < best[j].d })
-			if len(best) > k {
-				best = best[:k]
-			}
-		}
-	}
-	out := make([]int32, len(best))
-	for i, b := range best {
-		out[i] = b.k
-	}
-	return out
-}
-
-func report(name string, d []time.Duration) {
-	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-	q := func(p float64) float64 { return float64(d[int(p*float64(len(d)-1))].Microseconds()) / 1000 }
-	fmt.Printf("  %-44s p50 %7.2f ms  p95 %7.2f ms  max %7.2f ms\n", name, q(0.5), q(0.95), q(1))
-}
-
-func recreate(ctx context.Context, adminURL, name string, dropOnly ...bool) (string, error) {
-	c, err := pgx.Connect(ctx, adminURL)
-	if err != nil {
-		return "", fmt.Errorf("connect %s: %w", adminURL, err)
-	}
-	defer c.Close(ctx)
-	id := pgx.Identifier{name}.Sanitize()
-	if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+id+" WITH (FORCE)"); err != nil {
-		return "", err
-	}
-	if len(dropOnly) > 0 && dropOnly[0] {
-		return "", nil
-	}
-	if _, err := c.Exec(ctx, "CREATE DATABASE "+id); err != nil {
-		return "", err
-	}
-	u, err := url.Parse(adminURL)
-	if err != nil {
-		return "", err
-	}
-	u.Path = "/" + name
-	return u.String(), nil
-}
-
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return def
 }
