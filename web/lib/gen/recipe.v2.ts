@@ -101,6 +101,14 @@ overtitle?: string
 caption: {
 casual: Caption
 polite: Caption
+/**
+ * when the caption appears, seconds of the clip, inside the shot
+ */
+start?: number
+/**
+ * when it goes, 1.5–3 s after start; absent: the caption lasts its shot
+ */
+end?: number
 }
 /**
  * 1-based source shot this shot re-makes, 0 when the source has none
