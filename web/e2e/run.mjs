@@ -326,6 +326,13 @@ async function main() {
       const box = await strip.boundingBox();
       await strip.click({ position: { x: box.width * 0.6, y: box.height / 2 } });
       assert((await page.textContent("[data-testid=timeline-pos]")) !== before, "clicking the timeline did not seek");
+      // The tab (and the server's og:title of this public recipe) names the recipe.
+      const h1 = ((await page.textContent("[data-testid=recipe-title]")) || "").trim();
+      await page.waitForFunction((want) => document.title === want, `${h1} · K-MEME 팩토리`, { timeout: 5_000 }).catch(async () => {
+        throw new Error(`page title is "${await page.title()}", wanted "${h1} · K-MEME 팩토리"`);
+      });
+      const og = await page.getAttribute('meta[property="og:title"]', "content");
+      assert(og === h1, `og:title is "${og}", wanted "${h1}"`);
       await axeCheck(page, "recipe");
       for (const vp of ["phone", "desktop"]) {
         await visit(page, `/remix/?id=${state.first}`, vp);
@@ -497,6 +504,9 @@ async function main() {
             await korean(page, name);
           }
           if (name === "recipe-fixture") {
+            // The concept's title, not the node's ("월요병 퇴치 댄스").
+            const tt = await page.title();
+            assert(tt === "월요병 퇴치 댄스 챌린지 · K-MEME 팩토리", `recipe page title is "${tt}"`);
             await stripSeeks(page, "recipe-fixture at desktop");
             await page.setViewportSize(VIEWPORTS.phone);
             await stripSeeks(page, "recipe-fixture at phone");
@@ -527,6 +537,8 @@ async function main() {
             await shoot(page, "recipe-fixture-dark-en");
             await axeCheck(page, "recipe-fixture-dark-en");
             assert((await page.getAttribute("html", "lang")) === "en", "html lang not switched");
+            const en = await page.title();
+            assert(en === "월요병 퇴치 댄스 챌린지 · K-MEME Factory", `recipe page title in English is "${en}"`);
           }
         } finally {
           // Start every page from the default language and theme.

@@ -15,6 +15,7 @@ import { hashtagLine, normalizeRecipe } from "@/lib/recipe";
 import { activeIndex, formatTime } from "@/lib/timeline";
 import { overallPercent, watchProgress } from "@/lib/progress";
 import { safeUrl } from "@/lib/sanitize";
+import { applyPageTitle } from "@/lib/page-title";
 import type { Analysis, Evidence, PlannedShot, Recipe, RemixFile, RemixView } from "@/lib/types";
 import { useI18n } from "../providers";
 import { CopyButton } from "../ui/copy-button";
@@ -267,6 +268,13 @@ export function RecipeView() {
     raf = requestAnimationFrame(step);
     return () => cancelAnimationFrame(raf);
   }, [playing, videoFile, duration]);
+
+  // The tab (and the share tags, when present) name the recipe once it is in.
+  const docName = recipe?.concept.title || view?.node.title || "";
+  const appName = t("app_name");
+  useEffect(() => {
+    if (docName) applyPageTitle(document, docName, appName);
+  }, [docName, appName]);
 
   const seek = (tm: number) => {
     setTime(tm);
