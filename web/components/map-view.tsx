@@ -20,7 +20,8 @@ function colorFor(n: number, max: number): string {
 /** MapView is the map page. */
 export function MapView() {
   const { t, lang, errorText } = useI18n();
-  const [counts, setCounts] = useState<Map<string, number>>(new Map());
+  // null until the counts have come back (nothing is said about them before).
+  const [counts, setCounts] = useState<Map<string, number> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [items, setItems] = useState<RemixNode[] | null>(null);
@@ -38,7 +39,7 @@ export function MapView() {
     const [x1, y1] = project(KOREA_BBOX[2] - 2.3, KOREA_BBOX[1], SCALE);
     return `${x0.toFixed(0)} ${y0.toFixed(0)} ${(x1 - x0).toFixed(0)} ${(y1 - y0).toFixed(0)}`;
   }, []);
-  const max = Math.max(0, ...counts.values());
+  const max = Math.max(0, ...(counts?.values() ?? []));
   const name = (code: string) => {
     const f = KOREA_SIDO.features.find((x) => x.properties.code === code);
     return f ? (lang === "ko" ? f.properties.name_ko : f.properties.name_en) : code;
@@ -75,7 +76,7 @@ export function MapView() {
             <title>{t("map_alt")}</title>
             {KOREA_SIDO.features.map((f) => {
               const code = f.properties.code;
-              const n = counts.get(code) ?? 0;
+              const n = counts?.get(code) ?? 0;
               return (
                 <path
                   key={code}
@@ -98,11 +99,11 @@ export function MapView() {
               );
             })}
             {KOREA_SIDO.features
-              .filter((f) => !f.properties.city || (counts.get(f.properties.code) ?? 0) > 0)
+              .filter((f) => !f.properties.city || (counts?.get(f.properties.code) ?? 0) > 0)
               .map((f) => {
                 const [lon, lat] = centroid(f.geometry.coordinates[0]);
                 const [x, y] = project(lon, lat, SCALE);
-                const n = counts.get(f.properties.code) ?? 0;
+                const n = counts?.get(f.properties.code) ?? 0;
                 return (
                   <text key={f.properties.code} x={x} y={y} textAnchor="middle" aria-hidden="true">
                     {n > 0 ? n : ""}
@@ -110,11 +111,11 @@ export function MapView() {
                 );
               })}
           </svg>
-          {max > 0 && (
-            <div className="scale" aria-hidden="true">
-              0 {COLORS.map((c) => <i key={c} style={{ background: c }} />)} {max}
-            </div>
-          )}
+          {/* Always laid out (hidden until counts arrive) so the answer
+              moves nothing on the page: CLS stays at 0. */}
+          <div className="scale" aria-hidden="true" style={{ visibility: max > 0 ? "visible" : "hidden" }}>
+            0 {COLORS.map((c) => <i key={c} style={{ background: c }} />)} {max}
+          </div>
           <p className="muted small-text">{t("map_data_note")}</p>
         </div>
         <div aria-live="polite">
@@ -124,7 +125,7 @@ export function MapView() {
               {items === null ? <p className="muted">{t("loading")}</p> : <NodeList items={items.map((node) => ({ node }))} empty={t("no_results")} />}
             </>
           ) : (
-            [...counts.values()].every((n) => !n) ? (
+            counts === null ? null : [...counts.values()].every((n) => !n) ? (
               <p className="muted empty-state">{t("map_empty")}</p>
             ) : (
             <table>
