@@ -148,7 +148,7 @@ export function answer(method, url, { hostile = false, admin = true, visitor = f
   const json = (body, status = 200) => ({ status, contentType: "application/json", body: JSON.stringify(body) });
   if (visitor && (p === "/api/me" || p === "/api/auth/refresh")) return json({ code: "unauthorized", title: "Unauthorized", status: 401 }, 401);
   if (p === "/api/me" && method === "GET")
-    return json({ user: { id: "u1", email: "creator@example.com", display_name: "밈장인", role: admin ? "admin" : "user", plan: "free", time_zone: "Asia/Seoul", created_at: now }, quota: { plan: "free", limit: 10, used: 3, left: 7, resets_at: now } });
+    return json({ user: { id: "u1", email: "creator@example.com", display_name: "밈장인", role: admin ? "admin" : "user", plan: "free", time_zone: "Asia/Seoul", created_at: now }, quota: { plan: "free", day: now.slice(0, 10), limit: 10, used: 3, left: 7, resets_at: now } });
   if (p === "/api/me/remixes") return json({ items: [node(IDS.root, "월요병 퇴치 댄스", 0, null, { descendants: 3 }), node(IDS.child, "직장인 버전", 1, IDS.root)], next: "" });
   let m = p.match(/^\/api\/remix\/([^/]+)$/);
   if (m && method === "GET") {
@@ -174,7 +174,7 @@ export function answer(method, url, { hostile = false, admin = true, visitor = f
   if (p === "/api/search") return json({ items: [{ node: node(IDS.root, "월요병 퇴치 댄스 챌린지", 0), score: 0.88 }, { node: node(IDS.child, "직장인 월요병 버전", 1, IDS.root), score: 0.74 }] });
   if (p === "/api/trending") return json({ items: [{ node: node(IDS.root, "월요병 퇴치 댄스", 0, null, { descendants: 3 }), remixes: 3 }] });
   if (p === "/api/geo/trends")
-    return json({ cells: [{ lat: 37.56, lon: 126.98, count: 12 }, { lat: 35.17, lon: 129.07, count: 5 }, { lat: 33.5, lon: 126.53, count: 2 }, { lat: 37.27, lon: 127.0, count: 7 }, { lat: 35.87, lon: 128.6, count: 3 }] });
+    return json({ cell_deg: 0.1, cells: [{ lat: 37.56, lon: 126.98, count: 12 }, { lat: 35.17, lon: 129.07, count: 5 }, { lat: 33.5, lon: 126.53, count: 2 }, { lat: 37.27, lon: 127.0, count: 7 }, { lat: 35.87, lon: 128.6, count: 3 }] });
   if (p === "/api/geo/nearby") return json({ items: [{ node: node(IDS.root, "월요병 퇴치 댄스", 0), distance_km: 1.2 }] });
   if (p === "/api/admin/costs") {
     const month = u.searchParams.get("month") ?? "2026-11";
