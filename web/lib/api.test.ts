@@ -211,6 +211,33 @@ describe("createApi", () => {
     expect(translate("ko", errorKey(err.code))).toBe("서버의 응답이 이 앱 버전과 맞지 않아요. 페이지를 새로고침해 주세요.");
   });
 
+  it("says a bad answer on the console in the line the e2e run looks for", async () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const { fn } = mockFetch([json(200, { items: [{ node: node("n1"), remixes: "1" }] }), new Response("not json", { status: 200 })]);
+      const api = createApi({ fetch: fn, cookies: () => "" });
+      await api.trending().catch(() => {});
+      await api.me().catch(() => {});
+      const lines = spy.mock.calls.map((c) => String(c[0]));
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/^kmeme bad_answer \/api\/trending: items\.0\.remixes/);
+      expect(lines[1]).toBe("kmeme bad_answer /api/me: the answer is not JSON");
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("says nothing on the console for a good answer", async () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const { fn } = mockFetch([json(200, { items: [{ node: node("n1"), remixes: 4 }] })]);
+      await createApi({ fetch: fn, cookies: () => "" }).trending();
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("accepts an account without a quota (a server without the quota service)", async () => {
     const { fn } = mockFetch([json(200, { user })]);
     const me = await createApi({ fetch: fn, cookies: () => "" }).me();

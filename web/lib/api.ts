@@ -217,8 +217,7 @@ export function createApi(opts: ApiOptions = {}) {
     try {
       body = JSON.parse(text);
     } catch {
-      console.error(`kmeme bad_answer ${path}: the answer is not JSON`);
-      throw new ApiError(res.status, { code: "bad_answer", detail: `${path}: the answer is not JSON` });
+      throw badAnswer(res.status, path, "the answer is not JSON");
     }
     return checked(schema, body, path, res.status);
   }
@@ -305,10 +304,17 @@ export function checked<T>(schema: z.ZodType<T>, body: unknown, path: string, st
     .slice(0, 3)
     .map((i) => `${i.path.join(".") || "(answer)"}: ${i.message}`)
     .join("; ");
-  // Said on the console too: a view that treats the error as "signed out" or
-  // "nothing here" would otherwise hide it (the e2e run fails on this line).
-  console.error(`kmeme bad_answer ${path}: ${where}`);
-  throw new ApiError(status, { code: "bad_answer", detail: `${path}: ${where}` });
+  throw badAnswer(status, path, where);
+}
+
+/**
+ * badAnswer is the error for an answer this app version cannot read. It is
+ * said on the console too: a view that treats the error as "signed out" or
+ * "nothing here" would otherwise hide it (web/e2e/run.mjs fails on the line).
+ */
+function badAnswer(status: number, path: string, why: string): ApiError {
+  console.error(`kmeme bad_answer ${path}: ${why}`);
+  return new ApiError(status, { code: "bad_answer", detail: `${path}: ${why}` });
 }
 
 async function toError(res: Response): Promise<ApiError> {
