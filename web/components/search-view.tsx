@@ -51,13 +51,19 @@ export function SearchView() {
           )}
         </div>
       )}
-      <h2>{t("trending")}</h2>
-      {trending.isError ? (
-        <ErrorBox error={trending.error} onRetry={() => void trending.refetch()} />
-      ) : trending.data ? (
-        <NodeList items={trending.data.items.map((r) => ({ node: r.node, extra: t("remix_count", { n: r.remixes }) }))} empty={t("no_results")} />
-      ) : (
-        <ListSkeleton rows={3} />
+      {/* Trending waits below the results until they are in: a results list
+          shorter or longer than its skeleton would otherwise move it. */}
+      {(q === "" || results.isError || results.data) && (
+        <>
+          <h2>{t("trending")}</h2>
+          {trending.isError ? (
+            <ErrorBox error={trending.error} onRetry={() => void trending.refetch()} />
+          ) : trending.data ? (
+            <NodeList items={trending.data.items.map((r) => ({ node: r.node, extra: t("remix_count", { n: r.remixes }) }))} empty={t("no_results")} />
+          ) : (
+            <ListSkeleton rows={3} />
+          )}
+        </>
       )}
     </section>
   );
