@@ -8,6 +8,7 @@ import (
 
 	"github.com/kmeme-factory/kmeme/internal/config"
 	"github.com/kmeme-factory/kmeme/internal/httpapi"
+	"github.com/kmeme-factory/kmeme/internal/lifecycle"
 	"github.com/kmeme-factory/kmeme/internal/media"
 	"github.com/kmeme-factory/kmeme/internal/observe"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
@@ -23,6 +24,9 @@ type app struct {
 	redis   *redis.Client
 	metrics *httpapi.Metrics
 	closers []func()
+	// services are the background loops the wiring added (job workers,
+	// progress hub, flushers, purges); startServices starts them.
+	services lifecycle.Group
 }
 
 // openApp reads the configuration and connects to PostgreSQL and Redis.
@@ -65,6 +69,24 @@ func (a *app) mediaTools() media.Tools {
 // server's KMEME_FFMPEG and KMEME_FFPROBE, PATH's when unset.
 func (e env) mediaTools() media.Tools {
 	return media.Tools{FFmpeg: e.getenv("KMEME_FFMPEG"), FFprobe: e.getenv("KMEME_FFPROBE")}
+}
+
+// startServices starts the background services in the order they were
+// added. They run until stopServices, not until ctx ends: after a signal
+// the HTTP server drains first, with the loops and running jobs still at
+// work, and then they stop within KMEME_SHUTDOWN_TIMEOUT.
+func (a *app) startServices(ctx context.Context) error {
+	return a.services.Start(context.WithoutCancel(ctx))
+}
+
+// stopServices stops the background services in reverse order, letting
+// running jobs finish within KMEME_SHUTDOWN_TIMEOUT.
+func (a *app) stopServices() {
+	ctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := a.services.Stop(ctx); err != nil {
+		a.log.Warn("background services did not stop cleanly", "err", err.Error())
+	}
 }
 
 func (a *app) close() {

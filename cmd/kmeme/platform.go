@@ -15,6 +15,7 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/httpapi"
 	"github.com/kmeme-factory/kmeme/internal/importer"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/lifecycle"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/recipe"
 	"github.com/kmeme-factory/kmeme/internal/redis"
@@ -22,17 +23,18 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/worker"
 )
 
-// platform wires uploads, jobs, lineage and search into deps and starts
-// the job workers when withWorkers is set; the returned func stops them.
-func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool) (func(), error) {
+// platform wires uploads, jobs, lineage and search into deps and adds the
+// job workers (when withWorkers is set), the progress hub and the
+// idempotency-key purge to a.services.
+func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool) error {
 	pc := a.cfg.Platform
 	blobs, err := openBlobs(ctx, a.cfg.DataDir, pc.BlobURL, pc.S3Endpoint)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	workDir := filepath.Join(a.cfg.DataDir, "work")
 	if err := os.MkdirAll(workDir, 0o750); err != nil {
-		return nil, fmt.Errorf("create work directory (KMEME_DATA_DIR): %w", err)
+		return fmt.Errorf("create work directory (KMEME_DATA_DIR): %w", err)
 	}
 	views := viewCache{cache.New(a.redis, cache.Options{Name: "views", Registerer: a.metrics.Registry})}
 	// Analyses are reused for 24 h by content hash; a measurement can take
@@ -50,13 +52,13 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 	a.metrics.Registry.MustRegister(breakers)
 	describer, planner, err := newAI(aiCfg, ledger, geminiRedisCache{a.redis}, breakers)
 	if err != nil {
-		return nil, fmt.Errorf("AI providers: %w", err)
+		return fmt.Errorf("AI providers: %w", err)
 	}
 	// A retired or unknown model stops the start with one line naming its
 	// variable, rather than failing every job later.
 	warnings, err := checkAI(ctx, describer, planner)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, w := range warnings {
 		a.log.Warn(w)
@@ -79,33 +81,20 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 		},
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := pipe.Start(ctx); err != nil {
-		return nil, err
-	}
-	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
+	a.services.Add("job workers", pipe)
 	hub := postgres.NewProgressHub(a.db.Pool, a.log)
-	hubDone := hub.Start(hubCtx)
+	a.services.Add("progress hub", hub)
 	remixes := postgres.NewRemixService(a.db.Pool, pipe)
-	purgeDone := make(chan struct{})
-	go func() { // idempotency keys are kept for 24 hours
-		defer close(purgeDone)
-		t := time.NewTicker(time.Hour)
-		defer t.Stop()
-		for {
-			if n, err := remixes.PurgeIdempotencyKeys(hubCtx, 24); err != nil && hubCtx.Err() == nil {
-				a.log.Warn("purge idempotency keys", "err", err)
-			} else if n > 0 {
-				a.log.Info("purged idempotency keys", "count", n)
-			}
-			select {
-			case <-hubCtx.Done():
-				return
-			case <-t.C:
-			}
+	a.services.Add("idempotency key purge", &lifecycle.Periodic{Every: time.Hour, RunAtStart: true, Task: func(ctx context.Context) {
+		// Idempotency keys are kept for 24 hours.
+		if n, err := remixes.PurgeIdempotencyKeys(ctx, 24); err != nil && ctx.Err() == nil {
+			a.log.Warn("purge idempotency keys", "err", err)
+		} else if n > 0 {
+			a.log.Info("purged idempotency keys", "count", n)
 		}
-	}()
+	}})
 
 	videos := postgres.NewVideoService(a.db.Pool, blobs, pc.MaxUploadBytes)
 	videos.Media = a.mediaTools()
@@ -119,16 +108,7 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 	}
 	a.log.Info("platform ready", "workers", workers, "blob", pc.BlobURL,
 		"gemini", aiCfg.GeminiAPIKey != "", "claude", aiCfg.ClaudeAPIKey != "", "ai_budget_usd", aiCfg.BudgetUSD)
-	return func() {
-		sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
-		defer cancel()
-		if err := pipe.Stop(sctx); err != nil {
-			a.log.Warn("workers did not stop cleanly", "err", err)
-		}
-		stopHub()
-		<-hubDone
-		<-purgeDone
-	}, nil
+	return nil
 }
 
 // openBlobs opens the blob store KMEME_BLOB_URL names.

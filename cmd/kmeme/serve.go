@@ -47,17 +47,17 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		}
 		deps.Web = webui.Handler(files, wo)
 	}
-	stopPlatform, err := a.platform(ctx, &deps, a.cfg.Platform.Workers > 0)
-	if err != nil {
+	if err := a.platform(ctx, &deps, a.cfg.Platform.Workers > 0); err != nil {
 		return err
 	}
-	defer stopPlatform()
-	stopTrust, err := a.trust(ctx, &deps)
-	if err != nil {
+	if err := a.trust(ctx, &deps); err != nil {
 		return err
 	}
-	defer stopTrust()
 	a.registerJobMetrics()
+	if err := a.startServices(ctx); err != nil {
+		return err
+	}
+	defer a.stopServices()
 
 	apiHandler = httpapi.NewServer(deps)
 	srv := &http.Server{

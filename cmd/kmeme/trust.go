@@ -9,15 +9,17 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/config"
 	"github.com/kmeme-factory/kmeme/internal/httpapi"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/lifecycle"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/privacy"
 	"github.com/kmeme-factory/kmeme/internal/quota"
 	"github.com/kmeme-factory/kmeme/internal/ratelimit"
 )
 
-// trust wires sign-in, rate limits, quotas and caches into deps; the
-// returned func stops their background loops.
-func (a *app) trust(ctx context.Context, deps *httpapi.Deps) (func(), error) {
+// trust wires sign-in, rate limits, quotas and privacy into deps and adds
+// the quota flusher, the retention purge and the signing-key refresh to
+// a.services.
+func (a *app) trust(ctx context.Context, deps *httpapi.Deps) error {
 	tc := a.cfg.Trust
 	users := postgres.NewUserStore(a.db.Pool)
 	tokens := postgres.NewTokenStore(a.db.Pool)
@@ -26,7 +28,7 @@ func (a *app) trust(ctx context.Context, deps *httpapi.Deps) (func(), error) {
 	if tc.KeyEncryptionKeys != "" {
 		keys, err := auth.ParseSealKeys(tc.KeyEncryptionKeys)
 		if err != nil {
-			return nil, fmt.Errorf("KMEME_KEY_ENCRYPTION_KEY: %w", err)
+			return fmt.Errorf("KMEME_KEY_ENCRYPTION_KEY: %w", err)
 		}
 		sealKeys = keys
 	} else {
@@ -36,11 +38,11 @@ func (a *app) trust(ctx context.Context, deps *httpapi.Deps) (func(), error) {
 	}
 	sealer, err := auth.NewSealer(sealKeys...)
 	if err != nil {
-		return nil, fmt.Errorf("KMEME_KEY_ENCRYPTION_KEY: %w", err)
+		return fmt.Errorf("KMEME_KEY_ENCRYPTION_KEY: %w", err)
 	}
 	ring := auth.NewKeyRing(tokens, auth.KeyRingConfig{Issuer: tc.AuthIssuer, AccessTTL: tc.AccessTTL, Rotation: tc.KeyRotation, Sealer: sealer})
 	if err := ring.Load(ctx); err != nil {
-		return nil, fmt.Errorf("signing keys (run kmeme migrate?): %w", err)
+		return fmt.Errorf("signing keys (run kmeme migrate?): %w", err)
 	}
 	svc := &auth.Service{Users: users, Tokens: tokens, Audit: audit, Keys: ring, Params: auth.DefaultPasswordParams,
 		RefreshTTL: tc.RefreshTTL, AdminEmails: tc.AdminEmails}
@@ -57,13 +59,13 @@ func (a *app) trust(ctx context.Context, deps *httpapi.Deps) (func(), error) {
 	quotas, err := quota.New(a.redis, postgres.NewQuotaStore(a.db.Pool), quota.Config{Plans: tc.QuotaPlans, Zone: tc.QuotaZone,
 		FlushEvery: tc.QuotaFlush, Timeout: a.cfg.RedisTimeout, Log: a.log, Registerer: a.metrics.Registry})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// Accounts named in KMEME_ADMIN_EMAILS that already exist become admins.
 	for _, email := range tc.AdminEmails {
 		if u, err := users.ByEmail(ctx, email); err == nil && u.Role != kmeme.RoleAdmin {
 			if err := users.SetRole(ctx, u.ID, kmeme.RoleAdmin); err != nil {
-				return nil, fmt.Errorf("promote %s (KMEME_ADMIN_EMAILS): %w", email, err)
+				return fmt.Errorf("promote %s (KMEME_ADMIN_EMAILS): %w", email, err)
 			}
 			a.log.Info("admin role granted", "user_id", u.ID)
 		}
@@ -77,32 +79,15 @@ func (a *app) trust(ctx context.Context, deps *httpapi.Deps) (func(), error) {
 		deps.Access.FirebaseWeb = &httpapi.FirebaseWeb{APIKey: tc.FirebaseAPIKey, AuthDomain: tc.FirebaseAuthDomain, ProjectID: tc.FirebaseProjectID}
 	}
 
-	loopCtx, stopLoops := context.WithCancel(context.WithoutCancel(ctx))
-	quotas.Start(loopCtx)
-	priv.Start(loopCtx)
-	keysDone := make(chan struct{})
-	go func() {
-		// Keys rotate when the active one reaches KMEME_AUTH_KEY_ROTATION;
-		// the hourly Load also picks up keys other instances made.
-		defer close(keysDone)
-		t := time.NewTicker(time.Hour)
-		defer t.Stop()
-		for {
-			select {
-			case <-loopCtx.Done():
-				return
-			case <-t.C:
-				if err := ring.Load(loopCtx); err != nil {
-					a.log.Warn("signing key refresh failed", "err", err.Error())
-				}
-			}
+	a.services.Add("quota flusher", quotas)
+	a.services.Add("retention purge", priv)
+	// Keys rotate when the active one reaches KMEME_AUTH_KEY_ROTATION; the
+	// hourly Load also picks up keys other instances made.
+	a.services.Add("signing key refresh", &lifecycle.Periodic{Every: time.Hour, Task: func(ctx context.Context) {
+		if err := ring.Load(ctx); err != nil {
+			a.log.Warn("signing key refresh failed", "err", err.Error())
 		}
-	}()
+	}})
 	a.log.Info("trust ready", "firebase", tc.FirebaseProjectID != "", "firebase_web", deps.Access.FirebaseWeb != nil, "quota_zone", tc.QuotaZone)
-	return func() {
-		stopLoops()
-		quotas.Stop()
-		priv.Stop()
-		<-keysDone
-	}, nil
+	return nil
 }

@@ -19,17 +19,17 @@ func cmdWorker(ctx context.Context, e env, _ []string) error {
 		return errors.New("KMEME_WORKERS is 0: a worker process with no workers has nothing to do")
 	}
 	var deps httpapi.Deps
-	stop, err := a.platform(ctx, &deps, true)
-	if err != nil {
+	if err := a.platform(ctx, &deps, true); err != nil {
 		return err
 	}
-	defer stop()
 	a.registerJobMetrics()
-	stopMetrics, err := a.startMetricsListener(e.getenv("KMEME_METRICS_ADDR"))
-	if err != nil {
+	if err := a.metricsListener(e.getenv("KMEME_METRICS_ADDR")); err != nil {
 		return err
 	}
-	defer stopMetrics()
+	if err := a.startServices(ctx); err != nil {
+		return err
+	}
+	defer a.stopServices()
 	a.log.Info("worker running", "workers", a.cfg.Platform.Workers)
 	<-ctx.Done()
 	a.log.Info("worker stopping: finishing running jobs", "grace", a.cfg.ShutdownTimeout.String())

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -10,21 +9,24 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/kmeme-factory/kmeme/internal/lifecycle"
 )
 
-// startMetricsListener serves the process's /metrics (and /healthz) on
-// KMEME_METRICS_ADDR, for processes with no API listener (kmeme worker).
-// An empty address serves nothing. The returned func stops the listener.
-func (a *app) startMetricsListener(addr string) (func(), error) {
+// metricsListener adds to a.services a listener serving the process's
+// /metrics (and /healthz) on KMEME_METRICS_ADDR, for processes with no API
+// listener (kmeme worker). An empty address adds nothing. The address is
+// bound here, so that a taken port stops the start before any job runs.
+func (a *app) metricsListener(addr string) error {
 	if addr == "" {
-		return func() {}, nil
+		return nil
 	}
 	if _, _, err := net.SplitHostPort(addr); err != nil {
-		return nil, fmt.Errorf("configuration: KMEME_METRICS_ADDR %q is not host:port: %w", addr, err)
+		return fmt.Errorf("configuration: KMEME_METRICS_ADDR %q is not host:port: %w", addr, err)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("listen on %s (KMEME_METRICS_ADDR): %w", addr, err)
+		return fmt.Errorf("listen on %s (KMEME_METRICS_ADDR): %w", addr, err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics.Registry, promhttp.HandlerOpts{}))
@@ -34,17 +36,12 @@ func (a *app) startMetricsListener(addr string) (func(), error) {
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second}
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			a.log.Error("metrics listener stopped", "err", err.Error())
-		}
-	}()
+	a.services.Add("metrics listener", &lifecycle.HTTPServer{Server: srv, Listener: ln, OnError: func(err error) {
+		a.log.Error("metrics listener stopped", "err", err.Error())
+	}})
+	a.closers = append(a.closers, func() { _ = ln.Close() }) // when the start fails before serving
 	a.log.Info("metrics listening", "addr", ln.Addr().String())
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	}, nil
+	return nil
 }
 
 // registerJobMetrics exports the pipeline queue and the month's AI spend,

@@ -94,9 +94,10 @@ func setupPlatform(t *testing.T, o platformOpts) *platformBundle {
 	if err := pipe.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	hubCtx, stopHub := context.WithCancel(ctx)
 	hub := postgres.NewProgressHub(db.Pool, nil)
-	hubDone := hub.Start(hubCtx)
+	if err := hub.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if o.maxUpload == 0 {
 		o.maxUpload = 20 << 20
 	}
@@ -127,8 +128,9 @@ func setupPlatform(t *testing.T, o platformOpts) *platformBundle {
 		sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		_ = pipe.StopAndCancel(sctx)
-		stopHub()
-		<-hubDone
+		if err := hub.Stop(sctx); err != nil {
+			t.Error(err)
+		}
 	})
 	return b
 }

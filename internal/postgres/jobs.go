@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/lifecycle"
 )
 
 // AddEvent records a progress event; a trigger NOTIFYs kmeme_progress so
@@ -158,6 +159,7 @@ type ProgressHub struct {
 	log  *slog.Logger
 	mu   sync.Mutex
 	subs map[string]map[chan struct{}]struct{}
+	loop lifecycle.Loop
 }
 
 // NewProgressHub returns a hub; call Start to begin listening.
@@ -165,7 +167,9 @@ func NewProgressHub(pool *pgxpool.Pool, log *slog.Logger) *ProgressHub {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &ProgressHub{pool: pool, log: log, subs: map[string]map[chan struct{}]struct{}{}}
+	h := &ProgressHub{pool: pool, log: log, subs: map[string]map[chan struct{}]struct{}{}}
+	h.loop.Run = h.run
+	return h
 }
 
 // Subscribe returns a channel that receives a value whenever nodeID has a
@@ -199,30 +203,36 @@ func (h *ProgressHub) wake(nodeID string) {
 	}
 }
 
-// Start listens until ctx ends, reconnecting after failures. It returns
-// at once; the returned channel closes when the loop has stopped.
-func (h *ProgressHub) Start(ctx context.Context) <-chan struct{} {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		backoff := 200 * time.Millisecond
-		for ctx.Err() == nil {
-			err := h.listen(ctx)
-			if ctx.Err() != nil {
-				return
-			}
-			h.log.Warn("progress listener stopped; reconnecting", "err", err, "backoff", backoff.String())
-			t := time.NewTimer(backoff)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return
-			case <-t.C:
-			}
-			backoff = min(2*backoff, 5*time.Second)
+// Start begins listening, in a goroutine of its own, until Stop (or until
+// ctx ends), reconnecting after failures. It is an error to start a hub
+// twice.
+func (h *ProgressHub) Start(ctx context.Context) error {
+	return h.loop.Start(ctx)
+}
+
+// Stop ends the listening and waits until its connection is released.
+func (h *ProgressHub) Stop(ctx context.Context) error {
+	return h.loop.Stop(ctx)
+}
+
+// run listens until ctx ends, reconnecting after failures.
+func (h *ProgressHub) run(ctx context.Context) {
+	backoff := 200 * time.Millisecond
+	for ctx.Err() == nil {
+		err := h.listen(ctx)
+		if ctx.Err() != nil {
+			return
 		}
-	}()
-	return done
+		h.log.Warn("progress listener stopped; reconnecting", "err", err, "backoff", backoff.String())
+		t := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
 }
 
 func (h *ProgressHub) listen(ctx context.Context) error {

@@ -170,10 +170,15 @@ func TestProgressHubWakesSubscribers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hctx, cancel := context.WithCancel(ctx)
 	hub := postgres.NewProgressHub(db.Pool, nil)
-	done := hub.Start(hctx)
-	defer func() { cancel(); <-done }()
+	if err := hub.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := hub.Stop(ctx); err != nil {
+			t.Error(err)
+		}
+	}()
 	ch, unsub := hub.Subscribe(n.ID)
 	defer unsub()
 	s := newStores(db.Pool)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/lifecycle"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/redis"
 )
@@ -29,9 +30,8 @@ type Service struct {
 	RetentionEvery time.Duration
 	Now            func() time.Time
 
-	mu     sync.Mutex
-	cancel context.CancelFunc
-	done   chan struct{}
+	mu        sync.Mutex
+	retention *lifecycle.Periodic // from Start
 }
 
 func (s *Service) now() time.Time {
@@ -258,46 +258,39 @@ func (s *Service) PurgeOnce(ctx context.Context) (int, error) {
 	}
 }
 
-// Start runs the retention loop until Stop (nothing when retention is off).
-func (s *Service) Start(ctx context.Context) {
+// Start runs the retention purge at once and then every RetentionEvery
+// until Stop (or until ctx ends); it does nothing when retention is off.
+// It is an error to start the loop twice.
+func (s *Service) Start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cancel != nil || s.RetentionDays <= 0 {
-		return
+	if s.retention != nil {
+		return lifecycle.ErrStarted
+	}
+	if s.RetentionDays <= 0 {
+		return nil
 	}
 	every := s.RetentionEvery
 	if every <= 0 {
 		every = time.Hour
 	}
-	ctx, s.cancel = context.WithCancel(ctx)
-	s.done = make(chan struct{})
-	go func() {
-		defer close(s.done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			if n, err := s.PurgeOnce(ctx); err != nil {
-				s.log().Warn("retention purge failed", "purged", n, "err", err.Error())
-			} else if n > 0 {
-				s.log().Info("retention purge", "purged", n, "days", s.RetentionDays)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
+	s.retention = &lifecycle.Periodic{Every: every, RunAtStart: true, Task: func(ctx context.Context) {
+		if n, err := s.PurgeOnce(ctx); err != nil {
+			s.log().Warn("retention purge failed", "purged", n, "err", err.Error())
+		} else if n > 0 {
+			s.log().Info("retention purge", "purged", n, "days", s.RetentionDays)
 		}
-	}()
+	}}
+	return s.retention.Start(ctx)
 }
 
-// Stop stops the retention loop.
-func (s *Service) Stop() {
+// Stop stops the retention loop, waiting for a running purge.
+func (s *Service) Stop(ctx context.Context) error {
 	s.mu.Lock()
-	cancel, done := s.cancel, s.done
-	s.cancel = nil
+	r := s.retention
 	s.mu.Unlock()
-	if cancel != nil {
-		cancel()
-		<-done
+	if r == nil {
+		return nil
 	}
+	return r.Stop(ctx)
 }

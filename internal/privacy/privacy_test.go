@@ -324,6 +324,10 @@ func TestRetentionPurgesOldSourcesKeepsAnalyses(t *testing.T) {
 	}
 	// The loop starts and stops cleanly.
 	w.svc.RetentionEvery = time.Hour
-	w.svc.Start(ctx)
-	w.svc.Stop()
+	if err := w.svc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.svc.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -24,6 +24,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/lifecycle"
 	"github.com/kmeme-factory/kmeme/internal/redis"
 )
 
@@ -77,9 +78,8 @@ type Service struct {
 	// so that an outage does not cost a dial timeout on every request.
 	down atomic.Int64
 
-	mu     sync.Mutex
-	cancel context.CancelFunc
-	done   chan struct{}
+	mu      sync.Mutex
+	flusher *lifecycle.Periodic // from Start
 
 	spends  *prometheus.CounterVec
 	flushed prometheus.Counter
@@ -430,45 +430,37 @@ func newFlushID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// Start runs the flusher every FlushEvery until Stop.
-func (s *Service) Start(ctx context.Context) {
+// Start runs the flusher every FlushEvery until Stop (or until ctx ends).
+// It is an error to start the flusher twice.
+func (s *Service) Start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cancel != nil {
-		return
+	if s.flusher != nil {
+		return lifecycle.ErrStarted
 	}
-	ctx, s.cancel = context.WithCancel(ctx)
-	s.done = make(chan struct{})
-	go func() {
-		defer close(s.done)
-		t := time.NewTicker(s.c.FlushEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-				if err := s.Flush(fctx); err != nil {
-					s.c.Log.Warn("final quota flush failed", "err", err.Error())
-				}
-				cancel()
-				return
-			case <-t.C:
-				if err := s.Flush(ctx); err != nil {
-					s.c.Log.Warn("quota flush failed", "err", err.Error())
-				}
-			}
+	s.flusher = &lifecycle.Periodic{Every: s.c.FlushEvery, Task: func(ctx context.Context) {
+		if err := s.Flush(ctx); err != nil {
+			s.c.Log.Warn("quota flush failed", "err", err.Error())
 		}
-	}()
+	}}
+	return s.flusher.Start(ctx)
 }
 
-// Stop stops the flusher after a last flush.
-func (s *Service) Stop() {
+// Stop stops the flusher, waiting for a running flush, and then flushes
+// once more (for at most 5 s) so that no spend is left only in Redis. A
+// failed last flush is logged: the next start's flusher writes it.
+func (s *Service) Stop(ctx context.Context) error {
 	s.mu.Lock()
-	cancel, done := s.cancel, s.done
-	s.cancel = nil
+	f := s.flusher
 	s.mu.Unlock()
-	if cancel != nil {
-		cancel()
-		<-done
+	if f == nil {
+		return nil
 	}
+	err := f.Stop(ctx)
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if ferr := s.Flush(fctx); ferr != nil {
+		s.c.Log.Warn("final quota flush failed", "err", ferr.Error())
+	}
+	return err
 }

@@ -230,11 +230,15 @@ func TestStartStopFlushesOnStop(t *testing.T) {
 	ctx := context.Background()
 	user := b.user(t, "loop@k-meme.com")
 	b.svc.c.FlushEvery = time.Hour
-	b.svc.Start(ctx)
+	if err := b.svc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := b.svc.Spend(ctx, user, 2); err != nil {
 		t.Fatal(err)
 	}
-	b.svc.Stop()
+	if err := b.svc.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if got := b.ledger(t, user, "2026-11-27"); got != 2 {
 		t.Fatalf("ledger after Stop = %d, want 2", got)
 	}
