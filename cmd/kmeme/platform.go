@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
-
-	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/kmeme-factory/kmeme/internal/blob"
 	"github.com/kmeme-factory/kmeme/internal/cache"
@@ -18,7 +15,6 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/lifecycle"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/recipe"
-	"github.com/kmeme-factory/kmeme/internal/redis"
 	"github.com/kmeme-factory/kmeme/internal/resilience"
 	"github.com/kmeme-factory/kmeme/internal/worker"
 )
@@ -36,7 +32,7 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 	if err := os.MkdirAll(workDir, 0o750); err != nil {
 		return fmt.Errorf("create work directory (KMEME_DATA_DIR): %w", err)
 	}
-	views := viewCache{cache.New(a.redis, cache.Options{Name: "views", Registerer: a.metrics.Registry})}
+	views := cache.New(a.redis, cache.Options{Name: "views", Registerer: a.metrics.Registry})
 	// Analyses are reused for 24 h by content hash; a measurement can take
 	// a minute, so other instances wait that long for the first one.
 	analyses := cache.New(a.redis, cache.Options{Name: "analysis", Registerer: a.metrics.Registry, LockTTL: 2 * time.Minute})
@@ -50,7 +46,10 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 	}
 	breakers := resilience.NewBreakers() // kmeme_ai_breaker_* on /metrics
 	a.metrics.Registry.MustRegister(breakers)
-	describer, planner, err := newAI(aiCfg, ledger, geminiRedisCache{a.redis}, breakers)
+	// Gemini answers live in Redis beside the other caches (cache:gemini:…),
+	// so erasing a user's content also finds the answers about it.
+	answers := cache.New(a.redis, cache.Options{Name: "gemini", Registerer: a.metrics.Registry})
+	describer, planner, err := newAI(aiCfg, ledger, answers, breakers)
 	if err != nil {
 		return fmt.Errorf("AI providers: %w", err)
 	}
@@ -127,34 +126,4 @@ func openBlobs(ctx context.Context, dataDir, blobURL, s3Endpoint string) (kmeme.
 		}
 		return blob.NewLocal(dir)
 	}
-}
-
-// viewCache adapts the cache package to the API's ViewCache.
-type viewCache struct{ c *cache.Cache }
-
-func (v viewCache) GetOrLoad(ctx context.Context, key string, ttl time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error) {
-	return v.c.GetOrLoad(ctx, key, ttl, cache.Loader(load))
-}
-
-func (v viewCache) Invalidate(ctx context.Context, keys ...string) error {
-	return v.c.Invalidate(ctx, keys...)
-}
-
-// geminiRedisCache keeps Gemini answers in Redis under gemini:{key} (the
-// specification's key; the adapter keys by content hash with a URL alias).
-type geminiRedisCache struct{ r *redis.Client }
-
-func (g geminiRedisCache) Get(ctx context.Context, key string) ([]byte, bool, error) {
-	b, err := g.r.R.Get(ctx, g.r.Key("gemini", key)).Bytes()
-	if errors.Is(err, goredis.Nil) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	return b, true, nil
-}
-
-func (g geminiRedisCache) Set(ctx context.Context, key string, val []byte, ttl time.Duration) error {
-	return g.r.R.Set(ctx, g.r.Key("gemini", key), val, ttl).Err()
 }

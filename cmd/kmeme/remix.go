@@ -405,7 +405,7 @@ func checkAI(ctx context.Context, d kmeme.VideoDescriber, p kmeme.Planner) ([]st
 // geminiCache nil means a file cache under cfg.CacheDir (the CLI); the
 // service passes Redis. breakers, when set, holds (and exports on
 // /metrics) the providers' circuit breakers.
-func newAI(cfg config.AI, ledger kmeme.CostLedger, geminiCache gemini.Cache, breakers *resilience.Breakers) (kmeme.VideoDescriber, kmeme.Planner, error) {
+func newAI(cfg config.AI, ledger kmeme.CostLedger, geminiCache kmeme.Cache, breakers *resilience.Breakers) (kmeme.VideoDescriber, kmeme.Planner, error) {
 	if geminiCache == nil {
 		geminiCache = &gemini.FileCache{Dir: cfg.CacheDir}
 	}

@@ -24,6 +24,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/redis"
 )
 
@@ -86,12 +87,10 @@ func New(rdb *redis.Client, opt Options) *Cache {
 	return &Cache{rdb: rdb, opt: opt, m: metricsFor(opt.Registerer)}
 }
 
+var _ kmeme.Cache = (*Cache)(nil)
+
 // Name is the cache's metric label.
 func (c *Cache) Name() string { return c.opt.Name }
-
-// Loader computes a value on a miss. It is an alias so that GetOrLoad's
-// signature matches interfaces spelled with the plain func type.
-type Loader = func(ctx context.Context) ([]byte, error)
 
 // GetOrLoad returns the cached value of key, or runs load once (per key,
 // across callers and instances), stores its answer for ttl and returns it.
@@ -167,6 +166,36 @@ func (c *Cache) loadOnce(ctx context.Context, key string, ttl time.Duration, loa
 	return v, nil
 }
 
+// Get returns key's value and whether Redis had it (counted as a hit or a
+// miss). During an error back-off Redis is not asked and Get reports a
+// miss; a Redis error is returned (and starts the back-off).
+func (c *Cache) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	if !c.usable() {
+		c.m.skipped.WithLabelValues(c.opt.Name).Inc()
+		c.m.misses.WithLabelValues(c.opt.Name).Inc()
+		return nil, false, nil
+	}
+	v, ok, err := c.read(ctx, key)
+	if err != nil {
+		return nil, false, fmt.Errorf("cache %s: get %s: %w", c.opt.Name, key, err)
+	}
+	if ok {
+		c.m.hits.WithLabelValues(c.opt.Name).Inc()
+	} else {
+		c.m.misses.WithLabelValues(c.opt.Name).Inc()
+	}
+	return v, ok, nil
+}
+
+// Set keeps val under key for ttl. During an error back-off it does
+// nothing; a Redis error is returned (and starts the back-off).
+func (c *Cache) Set(ctx context.Context, key string, val []byte, ttl time.Duration) error {
+	if err := c.write(ctx, key, val, ttl); err != nil {
+		return fmt.Errorf("cache %s: set %s: %w", c.opt.Name, key, err)
+	}
+	return nil
+}
+
 // Invalidate deletes keys (after a change, so the next read reloads).
 // A Redis failure is returned so that callers can log it; the TTL bounds
 // how long a stale value can live.
@@ -208,6 +237,12 @@ func (c *Cache) get(ctx context.Context, key string) ([]byte, bool) {
 		c.m.skipped.WithLabelValues(c.opt.Name).Inc()
 		return nil, false
 	}
+	v, ok, _ := c.read(ctx, key)
+	return v, ok
+}
+
+// read asks Redis for key; an error is counted and starts the back-off.
+func (c *Cache) read(ctx context.Context, key string) ([]byte, bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
 	v, err := c.rdb.R.Get(ctx, c.key(key)).Bytes()
@@ -215,24 +250,32 @@ func (c *Cache) get(ctx context.Context, key string) ([]byte, bool) {
 		c.m.up.WithLabelValues(c.opt.Name).Set(1)
 	}
 	if errors.Is(err, goredis.Nil) {
-		return nil, false
+		return nil, false, nil
 	}
 	if err != nil {
 		c.fail("get", err)
-		return nil, false
+		return nil, false, err
 	}
-	return v, true
+	return v, true, nil
 }
 
 func (c *Cache) set(ctx context.Context, key string, v []byte, ttl time.Duration) {
+	_ = c.write(ctx, key, v, ttl) // counted; the loaded value is served anyway
+}
+
+// write stores v under key unless Redis is in its back-off; an error is
+// counted and starts the back-off.
+func (c *Cache) write(ctx context.Context, key string, v []byte, ttl time.Duration) error {
 	if !c.usable() {
-		return
+		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
 	if err := c.rdb.R.Set(ctx, c.key(key), v, ttl).Err(); err != nil {
 		c.fail("set", err)
+		return err
 	}
+	return nil
 }
 
 func (c *Cache) lock(ctx context.Context, key string) (string, bool) {

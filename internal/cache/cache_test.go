@@ -242,3 +242,70 @@ func TestNilRedisLoadsDirectly(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestGetSetKeepValuesWithTheirTTL: the kmeme.Cache Get and Set (Gemini's
+// answers) share the named keys, counters and TTL of GetOrLoad.
+func TestGetSetKeepValuesWithTheirTTL(t *testing.T) {
+	t.Parallel()
+	c := New(redistest.New(t, time.Second), Options{Name: "t", Registerer: prometheus.NewRegistry(), Timeout: 5 * time.Second})
+	ctx := context.Background()
+	if v, ok, err := c.Get(ctx, "answer"); err != nil || ok || v != nil {
+		t.Fatalf("Get of a missing key = %q, %v, %v", v, ok, err)
+	}
+	if err := c.Set(ctx, "answer", []byte(`{"format":"dance"}`), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	v, ok, err := c.Get(ctx, "answer")
+	if err != nil || !ok || string(v) != `{"format":"dance"}` {
+		t.Fatalf("Get after Set = %q, %v, %v", v, ok, err)
+	}
+	if ttl := c.rdb.R.PTTL(ctx, c.key("answer")).Val(); ttl <= 0 || ttl > time.Minute {
+		t.Errorf("ttl = %v", ttl)
+	}
+	// GetOrLoad finds what Set stored without loading.
+	if v, err := c.GetOrLoad(ctx, "answer", time.Minute, func(context.Context) ([]byte, error) {
+		return nil, errors.New("loaded although the value was cached")
+	}); err != nil || string(v) != `{"format":"dance"}` {
+		t.Fatalf("GetOrLoad after Set = %q, %v", v, err)
+	}
+	if h, m := counter(t, c.m, "hits"), counter(t, c.m, "misses"); h != 2 || m != 1 {
+		t.Errorf("hits %v misses %v, want 2 and 1", h, m)
+	}
+	if err := c.Invalidate(ctx, "answer"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := c.Get(ctx, "answer"); err != nil || ok {
+		t.Errorf("Get after Invalidate = %v, %v", ok, err)
+	}
+}
+
+// TestGetSetReportRedisErrors: Get and Set return the outage (Gemini logs
+// it) and then skip Redis for the back-off.
+func TestGetSetReportRedisErrors(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	rdb, err := redis.Open(redis.Config{URL: "redis://" + addr, Timeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	c := New(rdb, Options{Name: "t", Registerer: prometheus.NewRegistry(), Backoff: time.Hour})
+	ctx := context.Background()
+	if _, ok, err := c.Get(ctx, "k"); err == nil || ok {
+		t.Fatalf("Get with Redis down = %v, %v; want an error", ok, err)
+	}
+	if _, ok, err := c.Get(ctx, "k"); err != nil || ok {
+		t.Errorf("Get during the back-off = %v, %v; want a plain miss", ok, err)
+	}
+	if err := c.Set(ctx, "k", []byte("v"), time.Minute); err != nil {
+		t.Errorf("Set during the back-off = %v; want nothing done", err)
+	}
+	if e := testutil.ToFloat64(c.m.errors.WithLabelValues("t", "get")); e != 1 {
+		t.Errorf("get errors = %v, want 1", e)
+	}
+}

@@ -11,23 +11,19 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
 )
 
-// Cache stores Gemini answers by key with a time to live. The CLI uses
-// FileCache; the service can pass a Redis-backed one.
-type Cache interface {
-	Get(ctx context.Context, key string) ([]byte, bool, error)
-	Set(ctx context.Context, key string, val []byte, ttl time.Duration) error
-}
-
-// FileCache keeps one JSON file per key in Dir.
+// FileCache keeps one JSON file per key in Dir: the CLI's Gemini answers
+// (the service keeps them in Redis through internal/cache).
 type FileCache struct {
 	Dir string
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
 
-var _ Cache = (*FileCache)(nil)
+var _ kmeme.Cache = (*FileCache)(nil)
 
 type fileEntry struct {
 	Key     string          `json:"key"`
@@ -84,4 +80,30 @@ func (c *FileCache) Set(_ context.Context, key string, val []byte, ttl time.Dura
 		return fmt.Errorf("gemini cache: %w", err)
 	}
 	return nil
+}
+
+// GetOrLoad returns key's value, or runs load and keeps its answer for ttl
+// (one process: no cross-caller protection). A cache file that cannot be
+// read or written costs a load, never the answer.
+func (c *FileCache) GetOrLoad(ctx context.Context, key string, ttl time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error) {
+	if v, ok, err := c.Get(ctx, key); err == nil && ok {
+		return v, nil
+	}
+	v, err := load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	_ = c.Set(ctx, key, v, ttl)
+	return v, nil
+}
+
+// Invalidate removes the files of keys; a missing one is not an error.
+func (c *FileCache) Invalidate(_ context.Context, keys ...string) error {
+	var errs []error
+	for _, k := range keys {
+		if err := os.Remove(c.path(k)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("gemini cache: %w", err))
+		}
+	}
+	return errors.Join(errs...)
 }

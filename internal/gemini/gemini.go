@@ -38,7 +38,7 @@ type Config struct {
 	Budget         *costs.Budget
 	Meter          *costs.Meter
 	// Cache keeps answers for CacheTTL (default 24 h); nil means no cache.
-	Cache    Cache
+	Cache    kmeme.Cache
 	CacheTTL time.Duration
 	// MaxInlineBytes: a video up to this size is sent whole; larger ones
 	// send their keyframes instead. Inline bytes travel base64-encoded in

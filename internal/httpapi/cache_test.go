@@ -15,18 +15,7 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/redis/redistest"
 )
 
-// views adapts cache.Cache to httpapi.ViewCache, as cmd/kmeme does.
-type views struct{ c *cache.Cache }
-
-func (v views) GetOrLoad(ctx context.Context, key string, ttl time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error) {
-	return v.c.GetOrLoad(ctx, key, ttl, cache.Loader(load))
-}
-
-func (v views) Invalidate(ctx context.Context, keys ...string) error {
-	return v.c.Invalidate(ctx, keys...)
-}
-
-func testViews(t *testing.T, url string) (views, *redis.Client, string) {
+func testViews(t *testing.T, url string) (*cache.Cache, *redis.Client, string) {
 	t.Helper()
 	var b [6]byte
 	_, _ = rand.Read(b[:])
@@ -42,7 +31,7 @@ func testViews(t *testing.T, url string) (views, *redis.Client, string) {
 		}
 		rc.Close()
 	})
-	return views{cache.New(rc, cache.Options{Name: "views", Timeout: 200 * time.Millisecond})}, rc, prefix
+	return cache.New(rc, cache.Options{Name: "views", Timeout: 200 * time.Millisecond}), rc, prefix
 }
 
 func TestRecipeViewCacheIsInvalidatedOnChange(t *testing.T) {

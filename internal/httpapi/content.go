@@ -33,7 +33,7 @@ type ContentDeps struct {
 	SpoolDir string
 	// Views caches recipe views (recipe:{id}) and similar results
 	// (similar:{hash}); optional, and never required for a read to work.
-	Views ViewCache
+	Views kmeme.Cache
 	// EventPoll is how often an event stream looks for events without a
 	// notification (default 2s).
 	EventPoll time.Duration
@@ -44,12 +44,6 @@ type ContentDeps struct {
 // ProgressSource wakes subscribers when a node has news.
 type ProgressSource interface {
 	Subscribe(nodeID string) (<-chan struct{}, func())
-}
-
-// ViewCache is cache-aside storage for serialised views.
-type ViewCache interface {
-	GetOrLoad(ctx context.Context, key string, ttl time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error)
-	Invalidate(ctx context.Context, keys ...string) error
 }
 
 // Cache TTLs (the specification's table).

@@ -53,7 +53,7 @@ type platformOpts struct {
 	allowLoopback bool
 	importAllow   []netip.AddrPort // the test-only importer allow list
 	importTimeout time.Duration
-	views         httpapi.ViewCache
+	views         kmeme.Cache
 	visibility    kmeme.Visibility
 }
 

@@ -39,6 +39,14 @@ func TestErasureReachesSignInLimitAndAnalysisCache(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Gemini's answers about the content, kept as the service keeps them
+	// (internal/cache, name "gemini", the describer's key by content hash).
+	answers := cache.New(w.rdb, cache.Options{Name: "gemini", Timeout: time.Second})
+	for _, h := range []string{erin.hash, shared} {
+		if err := answers.Set(ctx, "gemini:sha256:"+h+":gemini-3.8-flash", []byte(`{"format":"dance"}`), time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
 	count := func(pattern string) int {
 		keys, err := w.rdb.R.Keys(ctx, w.rdb.Key(pattern)).Result()
 		if err != nil {
@@ -82,5 +90,11 @@ func TestErasureReachesSignInLimitAndAnalysisCache(t *testing.T) {
 	}
 	if n := count("cache:analysis:*" + shared + "*"); n == 0 {
 		t.Error("the cached analysis of content frank also uploaded was deleted")
+	}
+	if n := count("cache:gemini:*" + erin.hash + "*"); n != 0 {
+		t.Errorf("%d cached Gemini answers about erin's own content survive", n)
+	}
+	if n := count("cache:gemini:*" + shared + "*"); n != 1 {
+		t.Errorf("%d cached Gemini answers about shared content, want 1 kept", n)
 	}
 }

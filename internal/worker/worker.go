@@ -101,7 +101,7 @@ type Config struct {
 	// analysis; it never changes a measured time.
 	Describer kmeme.VideoDescriber
 	// Analyses caches analyses by content hash for AnalysisTTL (optional).
-	Analyses Cache
+	Analyses kmeme.Cache
 	// Consents, when set, gates the AI providers per owner: a remix whose
 	// owner has not granted kmeme.ConsentAIProcessing is described and
 	// planned by the local engine only.
@@ -117,11 +117,6 @@ type Config struct {
 	// <host>-pid<pid>-<start>, which lets a successor on this machine tell
 	// that the process died).
 	ClientID string
-}
-
-// Cache is cache-aside storage with stampede protection (internal/cache).
-type Cache interface {
-	GetOrLoad(ctx context.Context, key string, ttl time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error)
 }
 
 // ConsentChecker answers whether a user granted a purpose.
