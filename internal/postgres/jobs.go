@@ -38,44 +38,24 @@ func SetNodeStatus(ctx context.Context, db DBTX, nodeID string, status kmeme.Nod
 	return translate(err, "set node status")
 }
 
-// PipelineStore reads what the job stages need about a node.
+// PipelineStore is kmeme.PipelineStore on PostgreSQL.
 type PipelineStore struct {
 	db DBTX
 }
 
+var _ kmeme.PipelineStore = (*PipelineStore)(nil)
+
 // NewPipelineStore returns the store over a pool or a transaction.
 func NewPipelineStore(db DBTX) *PipelineStore { return &PipelineStore{db: db} }
 
-// PipelineNode is what the job stages read about a node.
-type PipelineNode struct {
-	ID       string
-	Title    string
-	Status   kmeme.NodeStatus
-	OwnerID  *string
-	VideoKey string // blob key of the source video, "" without one
-	// VideoHash, VideoFormat and VideoMedia are what the upload measured
-	// (content hash, ffprobe's demuxer name, the probe as JSON), so the
-	// stages do not hash or probe the file again. Empty without a video.
-	VideoHash   string
-	VideoFormat string
-	VideoMedia  json.RawMessage
-	Analysis    json.RawMessage
-	Recipe      json.RawMessage
-	Files       json.RawMessage
-	SourceURL   string
-	// ParentRecipe is the parent remix's recipe in the lineage (nil for a
-	// root or a parent not yet planned): evidence for the planner.
-	ParentRecipe json.RawMessage
-}
-
 // GetPipelineNode reads a node with its video's blob key.
-func (s *PipelineStore) GetPipelineNode(ctx context.Context, nodeID string) (*PipelineNode, error) {
+func (s *PipelineStore) GetPipelineNode(ctx context.Context, nodeID string) (*kmeme.PipelineNode, error) {
 	u, err := ParseID("node_id", nodeID)
 	if err != nil {
 		return nil, err
 	}
 	var (
-		p              PipelineNode
+		p              kmeme.PipelineNode
 		status         string
 		owner          *uuid.UUID
 		key, src       *string

@@ -20,7 +20,7 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/similarity"
 )
 
-func (p *Pipeline) analyze(ctx context.Context, n *postgres.PipelineNode, attempt int) (func(pgx.Tx) error, error) {
+func (p *Pipeline) analyze(ctx context.Context, n *kmeme.PipelineNode, attempt int) (func(pgx.Tx) error, error) {
 	next := func(tx pgx.Tx) error {
 		if err := postgres.SetNodeStatus(ctx, tx, n.ID, kmeme.StatusPlanning, ""); err != nil {
 			return err
@@ -87,7 +87,7 @@ func (p *Pipeline) analyze(ctx context.Context, n *postgres.PipelineNode, attemp
 // at src as the upload measured them (carried on the node), so the file
 // is probed and hashed once per upload. A video recorded before the
 // upload kept them is probed and hashed here.
-func (p *Pipeline) knownSource(ctx context.Context, n *postgres.PipelineNode, src string) (*media.Info, string, error) {
+func (p *Pipeline) knownSource(ctx context.Context, n *kmeme.PipelineNode, src string) (*media.Info, string, error) {
 	lim := media.DefaultLimits()
 	var (
 		info *media.Info
@@ -168,7 +168,7 @@ func (p *Pipeline) measure(ctx context.Context, info *media.Info, hash, kf strin
 
 // describe asks the vision model what is on screen. It never fails the
 // stage: without an answer the recipe is planned from measurements alone.
-func (p *Pipeline) describe(ctx context.Context, n *postgres.PipelineNode, src, kf string, a *kmeme.Analysis) {
+func (p *Pipeline) describe(ctx context.Context, n *kmeme.PipelineNode, src, kf string, a *kmeme.Analysis) {
 	var frames []string
 	for _, s := range a.Shots {
 		if s.Keyframe != "" {

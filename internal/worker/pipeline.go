@@ -54,7 +54,7 @@ func (w *planWorker) Timeout(*river.Job[PlanArgs]) time.Duration { return w.p.cf
 func (w *planWorker) Work(ctx context.Context, job *river.Job[PlanArgs]) (err error) {
 	ctx, end := stageSpan(ctx, "plan", job.Args.NodeID, job.Attempt, job.Args.Trace)
 	defer func() { end(err) }()
-	plan := func(ctx context.Context, n *postgres.PipelineNode, attempt int) (func(pgx.Tx) error, error) {
+	plan := func(ctx context.Context, n *kmeme.PipelineNode, attempt int) (func(pgx.Tx) error, error) {
 		return w.p.plan(ctx, n, attempt, job.Args.Format, job.Args.Replan)
 	}
 	return w.p.run(ctx, "plan", job.Args.NodeID, job.Attempt, job.MaxAttempts, plan,
@@ -77,7 +77,7 @@ func (w *renderWorker) Work(ctx context.Context, job *river.Job[RenderArgs]) (er
 
 // stageFunc does a stage's work outside any transaction and returns what
 // to write in the transaction that completes the job.
-type stageFunc func(ctx context.Context, n *postgres.PipelineNode, attempt int) (func(tx pgx.Tx) error, error)
+type stageFunc func(ctx context.Context, n *kmeme.PipelineNode, attempt int) (func(tx pgx.Tx) error, error)
 
 // run is the common life of a stage: skip finished nodes, do the work,
 // then save, enqueue the next stage and complete the job in one commit.
@@ -213,7 +213,7 @@ func (p *Pipeline) begin(ctx context.Context, nodeID string, status kmeme.NodeSt
 // aiAllowed reports whether the node's owner lets paid AI providers see
 // their video and text. Without a consent store every node may; a node
 // owned by nobody, or a failed look-up, may not (fail closed).
-func (p *Pipeline) aiAllowed(ctx context.Context, n *postgres.PipelineNode) bool {
+func (p *Pipeline) aiAllowed(ctx context.Context, n *kmeme.PipelineNode) bool {
 	if p.cfg.Consents == nil {
 		return true
 	}

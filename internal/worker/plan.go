@@ -16,7 +16,7 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/similarity"
 )
 
-func (p *Pipeline) plan(ctx context.Context, n *postgres.PipelineNode, _ int, format, replan string) (func(pgx.Tx) error, error) {
+func (p *Pipeline) plan(ctx context.Context, n *kmeme.PipelineNode, _ int, format, replan string) (func(pgx.Tx) error, error) {
 	next := func(tx pgx.Tx) error {
 		if err := postgres.SetNodeStatus(ctx, tx, n.ID, kmeme.StatusRendering, ""); err != nil {
 			return err

@@ -6,7 +6,6 @@ import (
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/media"
-	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/render"
 )
 
@@ -35,7 +34,7 @@ func (p *Pipeline) renderOptions(src *source, keyframes string, progress func(st
 // previewSource copies the source video into the render scratch so the
 // preview can play its sound. Without it (no video, or a retention purge
 // removed it) the preview is silent and says so; the stage goes on.
-func (p *Pipeline) previewSource(ctx context.Context, n *postgres.PipelineNode, dir string) *source {
+func (p *Pipeline) previewSource(ctx context.Context, n *kmeme.PipelineNode, dir string) *source {
 	if n.VideoKey == "" {
 		return nil
 	}

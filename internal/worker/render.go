@@ -21,7 +21,7 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/render"
 )
 
-func (p *Pipeline) render(ctx context.Context, n *postgres.PipelineNode, attempt int) (func(pgx.Tx) error, error) {
+func (p *Pipeline) render(ctx context.Context, n *kmeme.PipelineNode, attempt int) (func(pgx.Tx) error, error) {
 	var (
 		a kmeme.Analysis
 		r kmeme.Recipe
@@ -146,7 +146,7 @@ func ContentType(name string) string {
 // by the container the upload recorded; a video recorded before that is
 // sniffed from the render's scratch copy. A source that is gone (retention
 // purged it, so there is no copy) is simply not listed.
-func sourceFile(n *postgres.PipelineNode, s *source) (kmeme.File, bool) {
+func sourceFile(n *kmeme.PipelineNode, s *source) (kmeme.File, bool) {
 	if s == nil {
 		return kmeme.File{}, false
 	}

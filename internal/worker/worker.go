@@ -100,6 +100,9 @@ type Config struct {
 	// Describer, when set, adds what a vision model sees (Gemini) to the
 	// analysis; it never changes a measured time.
 	Describer kmeme.VideoDescriber
+	// Store reads the nodes the stages work on (default: PostgreSQL on
+	// the pipeline's pool).
+	Store kmeme.PipelineStore
 	// Analyses caches analyses by content hash for AnalysisTTL (optional).
 	Analyses kmeme.Cache
 	// Consents, when set, gates the AI providers per owner: a remix whose
@@ -166,7 +169,7 @@ func (c Config) withDefaults() Config {
 type Pipeline struct {
 	cfg    Config
 	pool   *pgxpool.Pool
-	store  *postgres.PipelineStore
+	store  kmeme.PipelineStore
 	client *river.Client[pgx.Tx]
 }
 
@@ -180,7 +183,10 @@ func New(pool *pgxpool.Pool, cfg Config) (*Pipeline, error) {
 	if cfg.Planner == nil {
 		return nil, errors.New("worker: a planner is required")
 	}
-	p := &Pipeline{cfg: cfg, pool: pool, store: postgres.NewPipelineStore(pool)}
+	p := &Pipeline{cfg: cfg, pool: pool, store: cfg.Store}
+	if p.store == nil {
+		p.store = postgres.NewPipelineStore(pool)
+	}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &analyzeWorker{p: p}); err != nil {
 		return nil, fmt.Errorf("register analyze worker: %w", err)

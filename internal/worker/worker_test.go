@@ -98,7 +98,7 @@ func (b *bundle) count(t *testing.T, sql string, args ...any) int {
 }
 
 // waitStatus polls the node until it reaches a final status or the deadline.
-func (b *bundle) waitStatus(t *testing.T, id string, d time.Duration) *postgres.PipelineNode {
+func (b *bundle) waitStatus(t *testing.T, id string, d time.Duration) *kmeme.PipelineNode {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for {
