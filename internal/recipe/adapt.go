@@ -181,12 +181,33 @@ func adaptations(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, 
 	// reading that is not sure is cited as such and offered, not stated.
 	n := 0
 	cs := carryTexts(a, boundsOf(rec.Shots))
+	// one caption carried to several shots is one adaptation naming them all
+	type cited struct {
+		idx   int    // in out
+		shots string // "1", then "1·3"
+	}
+	again := map[string]*cited{} // by source text + overtitle
 	for i, s := range rec.Shots {
 		c, ok := cs[i]
-		if !ok || s.SourceText == "" || n >= 3 {
+		if !ok || s.SourceText == "" {
+			continue
+		}
+		if ct, ok := again[s.SourceText+"\x00"+s.Overtitle]; ok {
+			ad := &out[ct.idx]
+			// after the last time cited, before the closing parenthesis
+			if k := strings.LastIndex(ad.Source, "초"); k >= 0 {
+				ad.Source = ad.Source[:k] + fmt.Sprintf("초, %.1f초", c.text.Start) + ad.Source[k+len("초"):]
+			}
+			more := ct.shots + "·" + itoa(s.N)
+			ad.Korean = strings.Replace(ad.Korean, "샷 "+ct.shots, "샷 "+more, 1)
+			ct.shots = more
+			continue
+		}
+		if n >= 3 {
 			continue
 		}
 		n++
+		again[s.SourceText+"\x00"+s.Overtitle] = &cited{idx: len(out), shots: itoa(s.N)}
 		t := c.text.Start
 		k := "샷 " + itoa(s.N) + "의 예능 자막 '" + s.Overtitle + "'"
 		reason := "영어 밈 문구는 직역하면 웃음이 사라져, 한국에서 쓰는 표현으로 바꿈"
@@ -296,6 +317,12 @@ func adaptations(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, 
 		}
 	}
 	conv.Evidence = &kmeme.Evidence{Kind: kmeme.EvidenceFormat, Detail: fm.name + " 형식의 관례"}
+	if fm.id == "lip-sync" && f.speechWhy == "perception" && f.singing < 0.05 {
+		// no singing was heard: the source has no lyrics to adapt, so the
+		// convention is offered, not stated
+		conv.Suggestion = true
+		conv.Source = "립싱크할 노래 (원본에서 노랫소리는 확인되지 않음)"
+	}
 	out = append(out, conv)
 	// What was not observed is only suggested.
 	sug := fm.suggestion

@@ -176,7 +176,10 @@ type textPattern struct {
 var textPatterns = []textPattern{
 	{"pov", regexp.MustCompile(`(?i)(^|\W)pov\b|시점\s*:`), map[string]float64{"pov-skit": 3.5, "office-relatable": 0.8}, "'시점(POV):' 자막"},
 	{"nobody", regexp.MustCompile(`(?i)nobody\s*:|아무도\s*안`), map[string]float64{"pov-skit": 3.0, "reaction": 1.0}, "'아무도 안 시킴 / 나:' 자막"},
-	{"me-when", regexp.MustCompile(`(?i)(^|\W)me when\b|나\s.*할\s*때`), map[string]float64{"pov-skit": 2.0, "reaction": 1.5}, "'나 ~할 때' 자막"},
+	{"me-when", regexp.MustCompile(`(?i)(^|\W)me when\b|(^|\W)when (you|your|ur|u|my)\b`), map[string]float64{"pov-skit": 2.0, "reaction": 1.5}, "'me when ~' 자막"},
+	// "엄마한테 걸렸을 때", "나 혼자 야근할 때": a situation, the reaction or
+	// the skit follows
+	{"situation", situationRe, map[string]float64{"pov-skit": 2.0, "reaction": 2.0}, "'~할 때' 상황 자막"},
 	{"before-after", regexp.MustCompile(`(?i)\bbefore\b|\bafter\b|비포|애프터|평소`), map[string]float64{"outfit-transition": 3.5, "expectation-reality": 1.0}, "'전 / 후' 대비 자막"},
 	{"expect-reality", regexp.MustCompile(`(?i)expectation|reality|\bvs\.?\b|기대|현실`), map[string]float64{"expectation-reality": 3.5}, "'기대 / 현실' 자막"},
 	{"exclaim", regexp.MustCompile(`(?i)\b(omg|oh my god|wtf|no way)\b|헐|대박|실화냐`), map[string]float64{"reaction": 2.5}, "감탄 자막"},
@@ -187,6 +190,18 @@ var textPatterns = []textPattern{
 	{"dance", regexp.MustCompile(`(?i)\bdance\b|challenge|챌린지|안무`), map[string]float64{"dance-challenge": 3.0}, "챌린지 자막"},
 	{"pet", regexp.MustCompile(`(?i)\bcat\b|\bdog\b|\bpuppy\b|\bkitten\b|고양이|강아지|냥|멍|집사`), map[string]float64{"pet-dub": 3.0}, "반려동물 자막"},
 }
+
+// situationRe matches "…ㄹ 때" / "…을 때" / "…던 때": a clause ending in
+// the prospective or retrospective modifier before 때 (걸렸을 때, 할 때, 볼
+// 때, 혼났던 때). Every syllable with a final ㄹ is listed, as Go's
+// regexp has no decomposition of Hangul.
+var situationRe = func() *regexp.Regexp {
+	var b strings.Builder
+	for lv := 0; lv < 19*21; lv++ {
+		b.WriteRune(rune(0xAC00 + lv*28 + 8)) // final consonant ㄹ
+	}
+	return regexp.MustCompile(`([` + b.String() + `]|던)\s*때(마다|는|엔|면)?(\s|$|[^가-힣])`)
+}()
 
 // keyword lists for titles and Gemini's description, per format.
 var keywords = map[string][]string{
@@ -262,8 +277,16 @@ func scoreFormats(f *features) []scored {
 				}
 			}
 		}
-		if f.singing >= 0.3 && fm.id == "lip-sync" {
-			s.add(2.0, fmt.Sprintf("노래가 전체의 %d%%", pct(f.singing)), kmeme.Evidence{Kind: kmeme.EvidenceSpeech, Detail: fmt.Sprintf("노래 %d%%", pct(f.singing))})
+		if fm.id == "lip-sync" {
+			sev := kmeme.Evidence{Kind: kmeme.EvidenceSpeech, Detail: fmt.Sprintf("노래 %d%%", pct(f.singing))}
+			switch {
+			case f.singing >= 0.3:
+				s.add(2.0, fmt.Sprintf("노래가 전체의 %d%%", pct(f.singing)), sev)
+			case f.speechWhy == "perception" && f.singing < 0.05:
+				// a lip-sync needs a voice to mouth; the sound was measured
+				// and none was heard singing
+				s.add(-1.0, "노랫소리가 들리지 않음", sev)
+			}
 		}
 		// Tempo ranges.
 		if f.tempo {

@@ -392,6 +392,9 @@ func planShots(a *kmeme.Analysis, g *grid, secs []kmeme.Section, bounds []float6
 			N: i + 1, Start: round3(s), End: round3(e), Section: sectionAt(secs, (s+e)/2), Role: rls[i],
 			Film: id.film, Framing: id.framing, Action: id.action,
 		}
+		if drop == nil {
+			ps.Action = withoutDrop(ps.Action, g != nil)
+		}
 		if n := filmed[id.film+"|"+id.action]; n > 0 {
 			// Only a long clip gets here (mergeSpent): the same idea again,
 			// said as such, from another framing.
@@ -450,6 +453,18 @@ func planShots(a *kmeme.Analysis, g *grid, secs []kmeme.Section, bounds []float6
 		out = append(out, ps)
 	}
 	return out
+}
+
+// withoutDrop rewords a bank action that times itself on the drop for a
+// clip whose music has none (or no music at all): the shot's first beat,
+// or its first frame when there is no beat, takes the drop's place.
+func withoutDrop(action string, beat bool) string {
+	first := "이 샷 첫 박에"
+	if !beat {
+		first = "이 샷이 시작하자마자"
+	}
+	action = strings.ReplaceAll(action, "드롭 첫 박에", first)
+	return strings.ReplaceAll(action, "드롭에 맞춰", first)
 }
 
 // carriesPOV reports whether an observed on-screen text says whose point

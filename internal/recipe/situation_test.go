@@ -1,0 +1,156 @@
+package recipe
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/recipe/recipetest"
+)
+
+// TestSituationPattern: "…ㄹ/을/던 때" is a situation caption; 때 in
+// other words is not.
+func TestSituationPattern(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"엄마한테 걸렸을 때", true},
+		{"나 혼자 야근할 때", true},
+		{"월급 들어올 때마다", true},
+		{"올 때 메로나", true},
+		{"시험 망했던 때!", true},
+		{"그때 그 사람", false},
+		{"이때다 싶어서", false},
+		{"비 때문에", false},
+		{"때밀이 체험", false},
+	} {
+		if got := situationRe.MatchString(tc.in); got != tc.want {
+			t.Errorf("situation(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+// caughtClip is a clip like one a creator made: a beat bed without a drop
+// (flat sections), one person in three framings, a "…했을 때" caption at the
+// top, the sound measured: no speech, no singing.
+func caughtClip(flatDrop bool) *kmeme.Analysis {
+	a := recipetest.Music(11, 12, 100, 4)
+	if flatDrop {
+		a.Sections = []kmeme.Section{{Label: kmeme.SectionVerse, Start: 0, End: 12, Energy: 0.5}}
+	}
+	looks := []recipetest.Look{
+		{People: 1, Framing: kmeme.FramingMedium, Facing: true, Motion: 0.05},
+		{People: 1, Framing: kmeme.FramingBust, Facing: true, Motion: 0.05},
+		{People: 1, Framing: kmeme.FramingCloseUp, Facing: true, Motion: 0.05},
+	}
+	return recipetest.Perceive(a, looks, []recipetest.Text{{T: 0, Text: "엄마한테 걸렸을 때", Lang: "ko"}},
+		recipetest.Seg(kmeme.AudioMusic, 0, 12))
+}
+
+// TestSituationCaptionAndNoSinging: a situation caption over a beat with
+// nobody singing is a reaction or a skit, not a lip-sync; and lip-sync,
+// when it is offered, says it heard no singing.
+func TestSituationCaptionAndNoSinging(t *testing.T) {
+	t.Parallel()
+	a := caughtClip(true)
+	r := planIn(t, PlanInput{Analysis: a, Platform: kmeme.PlatformTikTok})
+	if f := r.Concept.Format; f != "reaction" && f != "pov-skit" {
+		t.Fatalf("format %s, want reaction or pov-skit (reasons %+v)", f, r.Concept.Reasons)
+	}
+	cited := false
+	for _, rs := range r.Concept.Reasons {
+		if strings.Contains(rs.Detail, "상황 자막") {
+			cited = true
+		}
+	}
+	if !cited {
+		t.Errorf("the situation caption is not among the reasons: %+v", r.Concept.Reasons)
+	}
+	for _, sc := range scoreFormats(measure(a, "", nil, a.Sections)) {
+		if sc.f.id != "lip-sync" {
+			continue
+		}
+		heard := false
+		for _, rs := range sc.reasons {
+			if strings.Contains(rs.Detail, "노랫소리가 들리지 않음") && rs.Weight < 0 {
+				heard = true
+			}
+		}
+		if !heard {
+			t.Errorf("lip-sync reasons do not say no singing was heard: %+v", sc.reasons)
+		}
+	}
+	// a lip-sync planned on it anyway (the creator's title asks) offers
+	// its lyrics convention, it does not state it
+	r = planIn(t, PlanInput{Analysis: caughtClip(true), Title: "립싱크 챌린지", Platform: kmeme.PlatformTikTok})
+	if r.Concept.Format != "lip-sync" {
+		t.Fatalf("titled lip-sync: format %s", r.Concept.Format)
+	}
+	for _, ad := range r.Adaptations {
+		if strings.Contains(ad.Source, "립싱크") && !ad.Suggestion {
+			t.Errorf("lip-sync convention stated as observed: %+v", ad)
+		}
+	}
+}
+
+// TestNoDropNoDropCue: without a drop in the music no shot is told to hit
+// the drop; with one, the bank's drop cue stays.
+func TestNoDropNoDropCue(t *testing.T) {
+	t.Parallel()
+	for _, flat := range []bool{true, false} {
+		cues := 0
+		for _, title := range []string{"립싱크 챌린지", "댄스 챌린지", "출근룩 변신"} {
+			r := planIn(t, PlanInput{Analysis: caughtClip(flat), Title: title, Platform: kmeme.PlatformTikTok})
+			n := 0
+			for _, s := range r.Shots {
+				if strings.Contains(s.Action, "드롭") {
+					n++
+				}
+			}
+			if flat && n > 0 {
+				t.Errorf("%s without a drop: %d shots cue the drop: %+v", title, n, r.Shots)
+			}
+			cues += n
+		}
+		if !flat && cues == 0 {
+			t.Errorf("with a drop no shot of the three formats cues it: the rewrite is not conditional")
+		}
+	}
+	if got := withoutDrop("드롭에 맞춰 점프", true); got != "이 샷 첫 박에 점프" {
+		t.Errorf("withoutDrop = %q", got)
+	}
+	if got := withoutDrop("드롭 첫 박에 손을 떼며 공개", false); got != "이 샷이 시작하자마자 손을 떼며 공개" {
+		t.Errorf("withoutDrop without a beat = %q", got)
+	}
+}
+
+// TestOneCaptionCarriedTwiceIsOneAdaptation: a caption read again later
+// (two texts, one reading) is cited once, with both times and both shots.
+func TestOneCaptionCarriedTwiceIsOneAdaptation(t *testing.T) {
+	t.Parallel()
+	a := caughtClip(true)
+	tx := a.Perception.Texts[0]
+	tx.Start, tx.End = 7.8, 11.8
+	a.Perception.Texts = append(a.Perception.Texts, tx)
+	r := planIn(t, PlanInput{Analysis: a, Platform: kmeme.PlatformTikTok})
+	var got []kmeme.Adaptation
+	for _, ad := range ocrAdaptations(r) {
+		if strings.Contains(ad.Source, "엄마한테 걸렸을 때") {
+			got = append(got, ad)
+		}
+	}
+	carried := 0
+	for _, s := range r.Shots {
+		if s.SourceText != "" {
+			carried++
+		}
+	}
+	if carried < 2 {
+		t.Fatalf("the caption reached %d shot(s) only, want 2", carried)
+	}
+	if len(got) != 1 || !strings.Contains(got[0].Source, "0.0초, 7.8초") || !strings.Contains(got[0].Korean, "·") {
+		t.Errorf("adaptations of the caption: %+v", got)
+	}
+}
