@@ -192,6 +192,17 @@ func mergeTexts(in []kmeme.ScreenText) []kmeme.ScreenText {
 			out = append(out, t)
 		}
 	}
+	// the same caption read again at the same place after a stretch where
+	// it was missed: the spans stay as observed, but both carry the surer
+	// reading (one reading spaced "엄마한테걸 렸을 때", another right)
+	for i := range out {
+		for j := range out {
+			o, t := &out[i], out[j]
+			if i != j && t.Confidence > o.Confidence && Similarity(o.Text, t.Text) >= 0.85 && boxOverlap(o.Box, t.Box) > 0.5 {
+				o.Text, o.Confidence, o.Lang = t.Text, t.Confidence, t.Lang
+			}
+		}
+	}
 	// lines of one caption: stacked, shown over the same span
 	var res []kmeme.ScreenText
 	used := make([]bool, len(out))

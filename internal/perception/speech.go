@@ -55,6 +55,7 @@ func analyzeSound(pcm []float32, rate int) *kmeme.SpeechInfo {
 	fillRuns(active, false, 30)
 	fillRuns(active, true, 10)
 	onsets := findOnsets(frames)
+	grid := map[[2]int]bool{} // onGrid per window of onsets (they change every few judgements)
 	// the kind of sound from the one-second window, judged every 50 ms
 	kinds := make([]kmeme.AudioKind, n)
 	var kind kmeme.AudioKind
@@ -62,7 +63,7 @@ func analyzeSound(pcm []float32, rate int) *kmeme.SpeechInfo {
 		if i%5 == 0 {
 			lo, hi := max(0, i-half), min(n, i+half)
 			kind = classifyWindow(frames[lo:hi], env[lo:hi])
-			if kind == kmeme.AudioSpeech && periodicOnsets(onsets, i) {
+			if kind == kmeme.AudioSpeech && periodicOnsets(onsets, i, n, grid) {
 				// a click track or a bare beat: onsets like clockwork
 				kind = kmeme.AudioMusic
 			}
@@ -318,18 +319,38 @@ func findOnsets(fr []soundFrame) []int {
 }
 
 // periodicOnsets reports whether the onsets within two seconds of frame i
-// come at one steady interval (every gap within 30 ms of their median, at
-// least four of them): a metronome or a drum machine, not talk, whose
-// syllables come irregularly.
-func periodicOnsets(onsets []int, i int) bool {
-	a := sort.SearchInts(onsets, i-200)
-	b := sort.SearchInts(onsets, i+200)
+// (four seconds of them near the clip's ends)
+// all sit on one steady grid: a metronome, a drum machine or a programmed
+// beat (a kick on every beat and a hit between some of them), not talk,
+// whose syllables come irregularly. The grid's step is 150 ms to 1 s; every
+// onset lies within 30 ms of a grid line, at least five lines are hit and
+// at least half of the lines between the first and the last onset. Random
+// syllable onsets pass that with a chance far below one in a thousand per
+// window (each would have to land in a 60 ms slot of the step).
+func periodicOnsets(onsets []int, i, n int, memo map[[2]int]bool) bool {
+	// four seconds, shifted inwards at the ends of the clip
+	lo := max(0, min(i-200, n-400))
+	a := sort.SearchInts(onsets, lo)
+	b := sort.SearchInts(onsets, lo+400)
 	if b-a < 5 {
 		return false
 	}
-	gaps := make([]int, 0, b-a-1)
-	for k := a + 1; k < b; k++ {
-		gaps = append(gaps, onsets[k]-onsets[k-1])
+	key := [2]int{a, b}
+	if v, ok := memo[key]; ok {
+		return v
+	}
+	v := evenGaps(onsets[a:b]) || onGrid(onsets[a:b])
+	memo[key] = v
+	return v
+}
+
+// evenGaps: every gap between the onsets within 30 ms of their median, at
+// least four gaps of 150 ms or more: a click track, even near the edges of
+// the clip where the window holds few onsets.
+func evenGaps(win []int) bool {
+	gaps := make([]int, 0, len(win)-1)
+	for k := 1; k < len(win); k++ {
+		gaps = append(gaps, win[k]-win[k-1])
 	}
 	sorted := append([]int(nil), gaps...)
 	sort.Ints(sorted)
@@ -343,6 +364,45 @@ func periodicOnsets(onsets []int, i int) bool {
 		}
 	}
 	return true
+}
+
+// onGrid is periodicOnsets' test on one window of onsets (frame indices,
+// ascending). Steps are tried every quarter frame so that the grid drifts
+// less than two frames across the window.
+func onGrid(win []int) bool {
+	span := float64(win[len(win)-1] - win[0])
+	for p := 15.0; p <= 100; p += 0.25 {
+		// the phase: the circular mean of the onsets modulo the step
+		var sx, sy float64
+		for _, o := range win {
+			th := 2 * math.Pi * float64(o-win[0]) / p
+			sx += math.Cos(th)
+			sy += math.Sin(th)
+		}
+		if math.Hypot(sx, sy) < 0.8*float64(len(win)) {
+			continue // the onsets do not share a phase at this step
+		}
+		phase := math.Atan2(sy, sx) / (2 * math.Pi) * p
+		lines := map[int]bool{}
+		ok := true
+		for _, o := range win {
+			d := (float64(o-win[0]) - phase) / p
+			k := math.Round(d)
+			if math.Abs(d-k)*p > 3 {
+				ok = false
+				break
+			}
+			lines[int(k)] = true
+		}
+		// the chance that onsets at random all land within three frames
+		// of some grid line (two of them fix the step and the phase); the
+		// bound keeps it near 3 % over the 341 steps tried (and the steps are not independent)
+		chance := math.Pow(7/p, float64(len(win)-2))
+		if ok && chance <= 1e-4 && len(lines) >= 5 && float64(len(lines)) >= 0.5*(span/p+1) {
+			return true
+		}
+	}
+	return false
 }
 
 // modulation is the share of the loudness envelope's variance at 2–8 Hz
