@@ -148,13 +148,13 @@ func extPackage(ext string) string {
 }
 
 func (d *doctor) blobs(ctx context.Context, cfg *config.Config) {
-	where := cfg.Platform.BlobURL
+	where := cfg.Blobs.URL
 	if where == "" {
 		where = "file://" + filepath.Join(cfg.DataDir, "blobs") + " (KMEME_DATA_DIR)"
 	}
 	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	store, err := openBlobs(cctx, cfg.DataDir, cfg.Platform.BlobURL, cfg.Platform.S3Endpoint)
+	store, err := openBlobs(cctx, cfg.DataDir, cfg.Blobs)
 	if err != nil {
 		d.problem("blobs: cannot open %s: %v", where, err)
 		return

@@ -42,15 +42,15 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	var apiHandler http.Handler
 	if files := webui.Files(); webui.Built(files) {
 		wo := webui.Options{Meta: webui.MetaFromAPI(func() http.Handler { return apiHandler }, time.Minute)}
-		if tc := a.cfg.Trust; tc.FirebaseAPIKey != "" && tc.FirebaseProjectID != "" {
-			wo.FirebaseAuthDomain = tc.FirebaseAuthDomain
+		if ac := a.cfg.Auth; ac.FirebaseAPIKey != "" && ac.FirebaseProjectID != "" {
+			wo.FirebaseAuthDomain = ac.FirebaseAuthDomain
 		}
 		deps.Web = webui.Handler(files, wo)
 	}
-	if err := a.platform(ctx, &deps, a.cfg.Platform.Workers > 0); err != nil {
+	if err := a.content(ctx, &deps, a.cfg.Jobs.Workers > 0); err != nil {
 		return err
 	}
-	if err := a.trust(ctx, &deps); err != nil {
+	if err := a.access(ctx, &deps); err != nil {
 		return err
 	}
 	a.registerJobMetrics()

@@ -15,11 +15,11 @@ func cmdWorker(ctx context.Context, e env, _ []string) error {
 		return err
 	}
 	defer a.close()
-	if a.cfg.Platform.Workers == 0 {
+	if a.cfg.Jobs.Workers == 0 {
 		return errors.New("KMEME_WORKERS is 0: a worker process with no workers has nothing to do")
 	}
 	var deps httpapi.Deps
-	if err := a.platform(ctx, &deps, true); err != nil {
+	if err := a.content(ctx, &deps, true); err != nil {
 		return err
 	}
 	a.registerJobMetrics()
@@ -30,7 +30,7 @@ func cmdWorker(ctx context.Context, e env, _ []string) error {
 		return err
 	}
 	defer a.stopServices()
-	a.log.Info("worker running", "workers", a.cfg.Platform.Workers)
+	a.log.Info("worker running", "workers", a.cfg.Jobs.Workers)
 	<-ctx.Done()
 	a.log.Info("worker stopping: finishing running jobs", "grace", a.cfg.ShutdownTimeout.String())
 	return nil

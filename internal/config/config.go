@@ -81,10 +81,22 @@ type Config struct {
 	FFmpegPath  string
 	FFprobePath string
 
-	// Platform holds uploads, jobs, lineage and search settings.
-	Platform Platform
-	// Trust holds caching, rate limits, quotas, sign-in and privacy settings.
-	Trust Trust
+	// DefaultVisibility is a new remix's visibility when the creator does
+	// not say (KMEME_DEFAULT_VISIBILITY, private or public; default private).
+	DefaultVisibility string
+
+	// Jobs is the pipeline's workers, attempts and timeouts (jobs.go).
+	Jobs Jobs
+	// Blobs is where files are kept (jobs.go).
+	Blobs Blobs
+	// Uploads is the limits of received videos (jobs.go).
+	Uploads Uploads
+	// Auth is sign-in: accounts, tokens, signing keys, Firebase (auth.go).
+	Auth Auth
+	// Limits is rate limits and daily quotas (limits.go).
+	Limits Limits
+	// Privacy is how long personal content is kept (privacy.go).
+	Privacy Privacy
 	// AI holds the paid AI providers, their models, prices and budget (ai.go).
 	AI AI
 }
@@ -204,9 +216,14 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		DataDir:            p.str("KMEME_DATA_DIR", "./var/data"),
 		FFmpegPath:         p.str("KMEME_FFMPEG", "ffmpeg"),
 		FFprobePath:        p.str("KMEME_FFPROBE", "ffprobe"),
+		DefaultVisibility:  p.str("KMEME_DEFAULT_VISIBILITY", "private"),
+		Jobs:               loadJobs(p),
+		Blobs:              loadBlobs(p),
+		Uploads:            loadUploads(p),
+		Auth:               loadAuth(p),
+		Limits:             loadLimits(p),
+		Privacy:            loadPrivacy(p),
 	}
-	c.Platform = loadPlatform(p)
-	c.Trust = loadTrust(p)
 	ai, err := AIFromEnv(getenv)
 	if err != nil {
 		p.errs = append(p.errs, err)
@@ -228,7 +245,7 @@ func (c *Config) Validate() error {
 	if c.Env != "development" && c.Env != "production" && c.Env != "test" {
 		bad("KMEME_ENV: %q must be development, production or test", c.Env)
 	}
-	if c.Env == "production" && c.Trust.KeyEncryptionKeys == "" {
+	if c.Env == "production" && c.Auth.KeyEncryptionKeys == "" {
 		bad("KMEME_KEY_ENCRYPTION_KEY: required in production to seal the token signing keys (k1:$(openssl rand -base64 32))")
 	}
 	if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
@@ -269,7 +286,14 @@ func (c *Config) Validate() error {
 	if c.DataDir == "" {
 		bad("KMEME_DATA_DIR: must not be empty")
 	}
-	errs = append(errs, c.Platform.validate()...)
-	errs = append(errs, c.Trust.validate()...)
+	if c.DefaultVisibility != "private" && c.DefaultVisibility != "public" {
+		bad("KMEME_DEFAULT_VISIBILITY: %q must be private or public", c.DefaultVisibility)
+	}
+	for _, section := range [][]error{c.Jobs.validate(), c.Blobs.validate(), c.Uploads.validate(),
+		c.Auth.validate(), c.Limits.validate(), c.Privacy.validate()} {
+		errs = append(errs, section...)
+	}
 	return errors.Join(errs...)
 }
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -20,8 +20,8 @@ func TestDefaults(t *testing.T) {
 	if c.HTTPAddr != "127.0.0.1:8080" || c.RedisTimeout != 200*time.Millisecond {
 		t.Errorf("unexpected defaults: %+v", c)
 	}
-	if c.Platform.DefaultVisibility != "private" {
-		t.Errorf("default visibility = %q", c.Platform.DefaultVisibility)
+	if c.DefaultVisibility != "private" {
+		t.Errorf("default visibility = %q", c.DefaultVisibility)
 	}
 	if len(c.CORSOrigins) != 3 || c.CORSOrigins[2] != "http://localhost:3000" {
 		t.Errorf("CORS origins = %v", c.CORSOrigins)

@@ -16,17 +16,17 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/ratelimit"
 )
 
-// trust wires sign-in, rate limits, quotas and privacy into deps and adds
-// the quota flusher, the retention purge and the signing-key refresh to
-// a.services.
-func (a *app) trust(ctx context.Context, deps *httpapi.Deps) error {
-	tc := a.cfg.Trust
+// access wires who may do what into deps.Access (sign-in, rate limits,
+// quotas, consents, privacy) and adds the quota flusher, the retention
+// purge and the signing-key refresh to a.services.
+func (a *app) access(ctx context.Context, deps *httpapi.Deps) error {
+	ac, lc := a.cfg.Auth, a.cfg.Limits
 	users := postgres.NewUserStore(a.db.Pool)
 	tokens := postgres.NewTokenStore(a.db.Pool)
 	audit := postgres.NewAuditLog(a.db.Pool)
 	var sealKeys []auth.SealKey
-	if tc.KeyEncryptionKeys != "" {
-		keys, err := auth.ParseSealKeys(tc.KeyEncryptionKeys)
+	if ac.KeyEncryptionKeys != "" {
+		keys, err := auth.ParseSealKeys(ac.KeyEncryptionKeys)
 		if err != nil {
 			return fmt.Errorf("KMEME_KEY_ENCRYPTION_KEY: %w", err)
 		}
@@ -40,29 +40,29 @@ func (a *app) trust(ctx context.Context, deps *httpapi.Deps) error {
 	if err != nil {
 		return fmt.Errorf("KMEME_KEY_ENCRYPTION_KEY: %w", err)
 	}
-	ring := auth.NewKeyRing(tokens, auth.KeyRingConfig{Issuer: tc.AuthIssuer, AccessTTL: tc.AccessTTL, Rotation: tc.KeyRotation, Sealer: sealer})
+	ring := auth.NewKeyRing(tokens, auth.KeyRingConfig{Issuer: ac.Issuer, AccessTTL: ac.AccessTTL, Rotation: ac.KeyRotation, Sealer: sealer})
 	if err := ring.Load(ctx); err != nil {
 		return fmt.Errorf("signing keys (run kmeme migrate?): %w", err)
 	}
 	svc := &auth.Service{Users: users, Tokens: tokens, Audit: audit, Keys: ring, Params: auth.DefaultPasswordParams,
-		RefreshTTL: tc.RefreshTTL, AdminEmails: tc.AdminEmails}
-	if tc.FirebaseProjectID != "" {
-		svc.Firebase = auth.NewFirebaseVerifier(auth.FirebaseConfig{ProjectID: tc.FirebaseProjectID, CertURL: tc.FirebaseCertURL,
-			MinRefetch: tc.FirebaseRefetch, Leeway: tc.TokenLeeway})
+		RefreshTTL: ac.RefreshTTL, AdminEmails: ac.AdminEmails}
+	if ac.FirebaseProjectID != "" {
+		svc.Firebase = auth.NewFirebaseVerifier(auth.FirebaseConfig{ProjectID: ac.FirebaseProjectID, CertURL: ac.FirebaseCertURL,
+			MinRefetch: ac.FirebaseRefetch, Leeway: ac.TokenLeeway})
 	}
 	budget := func(r config.Rate) ratelimit.Budget { return ratelimit.Budget{Count: r.Count, Period: r.Period} }
 	lim := ratelimit.New(a.redis, ratelimit.Config{
-		Budgets: map[string]ratelimit.Budget{"read": budget(tc.RateRead), "upload": budget(tc.RateUpload),
-			"remix": budget(tc.RateRemix), "auth": budget(tc.RateAuth)},
-		Timeout: a.cfg.RedisTimeout, LocalKeys: tc.LocalLimiterKeys, LocalShare: tc.LocalLimiterShare, Registerer: a.metrics.Registry,
+		Budgets: map[string]ratelimit.Budget{"read": budget(lc.RateRead), "upload": budget(lc.RateUpload),
+			"remix": budget(lc.RateRemix), "auth": budget(lc.RateAuth)},
+		Timeout: a.cfg.RedisTimeout, LocalKeys: lc.LocalKeys, LocalShare: lc.LocalShare, Registerer: a.metrics.Registry,
 	})
-	quotas, err := quota.New(a.redis, postgres.NewQuotaStore(a.db.Pool), quota.Config{Plans: tc.QuotaPlans, Zone: tc.QuotaZone,
-		FlushEvery: tc.QuotaFlush, Timeout: a.cfg.RedisTimeout, Log: a.log, Registerer: a.metrics.Registry})
+	quotas, err := quota.New(a.redis, postgres.NewQuotaStore(a.db.Pool), quota.Config{Plans: lc.QuotaPlans, Zone: lc.QuotaZone,
+		FlushEvery: lc.QuotaFlush, Timeout: a.cfg.RedisTimeout, Log: a.log, Registerer: a.metrics.Registry})
 	if err != nil {
 		return err
 	}
 	// Accounts named in KMEME_ADMIN_EMAILS that already exist become admins.
-	for _, email := range tc.AdminEmails {
+	for _, email := range ac.AdminEmails {
 		if u, err := users.ByEmail(ctx, email); err == nil && u.Role != kmeme.RoleAdmin {
 			if err := users.SetRole(ctx, u.ID, kmeme.RoleAdmin); err != nil {
 				return fmt.Errorf("promote %s (KMEME_ADMIN_EMAILS): %w", email, err)
@@ -71,12 +71,12 @@ func (a *app) trust(ctx context.Context, deps *httpapi.Deps) error {
 		}
 	}
 	priv := &privacy.Service{GDPR: postgres.NewGDPRStore(a.db.Pool), Audit: audit, Redis: a.redis, Blobs: deps.Content.Blobs,
-		Log: a.log, RetentionDays: tc.RetentionDays}
+		Log: a.log, RetentionDays: a.cfg.Privacy.RetentionDays}
 	deps.Access = httpapi.AccessDeps{Auth: svc, Limiter: lim, Quota: quotas, Users: users, Audit: audit, Privacy: priv,
-		Costs: postgres.NewCostLedger(a.db.Pool, a.ai.BudgetUSD), CookieSecure: tc.CookieSecure,
+		Costs: postgres.NewCostLedger(a.db.Pool, a.ai.BudgetUSD), CookieSecure: ac.CookieSecure,
 		Consents: postgres.NewConsentStore(a.db.Pool)}
-	if svc.Firebase != nil && tc.FirebaseAPIKey != "" {
-		deps.Access.FirebaseWeb = &httpapi.FirebaseWeb{APIKey: tc.FirebaseAPIKey, AuthDomain: tc.FirebaseAuthDomain, ProjectID: tc.FirebaseProjectID}
+	if svc.Firebase != nil && ac.FirebaseAPIKey != "" {
+		deps.Access.FirebaseWeb = &httpapi.FirebaseWeb{APIKey: ac.FirebaseAPIKey, AuthDomain: ac.FirebaseAuthDomain, ProjectID: ac.FirebaseProjectID}
 	}
 
 	a.services.Add("quota flusher", quotas)
@@ -88,6 +88,6 @@ func (a *app) trust(ctx context.Context, deps *httpapi.Deps) error {
 			a.log.Warn("signing key refresh failed", "err", err.Error())
 		}
 	}})
-	a.log.Info("trust ready", "firebase", tc.FirebaseProjectID != "", "firebase_web", deps.Access.FirebaseWeb != nil, "quota_zone", tc.QuotaZone)
+	a.log.Info("access ready", "firebase", ac.FirebaseProjectID != "", "firebase_web", deps.Access.FirebaseWeb != nil, "quota_zone", lc.QuotaZone)
 	return nil
 }

@@ -7,17 +7,23 @@ import (
 	"time"
 )
 
-func TestTrustDefaultsAndErrors(t *testing.T) {
+func TestAuthLimitsPrivacyDefaultsAndErrors(t *testing.T) {
 	t.Parallel()
 	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
 	c, err := FromEnv(env(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := c.Trust
-	if tr.AccessTTL != 15*time.Minute || tr.QuotaZone != "Asia/Seoul" || tr.QuotaPlans["free"] != 20 ||
-		tr.RateRead != (Rate{120, time.Minute}) || tr.CookieSecure {
-		t.Errorf("defaults = %+v", tr)
+	tr, lim := c.Auth, c.Limits
+	if tr.AccessTTL != 15*time.Minute || tr.CookieSecure || tr.Issuer != "kmeme" {
+		t.Errorf("auth defaults = %+v", tr)
+	}
+	if lim.QuotaZone != "Asia/Seoul" || lim.QuotaPlans["free"] != 20 || lim.RateRead != (Rate{120, time.Minute}) ||
+		lim.LocalKeys != 100000 || lim.LocalShare != 1 || lim.QuotaFlush != 10*time.Second {
+		t.Errorf("limit defaults = %+v", lim)
+	}
+	if c.Privacy.RetentionDays != 0 {
+		t.Errorf("privacy defaults = %+v", c.Privacy)
 	}
 	prodEnv := map[string]string{"KMEME_ENV": "production", "KMEME_RATE_AUTH": "5/s", "KMEME_ADMIN_EMAILS": "a@x.kr, b@x.kr"}
 	if _, err := FromEnv(env(prodEnv)); err == nil || !strings.Contains(err.Error(), "KMEME_KEY_ENCRYPTION_KEY") {
@@ -32,8 +38,8 @@ func TestTrustDefaultsAndErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.Trust.CookieSecure || c.Trust.RateAuth != (Rate{5, time.Second}) || len(c.Trust.AdminEmails) != 2 {
-		t.Errorf("production = %+v", c.Trust)
+	if !c.Auth.CookieSecure || c.Limits.RateAuth != (Rate{5, time.Second}) || len(c.Auth.AdminEmails) != 2 {
+		t.Errorf("production = %+v %+v", c.Auth, c.Limits)
 	}
 	if tr.FirebaseAPIKey != "" || tr.FirebaseAuthDomain != "" {
 		t.Errorf("firebase web defaults = %q %q, want empty", tr.FirebaseAPIKey, tr.FirebaseAuthDomain)
@@ -43,8 +49,8 @@ func TestTrustDefaultsAndErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Trust.FirebaseAPIKey != key || c.Trust.FirebaseAuthDomain != "kmeme-prod.firebaseapp.com" {
-		t.Errorf("firebase web = %q %q", c.Trust.FirebaseAPIKey, c.Trust.FirebaseAuthDomain)
+	if c.Auth.FirebaseAPIKey != key || c.Auth.FirebaseAuthDomain != "kmeme-prod.firebaseapp.com" {
+		t.Errorf("firebase web = %q %q", c.Auth.FirebaseAPIKey, c.Auth.FirebaseAuthDomain)
 	}
 	for _, kv := range []map[string]string{
 		{"KMEME_FIREBASE_API_KEY": key},
@@ -64,6 +70,7 @@ func TestTrustDefaultsAndErrors(t *testing.T) {
 		{"KMEME_QUOTA_ZONE", "Mars/Olympus", "KMEME_QUOTA_ZONE"},
 		{"KMEME_AUTH_ACCESS_TTL", "1s", "KMEME_AUTH_ACCESS_TTL"},
 		{"KMEME_RETENTION_DAYS", "-1", "KMEME_RETENTION_DAYS"},
+		{"KMEME_RATE_LOCAL_SHARE", "2", "KMEME_RATE_LOCAL_SHARE"},
 	} {
 		_, err := FromEnv(env(map[string]string{tc.k: tc.v}))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kmeme-factory/kmeme/internal/blob"
 	"github.com/kmeme-factory/kmeme/internal/cache"
+	"github.com/kmeme-factory/kmeme/internal/config"
 	"github.com/kmeme-factory/kmeme/internal/httpapi"
 	"github.com/kmeme-factory/kmeme/internal/importer"
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
@@ -19,12 +20,13 @@ import (
 	"github.com/kmeme-factory/kmeme/internal/worker"
 )
 
-// platform wires uploads, jobs, lineage and search into deps and adds the
-// job workers (when withWorkers is set), the progress hub and the
-// idempotency-key purge to a.services.
-func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool) error {
-	pc := a.cfg.Platform
-	blobs, err := openBlobs(ctx, a.cfg.DataDir, pc.BlobURL, pc.S3Endpoint)
+// content wires the remixes, videos, files, lineage, search and places
+// of deps.Content with what they stand on (blobs, the job pipeline, the
+// paid AI providers, caches), and adds the job workers (when withWorkers
+// is set), the progress hub and the idempotency-key purge to a.services.
+func (a *app) content(ctx context.Context, deps *httpapi.Deps, withWorkers bool) error {
+	jobs, up := a.cfg.Jobs, a.cfg.Uploads
+	blobs, err := openBlobs(ctx, a.cfg.DataDir, a.cfg.Blobs)
 	if err != nil {
 		return err
 	}
@@ -67,10 +69,10 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 	}
 	workers := 0
 	if withWorkers {
-		workers = pc.Workers
+		workers = jobs.Workers
 	}
 	pipe, err := worker.New(a.db.Pool, worker.Config{
-		Workers: workers, MaxAttempts: pc.JobMaxAttempts, JobTimeout: pc.JobTimeout, RescueAfter: pc.JobRescueAfter,
+		Workers: workers, MaxAttempts: jobs.MaxAttempts, JobTimeout: jobs.Timeout, RescueAfter: jobs.RescueAfter,
 		WorkDir: workDir, Media: a.mediaTools(), Blobs: blobs, Planner: planner, Describer: describer, Analyses: analyses, Log: a.log,
 		Consents: postgres.NewConsentStore(a.db.Pool),
 		Changed: func(ctx context.Context, nodeID string) {
@@ -95,30 +97,30 @@ func (a *app) platform(ctx context.Context, deps *httpapi.Deps, withWorkers bool
 		}
 	}})
 
-	videos := postgres.NewVideoService(a.db.Pool, blobs, pc.MaxUploadBytes)
+	videos := postgres.NewVideoService(a.db.Pool, blobs, up.MaxBytes)
 	videos.Media = a.mediaTools()
 	deps.Content = httpapi.ContentDeps{
 		Remixes: remixes, Videos: videos,
 		Lineage: postgres.NewLineageService(a.db.Pool), Search: postgres.NewSearchService(a.db.Pool), Places: postgres.NewPlaceService(a.db.Pool),
 		Blobs: blobs, Progress: hub,
-		Importer:       importer.New(importer.Options{MaxBytes: pc.MaxUploadBytes, Timeout: pc.ImportTimeout}),
-		MaxUploadBytes: pc.MaxUploadBytes, SpoolDir: workDir, Views: views,
-		DefaultVisibility: kmeme.Visibility(pc.DefaultVisibility),
+		Importer:       importer.New(importer.Options{MaxBytes: up.MaxBytes, Timeout: up.ImportTimeout}),
+		MaxUploadBytes: up.MaxBytes, SpoolDir: workDir, Views: views,
+		DefaultVisibility: kmeme.Visibility(a.cfg.DefaultVisibility),
 	}
-	a.log.Info("platform ready", "workers", workers, "blob", pc.BlobURL,
+	a.log.Info("content ready", "workers", workers, "blob", a.cfg.Blobs.URL,
 		"gemini", aiCfg.GeminiAPIKey != "", "claude", aiCfg.ClaudeAPIKey != "", "ai_budget_usd", aiCfg.BudgetUSD)
 	return nil
 }
 
 // openBlobs opens the blob store KMEME_BLOB_URL names.
-func openBlobs(ctx context.Context, dataDir, blobURL, s3Endpoint string) (kmeme.BlobStore, error) {
-	loc, err := blob.ParseURL(blobURL)
+func openBlobs(ctx context.Context, dataDir string, bc config.Blobs) (kmeme.BlobStore, error) {
+	loc, err := blob.ParseURL(bc.URL)
 	if err != nil {
 		return nil, err
 	}
 	switch loc.Scheme {
 	case "s3":
-		return blob.NewS3(ctx, loc, blob.S3Options{Endpoint: s3Endpoint})
+		return blob.NewS3(ctx, loc, blob.S3Options{Endpoint: bc.S3Endpoint})
 	default:
 		dir := loc.Dir
 		if dir == "" {
