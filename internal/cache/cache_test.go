@@ -156,17 +156,7 @@ func TestStampedeOneLoadAcrossInstances(t *testing.T) {
 
 func TestRedisDownServesLoaderAndCountsOutage(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens: connection refused
-	rdb, err := redis.Open(redis.Config{URL: "redis://" + addr, Timeout: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rdb.Close()
+	rdb := redistest.Down(t, 50*time.Millisecond) // nothing listens: Redis is down
 	c := New(rdb, Options{Name: "t", Registerer: prometheus.NewRegistry(), Backoff: time.Hour})
 	ctx := context.Background()
 	for i := 0; i < 5; i++ {
@@ -283,17 +273,7 @@ func TestGetSetKeepValuesWithTheirTTL(t *testing.T) {
 // it) and then skip Redis for the back-off.
 func TestGetSetReportRedisErrors(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	rdb, err := redis.Open(redis.Config{URL: "redis://" + addr, Timeout: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rdb.Close()
+	rdb := redistest.Down(t, 50*time.Millisecond) // nothing listens: Redis is down
 	c := New(rdb, Options{Name: "t", Registerer: prometheus.NewRegistry(), Backoff: time.Hour})
 	ctx := context.Background()
 	if _, ok, err := c.Get(ctx, "k"); err == nil || ok {

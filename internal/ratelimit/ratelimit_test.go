@@ -92,17 +92,7 @@ func TestThousandConcurrentAgainstTenPerSecond(t *testing.T) {
 
 func TestRedisDownFallsBackOrFailsClosed(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	rdb, err := redis.Open(redis.Config{URL: "redis://" + addr, Timeout: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rdb.Close()
+	rdb := redistest.Down(t, 50*time.Millisecond) // nothing listens: Redis is down
 	clk := newClock()
 	l := New(rdb, Config{Budgets: map[string]Budget{"remix": {3, time.Minute}}, Now: clk.now})
 	ctx := context.Background()

@@ -2,7 +2,6 @@ package ratelimit
 
 import (
 	"context"
-	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -128,17 +127,7 @@ func TestStalledRedisGivesNoSecondBudget(t *testing.T) {
 // grants a quarter of the burst to a key it never saw in Redis.
 func TestLocalShareShrinksTheFallback(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens: Redis is down
-	rdb, err := redis.Open(redis.Config{URL: "redis://" + addr, Timeout: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rdb.Close()
+	rdb := redistest.Down(t, 50*time.Millisecond) // nothing listens: Redis is down
 	l := New(rdb, Config{Budgets: map[string]Budget{"auth": {10, time.Minute}}, LocalShare: 0.25, Now: newClock().now})
 	n := 0
 	for i := 0; i < 20; i++ {

@@ -79,3 +79,21 @@ func StartServer(t testing.TB) (url string, kill func()) {
 	}
 	return "redis://" + addr + "/0", kill
 }
+
+// Down opens a client to a loopback port nothing listens on: every call is
+// refused, as when Redis is down. The client is closed at cleanup.
+func Down(t testing.TB, timeout time.Duration) *redis.Client {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	c, err := redis.Open(redis.Config{URL: "redis://" + addr, Timeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
