@@ -118,6 +118,7 @@ func Analyze(samples []float32, sampleRate int, opt Options) Result {
 		res.Reason = ReasonNoBeat
 		return res
 	}
+	tr.beats = onTheBass(env, tr.beats, float64(len(samples))/float64(sampleRate))
 	res.Beats = tr.beats
 	res.BPM = refineBPM(tr.beats, bpm)
 	res.Changes = tempoChanges(tr.beats, tr.periods, res.BPM)

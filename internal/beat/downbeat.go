@@ -16,9 +16,13 @@ func Downbeats(env *Envelope, beats []float64) (int, []float64) {
 	for i, b := range beats {
 		frames[i] = min(len(env.Values)-1, max(0, int(math.Round(b*env.Rate))))
 	}
+	// the bass onset of a beat: the low band's rise summed over ±2 frames,
+	// which does not depend on where the attack falls between two frames
+	// (the peak alone does: a uniform kick at 100 BPM measured 22 % more
+	// on every third beat, the beat period and the hop beating)
 	for i, f := range frames {
 		for j := max(0, f-2); j <= min(len(env.Low)-1, f+2); j++ {
-			low[i] = math.Max(low[i], env.Low[j])
+			low[i] += env.Low[j]
 		}
 	}
 	// harmonic change: distance between the mean spectrum of the beat
@@ -38,6 +42,17 @@ func Downbeats(env *Envelope, beats []float64) (int, []float64) {
 	for i := range n {
 		harm[i] = 1 - cosine(means[i], means[i+1])
 	}
+	// The first and the last beat are left out of the evidence: the file's
+	// edges (music out of silence, a spectrum compared with a frame or two
+	// before it) differ from every other beat for reasons that are not the
+	// bar.
+	inner := func(i int) bool { return i > 0 && i < n-1 }
+	if weakBarEvidence(low, harm, inner) {
+		// Nothing marks one beat of the bar (a kick on every beat, all
+		// alike): the bar is 4/4 from the first beat, where the music
+		// starts, rather than a phase chosen by noise.
+		return 4, pick(beats, 4, 0)
+	}
 	z(low)
 	z(harm)
 	feat := make([]float64, n)
@@ -50,6 +65,9 @@ func Downbeats(env *Envelope, beats []float64) (int, []float64) {
 			var in, out float64
 			var ni, no int
 			for i, f := range feat {
+				if !inner(i) {
+					continue
+				}
 				if i%m == p {
 					in += f
 					ni++
@@ -71,6 +89,51 @@ func Downbeats(env *Envelope, beats []float64) (int, []float64) {
 		}
 	}
 	return bestM, pick(beats, bestM, bestP)
+}
+
+// weakBarEvidence reports whether no grouping of the beats into bars of 3
+// or 4 stands out in the raw features: for every metre and phase, the bass
+// onsets on the would-be downbeats are within 5 % of the other beats' and
+// the harmonic change on them is within 0.03 (cosine distance) of the
+// others'. Real music measured 0.08–2.3 and 0.08–0.8 on the best phase
+// (the beat package's generated drums, tunes and waltzes); a uniform kick
+// measures about 0 on both.
+func weakBarEvidence(low, harm []float64, use func(int) bool) bool {
+	var all float64
+	var na int
+	for i, v := range low {
+		if use(i) {
+			all += v
+			na++
+		}
+	}
+	if na < 4 || all <= 0 {
+		return na >= 4
+	}
+	all /= float64(na)
+	for _, m := range []int{4, 3} {
+		for p := range m {
+			var li, lo, hi, ho float64
+			var ni, no int
+			for i := range low {
+				if !use(i) {
+					continue
+				}
+				if i%m == p {
+					li, hi, ni = li+low[i], hi+harm[i], ni+1
+				} else {
+					lo, ho, no = lo+low[i], ho+harm[i], no+1
+				}
+			}
+			if ni == 0 || no == 0 {
+				continue
+			}
+			if (li/float64(ni)-lo/float64(no))/all >= 0.05 || hi/float64(ni)-ho/float64(no) >= 0.03 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func pick(beats []float64, m, p int) []float64 {

@@ -288,3 +288,46 @@ func TestTempoChanges(t *testing.T) {
 		t.Fatalf("steady grid: changes %v", ch)
 	}
 }
+
+// kickAndHat is a sine kick on every beat from 0:00 and a loud noise hat on
+// every offbeat: the full-band flux is larger on the hats.
+func kickAndHat(bpm, dur float64) ([]float32, []float64) {
+	rng := rand.New(rand.NewSource(int64(bpm)))
+	out := make([]float32, int(dur*sr))
+	p := 60 / bpm
+	for i := range out {
+		t := float64(i) / sr
+		u := math.Mod(t, p)
+		if u < 0.25 {
+			out[i] += float32(0.8 * math.Sin(2*math.Pi*55*t) * math.Exp(-18*u))
+		}
+		h := math.Mod(t+p/2, p)
+		out[i] += float32(0.25 * (rng.Float64()*2 - 1) * math.Exp(-60*h))
+	}
+	var kicks []float64
+	for t := 0.0; t < dur-0.1; t += p {
+		kicks = append(kicks, t)
+	}
+	return out, kicks
+}
+
+// TestBeatsOnTheKickNotTheHat: the beat is the kick, not the hi-hat
+// between the kicks, and the first one is at 0:00 (the tracker followed the
+// hats half a beat off before onTheBass).
+func TestBeatsOnTheKickNotTheHat(t *testing.T) {
+	t.Parallel()
+	for _, bpm := range []float64{100, 120, 92} {
+		x, kicks := kickAndHat(bpm, 12)
+		r := Analyze(x, sr, Options{})
+		if len(r.Beats) == 0 {
+			t.Errorf("%g BPM: no beats (%q)", bpm, r.Reason)
+			continue
+		}
+		if f := fmeasure(r.Beats, kicks, 0.07); f < 0.95 {
+			t.Errorf("%g BPM: beat F %.2f against the kicks; beats %v", bpm, f, r.Beats[:min(5, len(r.Beats))])
+		}
+		if r.Beats[0] > 0.03 {
+			t.Errorf("%g BPM: first beat %.3f, want 0", bpm, r.Beats[0])
+		}
+	}
+}
