@@ -83,6 +83,13 @@ func Downbeats(env *Envelope, beats []float64) (int, []float64) {
 			if m == 3 {
 				c *= 0.75 // 4/4 is far more common; 3/4 must win clearly
 			}
+			if p == 0 {
+				// music mostly begins on a downbeat: another phase (a
+				// pickup) must show it, not tie with the first beat (a
+				// generated bed whose best phase measured 0.27 had its
+				// bar 1 on beat 2)
+				c += 0.3
+			}
 			if c > bestC {
 				bestM, bestP, bestC = m, p, c
 			}

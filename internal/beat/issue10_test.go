@@ -291,7 +291,7 @@ func TestTempoChanges(t *testing.T) {
 
 // kickAndHat is a sine kick on every beat from 0:00 and a loud noise hat on
 // every offbeat: the full-band flux is larger on the hats.
-func kickAndHat(bpm, dur float64) ([]float32, []float64) {
+func kickAndHat(bpm, dur, hat float64) ([]float32, []float64) {
 	rng := rand.New(rand.NewSource(int64(bpm)))
 	out := make([]float32, int(dur*sr))
 	p := 60 / bpm
@@ -302,7 +302,7 @@ func kickAndHat(bpm, dur float64) ([]float32, []float64) {
 			out[i] += float32(0.8 * math.Sin(2*math.Pi*55*t) * math.Exp(-18*u))
 		}
 		h := math.Mod(t+p/2, p)
-		out[i] += float32(0.25 * (rng.Float64()*2 - 1) * math.Exp(-60*h))
+		out[i] += float32(hat * (rng.Float64()*2 - 1) * math.Exp(-60*h))
 	}
 	var kicks []float64
 	for t := 0.0; t < dur-0.1; t += p {
@@ -313,11 +313,13 @@ func kickAndHat(bpm, dur float64) ([]float32, []float64) {
 
 // TestBeatsOnTheKickNotTheHat: the beat is the kick, not the hi-hat
 // between the kicks, and the first one is at 0:00 (the tracker followed the
-// hats half a beat off before onTheBass).
+// hats half a beat off before onTheBass); with every kick alike the bar is
+// 4/4 from 0:00 (it came out 3/4 before: the bass peak beat with the hop).
 func TestBeatsOnTheKickNotTheHat(t *testing.T) {
 	t.Parallel()
-	for _, bpm := range []float64{100, 120, 92} {
-		x, kicks := kickAndHat(bpm, 12)
+	for _, c := range []struct{ bpm, hat float64 }{{100, 0.25}, {120, 0.25}, {92, 0.25}, {100, 0}, {128, 0}} {
+		bpm := c.bpm
+		x, kicks := kickAndHat(bpm, 12, c.hat)
 		r := Analyze(x, sr, Options{})
 		if len(r.Beats) == 0 {
 			t.Errorf("%g BPM: no beats (%q)", bpm, r.Reason)
@@ -328,6 +330,9 @@ func TestBeatsOnTheKickNotTheHat(t *testing.T) {
 		}
 		if r.Beats[0] > 0.03 {
 			t.Errorf("%g BPM: first beat %.3f, want 0", bpm, r.Beats[0])
+		}
+		if r.Meter != 4 || len(r.Downbeats) == 0 || r.Downbeats[0] > 0.03 {
+			t.Errorf("%g BPM, hat %.2f: meter %d, downbeats %v; want 4/4 from 0:00", bpm, c.hat, r.Meter, r.Downbeats[:min(3, len(r.Downbeats))])
 		}
 	}
 }
