@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/httpapi"
+	"github.com/kmeme-factory/kmeme/internal/lifecycle"
 	"github.com/kmeme-factory/kmeme/internal/postgres"
 	"github.com/kmeme-factory/kmeme/internal/webui"
 )
@@ -75,16 +76,21 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	a.log.Info("listening", "addr", ln.Addr().String(), "version", version, "web", deps.Web != nil)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	api := &lifecycle.HTTPServer{Server: srv, Listener: ln, OnError: func(err error) { errc <- err }}
+	// not closed by the signal: Stop below shuts it down gracefully
+	if err := api.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
 	select {
 	case err := <-errc:
+		_ = api.Stop(context.WithoutCancel(ctx))
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 	a.log.Info("shutting down", "grace", a.cfg.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := api.Stop(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
