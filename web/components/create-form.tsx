@@ -11,7 +11,7 @@ import { useEffect, useRef, useState, type DragEvent } from "react";
 import { useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { api, ApiError, CSRF_COOKIE, parseRetryAfter, readCookie } from "@/lib/api";
-import { KOREA_SIDO, centroid } from "@/lib/korea";
+import { SIDO_NAMES } from "@/lib/korea-names";
 import { normalizeStage, overallPercent, uploadFile, watchProgress } from "@/lib/progress";
 import { checkDuration, checkFile, createSchema, estimateSeconds, probeDuration, type CreateValues, type FileProblem } from "@/lib/upload-checks";
 import { normalizeRecipe } from "@/lib/recipe";
@@ -240,11 +240,15 @@ export function CreateForm() {
       }
       if (video.duration_s) setDurationS(video.duration_s);
       update({ percent: overallPercent("upload", 100) });
-      const feat = KOREA_SIDO.features.find((f) => f.properties.code === v.region);
       let location;
-      if (feat) {
-        const [lon, lat] = centroid(feat.geometry.coordinates[0]);
-        location = { lat, lon, label: lang === "ko" ? feat.properties.name_ko : feat.properties.name_en };
+      if (v.region) {
+        // The outlines load only here (not with the form): a point inside the region.
+        const { KOREA_SIDO, insidePoint } = await import("@/lib/korea");
+        const feat = KOREA_SIDO.features.find((f) => f.properties.code === v.region);
+        if (feat) {
+          const [lon, lat] = insidePoint(feat);
+          location = { lat, lon, label: lang === "ko" ? feat.properties.name_ko : feat.properties.name_en };
+        }
       }
       const n = await api.createRemix(
         { video_id: video.id, parent_id: v.parent || undefined, title: v.title.trim() || undefined, location, visibility: v.isPublic ? "public" : "private" },
@@ -318,9 +322,9 @@ export function CreateForm() {
             <label htmlFor="region">{t("place_label")}</label>
             <select id="region" {...register("region")}>
               <option value="">{t("place_none")}</option>
-              {KOREA_SIDO.features.map((f) => (
-                <option key={f.properties.code} value={f.properties.code}>
-                  {lang === "ko" ? f.properties.name_ko : f.properties.name_en}
+              {SIDO_NAMES.map((s) => (
+                <option key={s.code} value={s.code}>
+                  {lang === "ko" ? s.name_ko : s.name_en}
                 </option>
               ))}
             </select>

@@ -1,15 +1,18 @@
 "use client";
-// Remix counts per 시/도 on an SVG map drawn from the GeoJSON shipped in
-// lib/korea.ts (no tile server). Counts come from /api/geo/trends cells;
+// Remix counts per 시/도 on an SVG map drawn from the Natural Earth borders
+// shipped in lib/korea-sido.json, projected with d3-geo (no tile server). Counts come from /api/geo/trends cells;
 // clicking a region lists remixes near its centre via /api/geo/nearby.
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useState } from "react";
 import { api } from "@/lib/api";
-import { KOREA_BBOX, KOREA_SIDO, centroid, countByRegion, project, radiusKm, regionAt, ringPath, tiles } from "@/lib/korea";
+import { KOREA_BBOX, KOREA_SIDO, MAP_WIDTH, countByRegion, insidePoint, koreaProjection, labelPoint, mainRing, mapHeight, radiusKm, regionAt, regionPath, tiles } from "@/lib/korea";
 import type { RemixNode } from "@/lib/types";
 import { useI18n } from "./providers";
 import { NodeList } from "./ui/node-list";
 
-const SCALE = 100;
+// The outlines never change: project them once, at module load.
+const PROJECTION = koreaProjection();
+const HEIGHT = mapHeight(PROJECTION);
+const SHAPES = KOREA_SIDO.features.map((f) => ({ f, d: regionPath(f, PROJECTION), label: labelPoint(f, PROJECTION) }));
 const COLORS = ["var(--map-empty)", "#fcd5e1", "#f9a8c2", "#f0709c", "#d6245f", "#9d1245"];
 
 function colorFor(n: number, max: number): string {
@@ -34,11 +37,6 @@ export function MapView() {
       .catch((e) => setError(errorText(e)));
   }, [errorText]);
 
-  const box = useMemo(() => {
-    const [x0, y0] = project(KOREA_BBOX[0] + 1.3, KOREA_BBOX[3], SCALE);
-    const [x1, y1] = project(KOREA_BBOX[2] - 2.3, KOREA_BBOX[1], SCALE);
-    return `${x0.toFixed(0)} ${y0.toFixed(0)} ${(x1 - x0).toFixed(0)} ${(y1 - y0).toFixed(0)}`;
-  }, []);
   const max = Math.max(0, ...(counts?.values() ?? []));
   const name = (code: string) => {
     const f = KOREA_SIDO.features.find((x) => x.properties.code === code);
@@ -49,10 +47,10 @@ export function MapView() {
     setSelected(code);
     setItems(null);
     const f = KOREA_SIDO.features.find((x) => x.properties.code === code)!;
-    const ring = f.geometry.coordinates[0];
-    const [lon, lat] = centroid(ring);
+    const ring = mainRing(f);
+    const [lon, lat] = insidePoint(f);
     try {
-      const r = await api.nearby(lat, lon, Math.ceil(radiusKm(ring)));
+      const r = await api.nearby(lat, lon, Math.ceil(radiusKm(ring, [lon, lat])));
       // The nearby circle spills over the border; keep remixes inside the region.
       setItems(r.items.map((x) => x.node).filter((n) => !n.location || regionAt(n.location.lon, n.location.lat) === code));
     } catch (e) {
@@ -72,15 +70,15 @@ export function MapView() {
       )}
       <div className="map-wrap">
         <div className="card">
-          <svg className="korea-map" viewBox={box} role="group" aria-label={t("map_alt")} data-testid="korea-map">
+          <svg className="korea-map" viewBox={`0 0 ${MAP_WIDTH} ${HEIGHT}`} role="group" aria-label={t("map_alt")} data-testid="korea-map">
             <title>{t("map_alt")}</title>
-            {KOREA_SIDO.features.map((f) => {
+            {SHAPES.map(({ f, d }) => {
               const code = f.properties.code;
               const n = counts?.get(code) ?? 0;
               return (
                 <path
                   key={code}
-                  d={ringPath(f.geometry.coordinates[0], SCALE)}
+                  d={d}
                   fill={colorFor(n, max)}
                   role="button"
                   tabIndex={0}
@@ -98,11 +96,9 @@ export function MapView() {
                 />
               );
             })}
-            {KOREA_SIDO.features
-              .filter((f) => !f.properties.city || (counts?.get(f.properties.code) ?? 0) > 0)
-              .map((f) => {
-                const [lon, lat] = centroid(f.geometry.coordinates[0]);
-                const [x, y] = project(lon, lat, SCALE);
+            {SHAPES
+              .filter(({ f }) => !f.properties.city || (counts?.get(f.properties.code) ?? 0) > 0)
+              .map(({ f, label: [x, y] }) => {
                 const n = counts?.get(f.properties.code) ?? 0;
                 return (
                   <text key={f.properties.code} x={x} y={y} textAnchor="middle" aria-hidden="true">
