@@ -7,6 +7,7 @@ import "./globals.css";
 import { Providers } from "@/components/providers";
 import { BottomNav, Header } from "@/components/header";
 import { OfflineBanner } from "@/components/ui/offline-banner";
+import { MainSlot } from "@/components/main-slot";
 
 export const metadata: Metadata = {
   title: { default: "K-MEME 팩토리", template: "%s · K-MEME 팩토리" },
@@ -31,7 +32,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <Header />
           <OfflineBanner />
           <main id="main" tabIndex={-1}>
-            {children}
+            <MainSlot>{children}</MainSlot>
           </main>
           <BottomNav />
         </Providers>
