@@ -65,7 +65,7 @@ bench-perception: setup
 	@scripts/bench-perception.sh
 
 bench-web: setup build
-	@scripts/bench-web.sh
+	@KMEME_E2E_SKIP_BUILD=1 scripts/bench-web.sh
 
 ## bench-render: time to render every file, the animatic included, for a 20 s and a 60 s recipe
 bench-render: setup
