@@ -6,13 +6,27 @@
 export const CLS_INIT = `(() => {
   window.__cls = 0;
   try {
-    new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__cls += e.value; })
+    window.__clsSrc = [];
+    const name = (n) => (n && n.nodeType === 1 ? n.tagName.toLowerCase() + (n.id ? "#" + n.id : "") + (n.className && typeof n.className === "string" ? "." + n.className.trim().split(" ").join(".") : "") + (n.dataset && n.dataset.testid ? "[" + n.dataset.testid + "]" : "") : "#text");
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) {
+        if (e.hadRecentInput) continue;
+        window.__cls += e.value;
+        // what moved, for the report when a page goes over budget
+        for (const s of e.sources || []) window.__clsSrc.push(e.value.toFixed(3) + " " + name(s.node) + " " + Math.round(s.previousRect.y) + "→" + Math.round(s.currentRect.y));
+      }
+    })
       .observe({ type: "layout-shift", buffered: true });
   } catch (e) {}
 })();`;
 
 export async function cls(page) {
   return page.evaluate(() => window.__cls ?? -1);
+}
+
+/** clsSources lists the elements that moved (value, element, y before→after). */
+export async function clsSources(page) {
+  return page.evaluate(() => (window.__clsSrc || []).slice(0, 8));
 }
 
 /** ENUM_WORDS are the raw enum values of the API that must be translated. */

@@ -22,7 +22,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch, runAxe, save, VIEWPORTS } from "./browser.mjs";
 import { answer, HOSTILE, IDS } from "./fixtures.mjs";
-import { CLS_INIT, cls, smallTargets, textScan } from "./checks.mjs";
+import { CLS_INIT, cls, clsSources, smallTargets, textScan } from "./checks.mjs";
 
 const BASE = (process.env.KMEME_E2E_BASE || "http://127.0.0.1:8080").replace(/\/$/, "");
 const OUT = join(dirname(fileURLToPath(import.meta.url)), "..", "test-output");
@@ -97,6 +97,7 @@ async function korean(page, name, { maxCls = 0.05 } = {}) {
   if (lang === "ko") assert(english.length === 0, `${where} shows English enum words: ${english.slice(0, 4).join(" | ")}`);
   assert(small.length === 0, `${where} has ${small.length} tap targets under 44 px: ${small.slice(0, 5).join("; ")}`);
   assert(wide <= 1, `${where}: the page is ${wide} px wider than the screen (sideways scrolling)`);
+  if (shift > 0.01) console.log(`      layout shift ${shift.toFixed(3)} on ${where}: ${(await clsSources(page)).join("; ")}`);
   assert(shift >= 0 && shift <= maxCls, `${where}: CLS ${shift.toFixed(3)} > ${maxCls}`);
   metrics.push({ page: name, width: vp.width, cls: Math.round(shift * 1000) / 1000 });
 }
