@@ -114,10 +114,16 @@ func weakBarEvidence(low, harm []float64, use func(int) bool) bool {
 			na++
 		}
 	}
-	if na < 4 || all <= 0 {
-		return na >= 4
+	if na < 4 {
+		return false
 	}
 	all /= float64(na)
+	bass := func(in, out float64) float64 { // relative; none without bass
+		if all <= 0 {
+			return 0
+		}
+		return (in - out) / all
+	}
 	for _, m := range []int{4, 3} {
 		for p := range m {
 			var li, lo, hi, ho float64
@@ -135,7 +141,7 @@ func weakBarEvidence(low, harm []float64, use func(int) bool) bool {
 			if ni == 0 || no == 0 {
 				continue
 			}
-			if (li/float64(ni)-lo/float64(no))/all >= 0.05 || hi/float64(ni)-ho/float64(no) >= 0.03 {
+			if bass(li/float64(ni), lo/float64(no)) >= 0.05 || hi/float64(ni)-ho/float64(no) >= 0.03 {
 				return false
 			}
 		}

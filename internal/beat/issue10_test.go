@@ -336,3 +336,34 @@ func TestBeatsOnTheKickNotTheHat(t *testing.T) {
 		}
 	}
 }
+
+// TestWeakBarEvidence: alike beats are weak evidence; harmonic change on
+// every third beat is evidence even with no bass at all (it was ignored
+// when the bass sum was zero).
+func TestWeakBarEvidence(t *testing.T) {
+	t.Parallel()
+	all := func(int) bool { return true }
+	flat := make([]float64, 24)
+	if !weakBarEvidence(flat, flat, all) {
+		t.Error("alike beats: want weak")
+	}
+	harm := make([]float64, 24)
+	for i := range harm {
+		if i%3 == 0 {
+			harm[i] = 0.4
+		}
+	}
+	if weakBarEvidence(flat, harm, all) {
+		t.Error("harmonic change every third beat, no bass: want evidence")
+	}
+	low := make([]float64, 24)
+	for i := range low {
+		low[i] = 1
+		if i%4 == 1 {
+			low[i] = 2
+		}
+	}
+	if weakBarEvidence(low, flat, all) {
+		t.Error("bass accent every fourth beat: want evidence")
+	}
+}
