@@ -191,7 +191,7 @@ func planShots(a *kmeme.Analysis, g *grid, secs []kmeme.Section, bounds []float6
 	}
 	rls := assignRoles(bounds, secs, drop, fm.beat)
 	bounds, rls = mergeSpent(bounds, rls, fm)
-	tp := &textPicker{fm: fm, seed: seed, count: countWord(f.meter), used: map[string]int{}, ideaUse: map[string]int{}}
+	tp := &textPicker{fm: fm, seed: seed, count: countWord(f.meter), drop: dropCue(drop != nil, g != nil), used: map[string]int{}, ideaUse: map[string]int{}}
 	carried := carryTexts(a, bounds)
 	if carriesPOV(carried) {
 		tp.ban = povPrefix
@@ -204,9 +204,6 @@ func planShots(a *kmeme.Analysis, g *grid, secs []kmeme.Section, bounds []float6
 		ps := kmeme.PlannedShot{
 			N: i + 1, Start: round3(s), End: round3(e), Section: sectionAt(secs, (s+e)/2), Role: rls[i],
 			Film: id.film, Framing: id.framing, Action: id.action,
-		}
-		if drop == nil {
-			ps.Action = withoutDrop(ps.Action, g != nil)
 		}
 		if n := filmed[id.film+"|"+id.action]; n > 0 {
 			// Only a long clip gets here (mergeSpent): the same idea again,

@@ -86,6 +86,7 @@ type textPicker struct {
 	fm      *format
 	seed    uint64
 	count   string
+	drop    string // what "{drop}" in an action says: dropCue
 	used    map[string]int
 	ideaUse map[string]int
 	prev    string // the previous shot's idea
@@ -97,7 +98,9 @@ type textPicker struct {
 
 func (p *textPicker) banned(s string) bool { return p.ban != "" && strings.HasPrefix(s, p.ban) }
 
-func (p *textPicker) fill(s string) string { return strings.ReplaceAll(s, "{count}", p.count) }
+func (p *textPicker) fill(s string) string {
+	return strings.NewReplacer("{count}", p.count, "{drop}", p.drop).Replace(s)
+}
 
 // pick returns the idea, caption and overtitle for the next shot of role r.
 // For setup and reaction shots an idea framed like the source shot
@@ -151,6 +154,7 @@ func (p *textPicker) pick(r kmeme.ShotRole, framing string) (idea, *line, *line)
 		}
 	}
 	id := ideas[chosen]
+	id.action = p.fill(id.action)
 	var ot *line
 	for limit := 1; limit <= MaxRepeats && ot == nil; limit++ {
 		for _, o := range id.overtitles {
@@ -200,16 +204,17 @@ func mergeSpent(bounds []float64, rls []kmeme.ShotRole, fm *format) ([]float64, 
 	}
 }
 
-// withoutDrop rewords a bank action that times itself on the drop for a
-// clip whose music has none (or no music at all): the shot's first beat,
-// or its first frame when there is no beat, takes the drop's place.
-func withoutDrop(action string, beat bool) string {
-	first := "이 샷 첫 박에"
-	if !beat {
-		first = "이 샷이 시작하자마자"
+// dropCue is what a bank action's "{drop}" says: the drop's first beat
+// when the music has a drop; without one (or without music) the shot's
+// own first beat, or its first frame when there is no beat at all.
+func dropCue(drop, beat bool) string {
+	switch {
+	case drop:
+		return "드롭 첫 박에"
+	case beat:
+		return "이 샷 첫 박에"
 	}
-	action = strings.ReplaceAll(action, "드롭 첫 박에", first)
-	return strings.ReplaceAll(action, "드롭에 맞춰", first)
+	return "이 샷이 시작하자마자"
 }
 
 // carriesPOV reports whether an observed on-screen text says whose point

@@ -118,11 +118,40 @@ func TestNoDropNoDropCue(t *testing.T) {
 			t.Errorf("with a drop no shot of the three formats cues it: the rewrite is not conditional")
 		}
 	}
-	if got := withoutDrop("드롭에 맞춰 점프", true); got != "이 샷 첫 박에 점프" {
-		t.Errorf("withoutDrop = %q", got)
+	for _, c := range []struct {
+		drop, beat bool
+		want       string
+	}{{true, true, "드롭 첫 박에"}, {false, true, "이 샷 첫 박에"}, {false, false, "이 샷이 시작하자마자"}} {
+		if got := dropCue(c.drop, c.beat); got != c.want {
+			t.Errorf("dropCue(%v, %v) = %q, want %q", c.drop, c.beat, got, c.want)
+		}
 	}
-	if got := withoutDrop("드롭 첫 박에 손을 떼며 공개", false); got != "이 샷이 시작하자마자 손을 떼며 공개" {
-		t.Errorf("withoutDrop without a beat = %q", got)
+}
+
+// TestBankTimesTheDropThroughThePlaceholder: an action that cues the drop
+// says so with "{drop}", which the picker fills from the music; a literal
+// "드롭" in an action would be planned on a clip that has none.
+func TestBankTimesTheDropThroughThePlaceholder(t *testing.T) {
+	t.Parallel()
+	placeholders := 0
+	for _, f := range formats {
+		for ro, ideas := range f.bank {
+			for _, id := range ideas {
+				if strings.Contains(id.action, "드롭") {
+					t.Errorf("%s/%s: action %q names the drop literally; use {drop}", f.id, ro, id.action)
+				}
+				if strings.Contains(id.action, "{drop}") {
+					placeholders++
+				}
+				tp := &textPicker{count: countWord(4), drop: dropCue(false, true)}
+				if got := tp.fill(id.action); strings.ContainsAny(got, "{}") {
+					t.Errorf("%s/%s: %q fills to %q", f.id, ro, id.action, got)
+				}
+			}
+		}
+	}
+	if placeholders == 0 {
+		t.Error("no action cues the drop: the drop-led formats lost their timing")
 	}
 }
 

@@ -137,7 +137,9 @@ func TestLibraryMaterialFits(t *testing.T) {
 						}
 					}
 				}
-				for _, s := range []string{id.film, id.framing, id.action} {
+				withDrop := (&textPicker{drop: dropCue(true, true)}).fill(id.action)
+				noBeat := (&textPicker{drop: dropCue(false, false)}).fill(id.action)
+				for _, s := range []string{id.film, id.framing, withDrop, noBeat} {
 					if err := CheckKoreanText(s); err != nil {
 						t.Errorf("%s/%s: %v", f.id, ro, err)
 					}
