@@ -179,37 +179,46 @@ func adaptations(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, 
 	var out []kmeme.Adaptation
 	// On-screen text carried over, the strongest evidence there is; a
 	// reading that is not sure is cited as such and offered, not stated.
-	n := 0
 	cs := carryTexts(a, boundsOf(rec.Shots))
-	// one caption carried to several shots is one adaptation naming them all
-	type cited struct {
-		idx   int    // in out
-		shots string // "1", then "1·3"
+	// One caption carried to several shots is one adaptation naming them
+	// all: the shots are grouped by what they carry first, then each group
+	// is said once. At most three groups are cited.
+	type group struct {
+		first int       // index of its first shot in rec.Shots
+		shots []string  // shot numbers
+		times []float64 // where the source showed it
 	}
-	again := map[string]*cited{} // by source text + overtitle
+	var groups []*group
+	byKey := map[string]*group{} // source text + overtitle
 	for i, s := range rec.Shots {
 		c, ok := cs[i]
 		if !ok || s.SourceText == "" {
 			continue
 		}
-		if ct, ok := again[s.SourceText+"\x00"+s.Overtitle]; ok {
-			ad := &out[ct.idx]
-			// after the last time cited, before the closing parenthesis
-			if k := strings.LastIndex(ad.Source, "초"); k >= 0 {
-				ad.Source = ad.Source[:k] + fmt.Sprintf("초, %.1f초", c.text.Start) + ad.Source[k+len("초"):]
+		key := s.SourceText + "\x00" + s.Overtitle
+		g := byKey[key]
+		if g == nil {
+			if len(groups) == 3 {
+				continue
 			}
-			more := ct.shots + "·" + itoa(s.N)
-			ad.Korean = strings.Replace(ad.Korean, "샷 "+ct.shots, "샷 "+more, 1)
-			ct.shots = more
-			continue
+			g = &group{first: i}
+			byKey[key] = g
+			groups = append(groups, g)
 		}
-		if n >= 3 {
-			continue
-		}
-		n++
-		again[s.SourceText+"\x00"+s.Overtitle] = &cited{idx: len(out), shots: itoa(s.N)}
+		g.shots = append(g.shots, itoa(s.N))
+		g.times = append(g.times, c.text.Start)
+	}
+	n := len(groups)
+	for _, g := range groups {
+		s, c := rec.Shots[g.first], cs[g.first]
 		t := c.text.Start
-		k := "샷 " + itoa(s.N) + "의 예능 자막 '" + s.Overtitle + "'"
+		shots := "샷 " + strings.Join(g.shots, "·")
+		at := make([]string, len(g.times))
+		for k, x := range g.times {
+			at[k] = fmt.Sprintf("%.1f초", x)
+		}
+		when := strings.Join(at, ", ")
+		k := shots + "의 예능 자막 '" + s.Overtitle + "'"
 		reason := "영어 밈 문구는 직역하면 웃음이 사라져, 한국에서 쓰는 표현으로 바꿈"
 		switch {
 		case c.rt.script == scriptKorean && !povRe.MatchString(c.rt.raw):
@@ -220,19 +229,19 @@ func adaptations(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, 
 			}
 		}
 		if cp := strings.ReplaceAll(s.Caption.Casual, "\n", " "); cp != "" && c.cap != nil && cp == strings.ReplaceAll(c.cap.casual, "\n", " ") {
-			k = "샷 " + itoa(s.N) + "의 자막 '" + cp + "'"
+			k = shots + "의 자막 '" + cp + "'"
 		} else if s.Overtitle == "" || c.ot == nil {
-			k = "샷 " + itoa(s.N) + "의 한국어 자막"
+			k = shots + "의 한국어 자막"
 		}
 		ad := kmeme.Adaptation{
-			Source: fmt.Sprintf("화면 자막 \"%s\" (%.1f초)", s.SourceText, t), Korean: k, Reason: reason,
+			Source: fmt.Sprintf("화면 자막 \"%s\" (%s)", s.SourceText, when), Korean: k, Reason: reason,
 			Evidence: &kmeme.Evidence{Kind: kmeme.EvidenceOCR, T: tptr(t), Detail: ocrDetail(c.rt)},
 		}
 		if !c.rt.sure {
 			ad.Suggestion = true
-			ad.Source = fmt.Sprintf("화면 자막으로 보이는 \"%s\" (%.1f초, %s)", s.SourceText, t, c.rt.uncertainNote())
+			ad.Source = fmt.Sprintf("화면 자막으로 보이는 \"%s\" (%s, %s)", s.SourceText, when, c.rt.uncertainNote())
 			if len(c.rt.noise) > 0 {
-				ad.Korean = "샷 " + itoa(s.N) + ": 원본 자막을 보고 한국어 그대로 옮겨 적기"
+				ad.Korean = shots + ": 원본 자막을 보고 한국어 그대로 옮겨 적기"
 				ad.Reason = "한국어 자막이지만 잘못 읽힌 듯한 로마자가 섞여 있어, 확인하지 않은 문구는 자막으로 쓰지 않음"
 			} else {
 				ad.Korean = "원본 자막이 맞다면 " + k
