@@ -200,6 +200,12 @@ func Sections(e Energy, downbeats []float64, duration float64, speech bool) []Se
 		louderNext := i+1 < len(runs) && runs[i+1].lvl > r.lvl
 		rose := i > 0 && runs[i-1].lvl < r.lvl && en-runEnergy(runs[i-1].a, runs[i-1].b) >= dropRise
 		switch {
+		case len(runs) == 1 && speech:
+			lbl = "speech"
+		case len(runs) == 1:
+			// one level from start to end: nothing comes before or after
+			// it, so it is no intro (nor a drop), whatever its loudness
+			lbl = "verse"
 		case r.lvl == 2 && rose:
 			lbl = "drop"
 		case r.lvl == 2:

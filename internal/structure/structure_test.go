@@ -185,3 +185,27 @@ func TestSectionsFromCurves(t *testing.T) {
 		}
 	}
 }
+
+// TestSectionsOneRunIsNoIntro: a clip whose louder and quieter bars are
+// each too short to stand as a section ends as one run over the whole clip;
+// with nothing after it, it is no intro (the recipe would label every shot
+// 인트로).
+func TestSectionsOneRunIsNoIntro(t *testing.T) {
+	t.Parallel()
+	var downbeats []float64
+	for t := 0.0; t < 24; t += 2 {
+		downbeats = append(downbeats, t)
+	}
+	// one quiet bar, five middle, one loud, five middle
+	e := EnergyCurve(loudness([2]float64{2, -40}, [2]float64{10, -20}, [2]float64{2, -8}, [2]float64{10, -20}), 100, 0.25)
+	for _, speech := range []bool{false, true} {
+		got := Sections(e, downbeats, 24, speech)
+		want := "verse"
+		if speech {
+			want = "speech"
+		}
+		if len(got) != 1 || got[0].Label != want || got[0].Start != 0 || got[0].End != 24 {
+			t.Errorf("speech=%v: sections %+v, want one %s over 0–24 s", speech, got, want)
+		}
+	}
+}
