@@ -72,15 +72,36 @@ func povLine(txt string) (line, bool) {
 const povPrefix = "시점:"
 
 // sharpen tidies a Korean on-screen text: single spaces, "…" for "...",
-// at most three ㅋ or ㅠ in a row, no trailing sentence period.
+// at most three ㅋ or ㅠ in a row, no trailing sentence period, and no
+// space that OCR put before a syllable no Korean word starts with.
 func sharpen(s string) string {
-	s = Normalize(s)
+	s = joinBoundSyllables(Normalize(s))
 	for _, c := range []string{"ㅋ", "ㅎ", "ㅠ", "ㅜ", "!", "?"} {
 		for strings.Contains(s, strings.Repeat(c, 4)) {
 			s = strings.ReplaceAll(s, strings.Repeat(c, 4), strings.Repeat(c, 3))
 		}
 	}
 	return strings.TrimSuffix(s, ".")
+}
+
+// boundStart are syllables that only continue a word, never start one:
+// the past and future tense markers ("걸렸을", "먹었다", "갔었다", "하겠다")
+// and the formal ending ("먹습니다"). OCR of a meme caption sometimes
+// splits a word before one ("엄마한테걸 렸을 때").
+const boundStart = "렸었았였겠습"
+
+// joinBoundSyllables removes a space between Hangul and a following word
+// that starts with a bound syllable.
+func joinBoundSyllables(s string) string {
+	rs := []rune(s)
+	out := make([]rune, 0, len(rs))
+	for i, r := range rs {
+		if r == ' ' && i > 0 && i+1 < len(rs) && isHangul(rs[i-1]) && strings.ContainsRune(boundStart, rs[i+1]) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return string(out)
 }
 
 func hasHangul(s string) bool {

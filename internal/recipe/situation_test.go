@@ -183,3 +183,21 @@ func TestOneCaptionCarriedTwiceIsOneAdaptation(t *testing.T) {
 		t.Errorf("adaptations of the caption: %+v", got)
 	}
 }
+
+// TestSharpenJoinsASplitWord: OCR split "걸렸을" before a syllable no word
+// starts with; sharpen joins it and leaves real word spaces alone.
+func TestSharpenJoinsASplitWord(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"엄마한테걸 렸을 때":  "엄마한테걸렸을 때",
+		"밥 먹 었다":      "밥 먹었다",
+		"내일 가 겠습니다":   "내일 가겠습니다",
+		"말 했어 진짜로":    "말 했어 진짜로",
+		"POV: 월요일 아침": "POV: 월요일 아침",
+		"ok 었":        "ok 었",
+	} {
+		if got := sharpen(in); got != want {
+			t.Errorf("sharpen(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
