@@ -51,8 +51,8 @@ var povRe = regexp.MustCompile(`(?i)^\s*pov\s*[:：]?\s*`)
 // too wide for an overtitle, "시점: 월요일 아침". ok is false when the
 // text after POV is not Korean (the generic "시점: 나" stays).
 func povLine(txt string) (line, bool) {
-	rest := sharpen(povRe.ReplaceAllString(txt, ""))
-	if rest == "" || !hasHangul(rest) || latinRe.MatchString(rest) {
+	rest, ok := povSituation(txt)
+	if !ok {
 		return line{}, false
 	}
 	for _, l := range []line{
@@ -65,6 +65,17 @@ func povLine(txt string) (line, bool) {
 		}
 	}
 	return line{}, false
+}
+
+// povSituation is the Korean situation written after "POV:" ("월요일
+// 아침 알람" in "POV: 월요일 아침 알람"), tidied; ok is false when there is
+// none or it is not Korean.
+func povSituation(txt string) (string, bool) {
+	rest := sharpen(povRe.ReplaceAllString(txt, ""))
+	if rest == "" || !hasHangul(rest) || latinRe.MatchString(rest) {
+		return "", false
+	}
+	return rest, true
 }
 
 // povPrefix starts every overtitle that says whose point of view a skit
@@ -176,11 +187,23 @@ func carryTexts(a *kmeme.Analysis, bounds []float64) map[int]carried {
 			for _, m := range textMap {
 				if m.re.MatchString(txt) {
 					o := m.ot
-					if pov, ok := povLine(txt); ok && m.re == textMap[0].re {
-						o = pov
-					}
 					c.ot, c.how = &o, m.how
 					c.korean = "'" + o.casual + "' 자막 (원문은 샷의 원본 자막 칸에)"
+					if m.re != textMap[0].re {
+						break
+					}
+					if pov, ok := povLine(txt); ok {
+						o = pov
+						c.korean = "'" + o.casual + "' 자막 (원문은 샷의 원본 자막 칸에)"
+					} else if sit, ok := povSituation(txt); ok {
+						// The situation is too wide for an overtitle beside
+						// "시점:": it goes on as the shot's caption.
+						if tc, err := Typeset(sit); err == nil && CheckCaptionText(tc) == nil {
+							c.cap = &line{tc, tc}
+							c.how = "'POV:'는 예능 자막 '시점: 나'로, 한국어로 쓴 상황은 그대로 자막으로"
+							c.korean = josa.Quote(o.casual, "과") + " 상황 자막 " + josa.Quote(sit, "을") + " 그대로"
+						}
+					}
 					break
 				}
 			}
@@ -245,12 +268,15 @@ func adaptations(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, 
 		case c.rt.script == scriptKorean && !povRe.MatchString(c.rt.raw):
 			reason = "이미 한국어로 된 자막이라 말맛을 그대로 살림"
 		case strings.HasPrefix(s.Overtitle, povPrefix):
-			if _, ok := povLine(s.SourceText); ok {
+			if _, ok := povSituation(s.SourceText); ok {
 				reason = "'POV:'는 한국에서 쓰는 '시점:'으로 바꾸고, 한국어로 쓴 상황은 그대로 살림"
 			}
 		}
 		if cp := strings.ReplaceAll(s.Caption.Casual, "\n", " "); cp != "" && c.cap != nil && cp == strings.ReplaceAll(c.cap.casual, "\n", " ") {
 			k = shots + "의 자막 '" + cp + "'"
+			if c.ot != nil && s.Overtitle == c.ot.casual {
+				k = shots + "의 예능 자막 " + josa.Quote(s.Overtitle, "과") + " 자막 '" + cp + "'"
+			}
 		} else if s.Overtitle == "" || c.ot == nil {
 			k = shots + "의 한국어 자막"
 		}

@@ -201,3 +201,38 @@ func TestSharpenJoinsASplitWord(t *testing.T) {
 		}
 	}
 }
+
+// TestLongPOVSituationIsKept: "POV: 월요일 아침 알람" is too wide for an
+// overtitle beside "시점:"; the situation is not lost to the generic
+// "시점: 나" but carried as the shot's caption, the title and the
+// adaptation say it.
+func TestLongPOVSituationIsKept(t *testing.T) {
+	t.Parallel()
+	a := recipetest.Music(12, 14.4, 100, 4)
+	looks := []recipetest.Look{{People: 0}, {People: 0}, {People: 0}}
+	a = recipetest.Perceive(a, looks, []recipetest.Text{{T: 0, Text: "POV: 월요일 아침 알람", Lang: "mixed"}},
+		recipetest.Seg(kmeme.AudioMusic, 0, 14.4))
+	if _, ok := povLine("POV: 월요일 아침 알람"); ok {
+		t.Fatal("the case needs a situation too wide for an overtitle")
+	}
+	r := planIn(t, PlanInput{Analysis: a, Platform: kmeme.PlatformTikTok})
+	if r.Concept.Title != "시점: 월요일 아침 알람" {
+		t.Errorf("title %q, want the observed situation", r.Concept.Title)
+	}
+	s := r.Shots[0]
+	if s.Overtitle != "시점: 나" || strings.ReplaceAll(s.Caption.Casual, "\n", " ") != "월요일 아침 알람" {
+		t.Errorf("shot 1 overtitle %q caption %q, want 시점: 나 over the situation", s.Overtitle, s.Caption.Casual)
+	}
+	found := false
+	for _, ad := range r.Adaptations {
+		if strings.Contains(ad.Source, "POV: 월요일 아침 알람") {
+			found = true
+			if !strings.Contains(ad.Korean, "'시점: 나'와 자막 '월요일 아침 알람'") {
+				t.Errorf("adaptation %q does not say both lines", ad.Korean)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no adaptation cites the POV caption: %+v", r.Adaptations)
+	}
+}

@@ -31,8 +31,8 @@ func observedTitle(a *kmeme.Analysis, f *features, fm *format) string {
 				continue
 			}
 			if povRe.MatchString(rt.raw) {
-				if _, ok := povLine(rt.raw); ok {
-					return "시점: " + sharpen(povRe.ReplaceAllString(rt.raw, ""))
+				if sit, ok := povSituation(rt.raw); ok && len([]rune(sit)) <= 36 {
+					return "시점: " + sit
 				}
 				continue
 			}
