@@ -5,6 +5,7 @@
 //
 //	kmeme-bench gen   -out DIR [-photos DIR] [-items N] [-seed S]
 //	kmeme-bench score -corpus DIR -kmeme BIN [-split test]
+//	kmeme-bench cuts  -corpus DIR [-split test] [-v]               (shot detection alone)
 //	kmeme-bench pgen  -out DIR -photo-root DIR [-items N] [-seed S]   (perception corpus)
 //	kmeme-bench pscore -corpus DIR [-v]                              (perception table)
 package main
@@ -28,7 +29,7 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: kmeme-bench gen|score|pgen|pscore [flags]")
+		return fmt.Errorf("usage: kmeme-bench gen|score|cuts|pgen|pscore [flags]")
 	}
 	switch args[0] {
 	case "gen":
@@ -74,6 +75,17 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 		return pscore(ctx, cfg)
+	case "cuts":
+		fs := flag.NewFlagSet("cuts", flag.ContinueOnError)
+		var cfg cutsConfig
+		fs.StringVar(&cfg.corpus, "corpus", "bench-output/corpus", "corpus directory")
+		fs.StringVar(&cfg.split, "split", "", "score only this split (dev, test); empty: both, reported apart")
+		fs.StringVar(&cfg.only, "only", "", "score only the items whose name matches this regular expression")
+		fs.BoolVar(&cfg.verbose, "v", false, "list every missed and false cut")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return scoreCuts(ctx, cfg)
 	case "score":
 		fs := flag.NewFlagSet("score", flag.ContinueOnError)
 		var cfg scoreConfig

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/kmeme-factory/kmeme/internal/analysis"
@@ -19,8 +21,9 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	fs.SetOutput(e.stderr)
 	asJSON := fs.Bool("json", false, "print the analysis as JSON")
 	keyDir := fs.String("keyframes", "", "write one JPEG per shot into `DIR`")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the analysis to `FILE` (go tool pprof)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: kmeme analyze FILE [--json] [--keyframes DIR]")
+		fmt.Fprintln(e.stderr, "Usage: kmeme analyze FILE [--json] [--keyframes DIR] [--cpuprofile FILE]")
 		fs.PrintDefaults()
 	}
 	// flags may come before or after FILE
@@ -37,6 +40,17 @@ func cmdAnalyze(ctx context.Context, e env, args []string) error {
 	}
 	if len(files) != 1 {
 		return usageError{"analyze: want exactly one FILE (kmeme analyze FILE [--json] [--keyframes DIR])"}
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("analyze: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("analyze: cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	bar := progress.New(e.stderr, "analyze")
 	a, err := analysis.Run(ctx, files[0], analysis.Options{KeyframeDir: *keyDir, Progress: bar.Report, Tools: e.mediaTools()})

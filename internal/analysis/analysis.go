@@ -50,6 +50,31 @@ type Options struct {
 // SampleRate is the rate audio is decoded at for beat tracking.
 const SampleRate = 22050
 
+// DetectionFrames are the frames shot detection is fed: small luma
+// frames from a decode without the in-loop filter.
+var DetectionFrames = media.FrameOptions{Fast: true, Gray: true}
+
+// DetectCuts runs shot detection alone on a probed file: the cuts and
+// shots Run would find, without beats or perception (the cut bench uses it).
+func DetectCuts(ctx context.Context, info *media.Info, lim media.Limits) ([]shot.Cut, []shot.Shot, error) {
+	if info.Video == nil {
+		return nil, nil, nil
+	}
+	var det *shot.Detector
+	_, err := media.DecodeFrames(ctx, info, lim, DetectionFrames, func(f media.Frame) error {
+		if det == nil {
+			det = shot.NewDetector(f.FPS, shot.Options{})
+		}
+		det.Push(f.Pix, f.Width, f.Height)
+		return nil
+	})
+	if err != nil || det == nil {
+		return nil, nil, err
+	}
+	cuts, shots := det.Finish(info.DurationS)
+	return cuts, shots, nil
+}
+
 // hookWindowS is the span the hook measure looks at.
 const hookWindowS = 3
 
@@ -127,9 +152,9 @@ func Run(ctx context.Context, path string, opt Options) (*kmeme.Analysis, error)
 	if info.Video != nil {
 		expected := math.Max(1, info.DurationS*math.Min(info.Video.FPS, 60))
 		var det *shot.Detector
-		fps, videoErr = media.DecodeFramesWithSamples(ctx, info, opt.Limits, media.FrameOptions{Fast: true, Gray: true}, perc.SampleOptions(), func(f media.Frame) error {
+		fps, videoErr = media.DecodeFramesWithSamples(ctx, info, opt.Limits, DetectionFrames, perc.SampleOptions(), func(f media.Frame) error {
 			if det == nil {
-				det = shot.NewDetector(math.Min(info.Video.FPS, 60), shot.Options{})
+				det = shot.NewDetector(f.FPS, shot.Options{})
 			}
 			det.Push(f.Pix, f.Width, f.Height)
 			if f.Index%15 == 0 {

@@ -105,6 +105,7 @@ type FrameOptions struct {
 type Frame struct {
 	Index         int
 	T             float64
+	FPS           float64 // the stream's constant rate (FrameOptions.FPS after defaults)
 	Width, Height int
 	Pix           []byte
 }
@@ -186,7 +187,7 @@ func DecodeFrames(ctx context.Context, info *Info, lim Limits, opt FrameOptions,
 			loopErr = fmt.Errorf("decode frames: more frames than the %.0f s duration allows", info.DurationS)
 			break
 		}
-		if err := fn(Frame{Index: i, T: float64(i) / opt.FPS, Width: opt.Width, Height: opt.Height, Pix: buf}); err != nil {
+		if err := fn(Frame{Index: i, T: float64(i) / opt.FPS, FPS: opt.FPS, Width: opt.Width, Height: opt.Height, Pix: buf}); err != nil {
 			loopErr = err
 			break
 		}

@@ -125,7 +125,7 @@ func readFrames(r io.Reader, w, h, bpp int, fps float64, maxFrames int, durS flo
 		if i >= maxFrames {
 			return fmt.Errorf("decode frames: more frames than the %.0f s duration allows", durS)
 		}
-		if err := fn(Frame{Index: i, T: float64(i) / fps, Width: w, Height: h, Pix: buf}); err != nil {
+		if err := fn(Frame{Index: i, T: float64(i) / fps, FPS: fps, Width: w, Height: h, Pix: buf}); err != nil {
 			return err
 		}
 	}

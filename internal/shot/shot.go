@@ -99,14 +99,16 @@ type series struct {
 // Detector consumes frames one at a time. Create it with NewDetector, Push
 // every frame in order, then call Finish.
 type Detector struct {
-	opt   Options
-	fps   float64
-	ring  []*thumb
-	n     int // frames pushed
-	s     series
-	cuts  []Cut
-	grad  []Cut
-	flash int
+	opt  Options
+	fps  float64
+	ring []*thumb
+	n    int // frames pushed
+	s    series
+	cuts []Cut
+	grad []Cut
+	// gradScore ranks overlapping gradual detections (see addGradual)
+	gradScore []float64
+	flash     int
 	// look-ahead and window lengths in frames
 	look, w int
 }
@@ -120,7 +122,9 @@ func NewDetector(fps float64, opt Options) *Detector {
 	d := &Detector{opt: opt, fps: fps}
 	d.look = max(2, int(math.Round(opt.FlashWindowS*fps)))
 	d.w = max(3, int(math.Round(opt.GradualWindowS*fps)))
-	d.ring = make([]*thumb, 2*d.w+d.look+4)
+	// a gradual window [c-w, c+w] is judged 3w frames late, so lifted can
+	// compare it with spans as long as it before and after it
+	d.ring = make([]*thumb, 6*d.w+d.look+4)
 	return d
 }
 
@@ -151,7 +155,7 @@ func (d *Detector) Push(pix []byte, width, height int) {
 	if j := i - d.look; j >= 1 {
 		d.judgeHard(j)
 	}
-	if c := i - d.w; c-d.w >= 0 {
+	if c := i - 3*d.w; c-d.w >= 0 {
 		d.judgeGradual(c)
 	}
 }
@@ -163,16 +167,22 @@ func (d *Detector) judgeHard(j int) {
 	if m < 0.008 {
 		return
 	}
-	// it must stand out from its neighbours (fast motion raises them all)
-	var neigh []float64
+	// it must stand out from its neighbours (fast motion raises them all);
+	// each side is its own shot, so the calmer side is the reference: a
+	// faint cut from a still picture into a slow pan stands out from the
+	// still side only
+	var pre, post []float64
 	for k := j - d.look; k <= j+d.look; k++ {
 		if k != j && k >= 1 && k < d.n {
-			neigh = append(neigh, float64(d.s.mce[k]))
+			if k < j {
+				pre = append(pre, float64(d.s.mce[k]))
+			} else {
+				post = append(post, float64(d.s.mce[k]))
+			}
 		}
 	}
-	sort.Float64s(neigh)
-	if len(neigh) > 0 {
-		ref := neigh[len(neigh)*3/4]
+	if len(pre)+len(post) > 0 {
+		ref := math.Min(q75(pre), q75(post))
 		strong := m >= d.opt.CutThreshold && cf >= d.opt.ChangedFraction && m >= 2*ref
 		// low-contrast pictures change less in absolute terms; then the
 		// change must tower over its neighbours
@@ -214,6 +224,15 @@ func (d *Detector) judgeHard(j int) {
 	}
 	t := float64(j) / d.fps
 	d.cuts = append(d.cuts, Cut{T: t, Start: t, End: t, Kind: Hard, Confidence: clamp01(m / (3 * d.opt.CutThreshold))})
+}
+
+// q75 is the upper quartile of v (+Inf when empty); v is reordered.
+func q75(v []float64) float64 {
+	if len(v) == 0 {
+		return math.Inf(1)
+	}
+	sort.Float64s(v)
+	return v[len(v)*3/4]
 }
 
 // blockJump is the share of blocks whose error at frame j is well above
@@ -266,11 +285,17 @@ func (d *Detector) judgeGradual(c int) {
 			return
 		}
 	}
-	if rawDiff(A, B) < 0.4*d.opt.CutThreshold {
+	if rd := rawDiff(A, B); rd < 0.4*d.opt.CutThreshold {
+		if trace != nil {
+			trace("c=%d t=%.3f rawdiff %.3f", c, float64(c)/d.fps, rd)
+		}
 		return // the ends are alike: no transition between them
 	}
 	m, cf := compare(A, B)
 	if m < 0.4*d.opt.CutThreshold || cf < 0.3 {
+		if trace != nil {
+			trace("c=%d t=%.3f m %.3f cf %.3f", c, float64(c)/d.fps, m, cf)
+		}
 		return
 	}
 	fit := fitBlend(d, a, b)
@@ -284,40 +309,62 @@ func (d *Detector) judgeGradual(c int) {
 	if fit.spread > 0.25 {
 		kind = Wipe
 	}
-	if kind == Wipe {
-		if fit.reversals > 0.03 {
-			return
+	if kind == Wipe && fit.reversals > 0.03 {
+		if trace != nil {
+			trace("c=%d reject wipe reversals", c)
 		}
-	} else if !d.lifted(fit.start, fit.end) {
+		return
+	}
+	lifted, across := d.lifted(fit.start, fit.end)
+	if !lifted {
+		if trace != nil {
+			trace("c=%d reject not lifted", c)
+		}
 		return
 	}
 	start := float64(fit.start) / d.fps
 	end := float64(fit.end) / d.fps
 	t := fit.mid / d.fps
 	if !(start < t && t < end) {
+		if trace != nil {
+			trace("c=%d reject mid outside", c)
+		}
 		return
 	}
-	d.addGradual(Cut{T: t, Start: start, End: end, Kind: kind, Confidence: clamp01(1 - fit.resid)})
+	if trace != nil {
+		trace("c=%d add %s %.3f [%.3f %.3f]", c, kind, t, start, end)
+	}
+	d.addGradual(Cut{T: t, Start: start, End: end, Kind: kind, Confidence: clamp01(1 - fit.resid)}, across*(1-fit.resid))
 }
 
 // darkLuma is the mean luma under which a frame counts as black.
 const darkLuma = 0.07
 
-// lifted reports whether the frame-to-frame change inside [start, end]
-// stands above the shot's own motion before it: a dissolve adds change, a
-// slow zoom or pan keeps it level.
-func (d *Detector) lifted(start, end int) bool {
-	var in, before float64
-	nIn, nBefore := 0, 0
-	for k := start + 1; k <= end && k < d.n; k++ {
-		in += float64(d.s.mce[k])
-		nIn++
+// lifted reports whether the pictures at start and end differ more than
+// the shot's own change over a span as long before and after: a dissolve
+// or wipe brings a new picture, a slow zoom, pan or wave changes as much
+// in any span of that length. (Per-frame change would not do: a 1.5 s
+// dissolve at 60 fps changes each frame less than compression noise does.)
+func (d *Detector) lifted(start, end int) (ok bool, across float64) {
+	A, B := d.at(start), d.at(end)
+	if A == nil || B == nil {
+		return false, 0
 	}
-	for k := max(1, start-d.w); k <= start; k++ {
-		before += float64(d.s.mce[k])
-		nBefore++
+	L := end - start
+	across, _ = compare(A, B)
+	own := 0.0
+	if P := d.at(max(0, start-L)); P != nil && start > 0 {
+		m, _ := compare(P, A)
+		own = m
 	}
-	return nIn > 0 && nBefore > 0 && in/float64(nIn) >= 1.6*before/float64(nBefore)+0.004
+	if N := d.at(min(d.n-1, end+L)); N != nil && end < d.n-1 {
+		m, _ := compare(B, N)
+		own = math.Max(own, m)
+	}
+	if trace != nil {
+		trace("lifted [%d %d] across %.3f own %.3f", start, end, across, own)
+	}
+	return across >= 1.6*own+0.01, across
 }
 
 // fades finds dips to black: a run of dark frames with the picture
@@ -367,22 +414,26 @@ func (d *Detector) fades() []Cut {
 	return out
 }
 
-// addGradual keeps one detection per transition: overlapping ones merge
-// into the most confident.
-func (d *Detector) addGradual(c Cut) {
+// addGradual keeps one detection per transition. Windows slide one frame
+// at a time, so one transition is seen by many, and any part of a dissolve
+// is itself a perfect blend: of the overlapping detections the one whose
+// ends differ most (the whole transition, not a slice of it), weighed by
+// its fit, stands for them all.
+func (d *Detector) addGradual(c Cut, score float64) {
 	if n := len(d.grad); n > 0 {
 		last := &d.grad[n-1]
-		// windows slide one frame at a time, so one transition is seen by
-		// many: anything starting before the last one ended (plus half a
+		// anything starting before the last one ended (plus half a
 		// window) is the same transition
 		if c.Start <= last.End+0.5*float64(d.w)/d.fps {
-			if c.Confidence > last.Confidence {
+			if score > d.gradScore[n-1] {
 				*last = c
+				d.gradScore[n-1] = score
 			}
 			return
 		}
 	}
 	d.grad = append(d.grad, c)
+	d.gradScore = append(d.gradScore, score)
 }
 
 // Finish returns the transitions and shots of everything pushed.
@@ -391,6 +442,10 @@ func (d *Detector) Finish(duration float64) ([]Cut, []Shot) {
 	// judge the frames still waiting for look-ahead
 	for j := max(1, d.n-d.look); j < d.n; j++ {
 		d.judgeHard(j)
+	}
+	// and the gradual windows still waiting for the frames after them
+	for c := max(d.w, d.n-3*d.w); c+d.w < d.n; c++ {
+		d.judgeGradual(c)
 	}
 	if duration <= 0 {
 		duration = float64(d.n) / d.fps
@@ -429,6 +484,8 @@ func (d *Detector) Finish(duration float64) ([]Cut, []Shot) {
 		}
 		if !overlap {
 			cuts = append(cuts, g)
+		} else if trace != nil {
+			trace("drop %+v: overlaps a hard cut", g)
 		}
 	}
 	sort.Slice(cuts, func(i, j int) bool { return cuts[i].T < cuts[j].T })

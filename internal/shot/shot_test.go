@@ -228,3 +228,88 @@ func FuzzDetector(f *testing.F) {
 		}
 	})
 }
+
+// TestDetectLongAndFaint pins a transition the detector used to miss: a
+// 1.5 s dissolve at 60 fps changes each frame less than compression noise
+// does (the old per-frame "lifted" test refused it), and any slice of it is
+// itself a perfect blend (the merge must keep a long stretch, not a slice
+// at one end). Two guards go with it: a faint re-crop into a slow pan is
+// still one hard cut now that the calmer side sets the cut's reference
+// (the bench's faint cuts need real sub-pixel pans; this synthetic one
+// passed before too), and a slow pan is no dissolve under the new
+// end-to-end "lifted" test.
+func TestDetectLongAndFaint(t *testing.T) {
+	t.Parallel()
+	A, B := newScene(1), newScene(2)
+	still := func(s *scene, n int) [][]byte {
+		var out [][]byte
+		for range n {
+			out = append(out, s.frame(0, 0, false, 0))
+		}
+		return out
+	}
+	t.Run("1.5 s dissolve at 60 fps", func(t *testing.T) {
+		const fps = 60.0
+		frames := still(A, 120)
+		fa, fb := A.frame(0, 0, false, 0), B.frame(0, 0, false, 0)
+		for i := 1; i <= 90; i++ {
+			frames = append(frames, blend(fa, fb, float64(i)/91))
+		}
+		frames = append(frames, still(B, 120)...)
+		d := NewDetector(fps, Options{})
+		for _, f := range frames {
+			d.Push(f, w, h)
+		}
+		cuts, _ := d.Finish(0)
+		if len(cuts) != 1 || cuts[0].Kind != Dissolve {
+			t.Fatalf("cuts %+v, want one dissolve", cuts)
+		}
+		// the dissolve runs over frames 120..211 (2.0–3.5 s); it is longer
+		// than the 1 s window, so the detection is a stretch of it at
+		// least 0.8 s long, not a slice at one end
+		if c := cuts[0]; c.Start < 1.95 || c.End > 3.55 || c.End-c.Start < 0.8 || c.T < 2.3 || c.T > 3.2 {
+			t.Errorf("dissolve %+v, want ≥0.8 s of 2.0–3.5 s around its middle", c)
+		}
+	})
+	t.Run("faint re-crop into a slow pan", func(t *testing.T) {
+		const fps = 30.0
+		// a low-contrast picture: the same scene at a quarter of its contrast
+		faint := func(dx int) []byte {
+			f := A.frame(dx, 0, false, 0)
+			for i := range f {
+				f[i] = byte(128 + (int(f[i])-128)/3)
+			}
+			return f
+		}
+		var frames [][]byte
+		for range 45 {
+			frames = append(frames, faint(-20))
+		}
+		for i := range 45 { // another crop, panning 0.4 px a frame (sub-pixel: blended)
+			x := 0.4 * float64(i)
+			frames = append(frames, blend(faint(10+int(x)), faint(11+int(x)), x-math.Floor(x)))
+		}
+		d := NewDetector(fps, Options{})
+		for _, f := range frames {
+			d.Push(f, w, h)
+		}
+		cuts, _ := d.Finish(0)
+		if len(cuts) != 1 || cuts[0].Kind != Hard || math.Abs(cuts[0].T-1.5) > 1.5/fps {
+			t.Fatalf("cuts %+v, want one hard cut at 1.5 s", cuts)
+		}
+	})
+	t.Run("slow pan is not a dissolve", func(t *testing.T) {
+		const fps = 30.0
+		var frames [][]byte
+		for i := range 150 {
+			frames = append(frames, A.frame(-30+i/3, 0, false, 0))
+		}
+		d := NewDetector(fps, Options{})
+		for _, f := range frames {
+			d.Push(f, w, h)
+		}
+		if cuts, _ := d.Finish(0); len(cuts) != 0 {
+			t.Fatalf("cuts %+v in a slow pan, want none", cuts)
+		}
+	})
+}
