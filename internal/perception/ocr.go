@@ -11,13 +11,30 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
 	"github.com/kmeme-factory/kmeme/internal/media"
 )
+
+// sameCrop reports whether two crops show the same picture: equal size
+// and polarity, pixels a few levels apart on average (a re-encoded frame
+// of the same still).
+func sameCrop(a, b crop) bool {
+	if a.w != b.w || a.h != b.h || a.darkInk != b.darkInk || len(a.pix) != len(b.pix) || len(a.pix) == 0 {
+		return false
+	}
+	d := 0
+	for i := range a.pix {
+		x := int(a.pix[i]) - int(b.pix[i])
+		if x < 0 {
+			x = -x
+		}
+		d += x
+	}
+	return d <= 6*len(a.pix)
+}
 
 // tesseract runs the Tesseract CLI under media's hardening (time, memory
 // and CPU caps; it reads local files only). One process reads every crop
@@ -27,6 +44,7 @@ type tesseract struct {
 	dir   string
 	lim   media.Limits
 	langs []string
+	runs  int // runs so far (names their list files)
 }
 
 // findTesseract locates the program and the kor/eng language packs; the
@@ -77,16 +95,12 @@ func (t *tesseract) engine() string {
 	return "tesseract " + strings.Join(t.langs, "+") + " (LSTM) on kmeme text regions"
 }
 
-// ocrResult is what tesseract read in one image.
-type ocrResult struct {
-	text string
-	conf float64
-}
-
 // read OCRs the images (PNG paths, one text line each: page segmentation
-// mode 7) in one run and returns one result each.
-func (t *tesseract) read(ctx context.Context, dir string, images []string) ([]ocrResult, error) {
-	list := filepath.Join(dir, "list.txt")
+// mode 7) in one run under the languages langs ("kor+eng", "kor") and
+// returns one result each.
+func (t *tesseract) read(ctx context.Context, dir string, images []string, langs string) ([]ocrResult, error) {
+	list := filepath.Join(dir, fmt.Sprintf("list%d.txt", t.runs))
+	t.runs++
 	if err := os.WriteFile(list, []byte(strings.Join(images, "\n")+"\n"), 0o600); err != nil {
 		return nil, err
 	}
@@ -94,60 +108,27 @@ func (t *tesseract) read(ctx context.Context, dir string, images []string) ([]oc
 	if t.dir != "" {
 		args = append(args, "--tessdata-dir", t.dir)
 	}
-	args = append(args, list, "stdout", "-l", strings.Join(t.langs, "+"), "--psm", "7", "--oem", "1", "tsv")
+	args = append(args, list, "stdout", "-l", langs, "--psm", "7", "--oem", "1", "tsv")
 	timeout := time.Duration(10+2*len(images)) * time.Second
 	out, err := media.RunTool(ctx, t.lim, timeout, 8<<20, t.env(), t.bin, args...)
 	if err != nil {
 		return nil, fmt.Errorf("tesseract: %s", oneLine(err.Error()))
 	}
-	return parseTSV(out, len(images))
-}
-
-// parseTSV turns tesseract's TSV (one page per image) into texts: words
-// joined by spaces, lines by newlines, confidence the letter-weighted mean.
-func parseTSV(out []byte, pages int) ([]ocrResult, error) {
-	res := make([]ocrResult, pages)
-	type lineKey struct{ page, block, par, line int }
-	lines := map[int][]string{}
-	var order []lineKey
-	words := map[lineKey][]string{}
-	sumConf := make([]float64, pages)
-	sumN := make([]float64, pages)
-	// split by hand: a recognised quote mark must not start a CSV field
-	for _, row := range strings.Split(string(out), "\n") {
-		rec := strings.Split(strings.TrimRight(row, "\r"), "\t")
-		if len(rec) < 12 || rec[0] != "5" {
-			continue
-		}
-		n := func(i int) int { v, _ := strconv.Atoi(rec[i]); return v }
-		page := n(1) - 1
-		if page < 0 || page >= pages {
-			continue
-		}
-		word := strings.TrimSpace(strings.Join(rec[11:], " "))
-		conf, _ := strconv.ParseFloat(rec[10], 64)
-		if word == "" || conf < 0 {
-			continue
-		}
-		k := lineKey{page, n(2), n(3), n(4)}
-		if _, ok := words[k]; !ok {
-			order = append(order, k)
-		}
-		words[k] = append(words[k], word)
-		l := float64(len([]rune(word)))
-		sumConf[page] += conf * l
-		sumN[page] += l
-	}
-	for _, k := range order {
-		lines[k.page] = append(lines[k.page], strings.Join(words[k], " "))
-	}
+	res := parseTSV(out, len(images))
 	for i := range res {
-		res[i].text = strings.Join(lines[i], "\n")
-		if sumN[i] > 0 {
-			res[i].conf = sumConf[i] / sumN[i] / 100
-		}
+		res[i].path = images[i]
 	}
 	return res, nil
+}
+
+// has reports whether the language pack l was found.
+func (t *tesseract) has(l string) bool {
+	for _, x := range t.langs {
+		if x == l {
+			return true
+		}
+	}
+	return false
 }
 
 // retryBelow is the confidence under which a region is read again under
@@ -164,20 +145,25 @@ func defaultThreshold(c crop) int {
 }
 
 type variant struct {
-	c   crop
-	thr int
+	c    crop
+	thr  int
+	open bool // clear wide ink areas first (see removeWide)
 }
 
 // retryVariants are the other readings of a crop: dark ink read as bright
 // (outlined white over a bright picture), bright ink at a threshold just
 // under its brightest pixels (white ink on a bright picture, where the
-// picture passes 190 too).
+// picture passes 190 too), and bright ink with the wide bright areas
+// cleared (plain white letters touching a white shirt).
 func retryVariants(c crop) []variant {
 	bright := c
 	bright.darkInk = false
 	var out []variant
 	if c.darkInk {
-		out = append(out, variant{bright, 190})
+		out = append(out, variant{c: bright, thr: 190})
+	} else {
+		// plain white letters touching a bright area of the picture
+		out = append(out, variant{c: c, thr: 190, open: true})
 	}
 	hist := [256]int{}
 	for _, v := range c.pix {
@@ -194,7 +180,7 @@ func retryVariants(c crop) []variant {
 		}
 	}
 	if thr := clampi(p97-22, 150, 245); thr > 200 {
-		out = append(out, variant{bright, thr})
+		out = append(out, variant{c: bright, thr: thr})
 	}
 	return out
 }
@@ -202,7 +188,7 @@ func retryVariants(c crop) []variant {
 // binarizeAt makes the crop black ink on white at ink threshold thr,
 // upscaled so glyphs are about 40–60 px tall, and removes ink that touches
 // the border (the picture around a caption, not its letters).
-func binarizeAt(c crop, thr int) *image.Gray {
+func binarizeAt(c crop, thr int, open bool) *image.Gray {
 	scale := 2
 	if c.h < 28 {
 		scale = 3
@@ -231,6 +217,12 @@ func binarizeAt(c crop, thr int) *image.Gray {
 		} else {
 			inkAt[i] = int(v) >= thr
 		}
+	}
+	// ink areas no letter stroke could fill (a white shirt behind plain
+	// white letters) are picture: without them the letters touching such
+	// an area no longer go with it when the border is flooded
+	if side := max(5, c.lineH*scale*35/100); open && side < min(W, H) {
+		removeWide(inkAt, W, H, side)
 	}
 	// flood the ink that touches the border away
 	stack := []int{}
@@ -278,6 +270,54 @@ func binarizeAt(c crop, thr int) *image.Gray {
 		}
 	}
 	return img
+}
+
+// removeWide clears the ink that lies under a side×side square of ink
+// (a morphological opening, subtracted): letter strokes are thinner than
+// side, so only areas of picture go.
+func removeWide(ink []bool, w, h, side int) {
+	r := side / 2
+	side = 2*r + 1
+	// erosion then dilation, each separable with running counts
+	pass := func(src []bool, horizontal, all bool) []bool {
+		dst := make([]bool, len(src))
+		n, m := w, h // along, across
+		if !horizontal {
+			n, m = h, w
+		}
+		at := func(line, i int) int {
+			if horizontal {
+				return line*w + i
+			}
+			return i*w + line
+		}
+		for line := 0; line < m; line++ {
+			cnt := 0
+			for i := -r; i < n+r; i++ {
+				if j := i + r; j < n && src[at(line, j)] {
+					cnt++
+				}
+				if j := i - r - 1; j >= 0 && src[at(line, j)] {
+					cnt--
+				}
+				if i >= 0 && i < n {
+					if all {
+						dst[at(line, i)] = cnt == side
+					} else {
+						dst[at(line, i)] = cnt > 0
+					}
+				}
+			}
+		}
+		return dst
+	}
+	core := pass(pass(ink, true, true), false, true)
+	wide := pass(pass(core, true, false), false, false)
+	for i, v := range wide {
+		if v {
+			ink[i] = false
+		}
+	}
 }
 
 func clampi(v, lo, hi int) int {
@@ -338,25 +378,42 @@ func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenTe
 	// a bright region may be dark ink on a card or outlined white ink on
 	// a bright picture, and white ink on a bright picture separates from
 	// it only at a higher threshold. The surest reading wins.
-	write := func(c crop, thr int) (string, error) {
+	write := func(c crop, thr int, open bool) (string, error) {
 		p := filepath.Join(dir, fmt.Sprintf("r%d.png", nImages))
 		nImages++
 		var buf bytes.Buffer
-		if err := png.Encode(&buf, binarizeAt(c, thr)); err != nil {
+		if err := png.Encode(&buf, binarizeAt(c, thr, open)); err != nil {
 			return "", err
 		}
 		return p, os.WriteFile(p, buf.Bytes(), 0o600)
 	}
+	// a region that looks as an earlier one did (the same caption over a
+	// cut, a logo in a shot seen again) takes that one's reading
+	same := make([]int, len(pick))
+	for i, tr := range pick {
+		same[i] = -1
+		for j := 0; j < i && same[i] < 0; j++ {
+			if same[j] < 0 && sameCrop(tr.crop, pick[j].crop) {
+				same[i] = j
+			}
+		}
+	}
+	langs := strings.Join(ts.langs, "+")
 	res := make([]ocrResult, len(pick))
 	var paths []string
-	for _, tr := range pick {
-		p, err := write(tr.crop, defaultThreshold(tr.crop))
+	var first []int
+	for i, tr := range pick {
+		if same[i] >= 0 {
+			continue
+		}
+		p, err := write(tr.crop, defaultThreshold(tr.crop), false)
 		if err != nil {
 			return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: "ocr crop: " + err.Error()})
 		}
 		paths = append(paths, p)
+		first = append(first, i)
 	}
-	read, err := ts.read(ctx, dir, paths)
+	read, err := ts.read(ctx, dir, paths, langs)
 	if err != nil {
 		return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
 	}
@@ -369,17 +426,17 @@ func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenTe
 			res[i] = r
 		}
 	}
-	for i := range pick {
-		take(i, read[i])
+	for k, i := range first {
+		take(i, read[k])
 	}
 	paths = paths[:0]
 	var again []int
-	for i, tr := range pick {
+	for _, i := range first {
 		if res[i].conf >= retryBelow {
 			continue
 		}
-		for _, v := range retryVariants(tr.crop) {
-			p, err := write(v.c, v.thr)
+		for _, v := range retryVariants(pick[i].crop) {
+			p, err := write(v.c, v.thr, v.open)
 			if err != nil {
 				return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: "ocr crop: " + err.Error()})
 			}
@@ -387,14 +444,47 @@ func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenTe
 			again = append(again, i)
 		}
 	}
-	trace("ocr: %d regions, %d images read again", len(pick), len(paths))
+	trace("ocr: %d regions (%d as seen before), %d images read again", len(pick), len(pick)-len(first), len(paths))
 	if len(paths) > 0 {
-		read, err := ts.read(ctx, dir, paths)
+		read, err := ts.read(ctx, dir, paths, langs)
 		if err != nil {
 			return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
 		}
 		for k, i := range again {
 			take(i, read[k])
+		}
+	}
+	// the best image of every reading with Latin letters in it, read
+	// again with Korean alone: its Hangul words replace Latin ones the
+	// mixed model made of Korean words
+	if len(ts.langs) > 1 && ts.has("kor") {
+		paths, again = paths[:0], again[:0]
+		for _, i := range first {
+			if res[i].path != "" && res[i].hasLatin() {
+				paths = append(paths, res[i].path)
+				again = append(again, i)
+			}
+		}
+		trace("ocr: %d images read again in Korean alone", len(paths))
+		if len(paths) > 0 {
+			read, err := ts.read(ctx, dir, paths, "kor")
+			if err != nil {
+				return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
+			}
+			for k, i := range again {
+				if r, ok := preferHangul(res[i], read[k]); ok {
+					r.text = cleanText(r.text)
+					if !plausibleText(r.text, r.conf, 2) {
+						r.conf = 0
+					}
+					res[i] = r
+				}
+			}
+		}
+	}
+	for i := range pick {
+		if same[i] >= 0 {
+			res[i] = res[same[i]]
 		}
 	}
 	half := 0.5 / s.opt.SampleFPS

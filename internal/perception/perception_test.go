@@ -289,3 +289,25 @@ func TestTextWideLineAndAscendersOnCard(t *testing.T) {
 		t.Errorf("second text %q, want Me after one coffee", p.Texts[1].Text)
 	}
 }
+
+// Korean words the mixed Korean+English model reads as Latin letters
+// ("읽씹할" as "West", "내" as "LH") come out in Hangul; the English words
+// of a mixed caption stay English.
+func TestTextRareSyllablesAndMixedCaption(t *testing.T) {
+	need(t, font, noPeople)
+	clip := still(t, "rare.mp4", noPeople, drawtext("친구가 카톡 읽씹할 때", "outline", 300, 0.5, 2.8)+","+drawtext("나 vs 내 친구 POV", "outline", 700, 0.5, 2.8))
+	p := run(t, clip, Options{})
+	want := map[string]bool{"친구가 카톡 읽씹할 때": false, "나 vs 내 친구 POV": false}
+	for _, tx := range p.Texts {
+		for w := range want {
+			if Similarity(tx.Text, w) >= 0.8 {
+				want[w] = true
+			}
+		}
+	}
+	for w, ok := range want {
+		if !ok {
+			t.Errorf("%q not read; texts %+v, not measured %v", w, p.Texts, p.NotMeasured)
+		}
+	}
+}

@@ -341,6 +341,7 @@ type crop struct {
 	w, h    int
 	pix     []byte
 	darkInk bool
+	lineH   int // the region's own height, the text's size
 }
 
 func (r *region) cut(pix []byte, w, h int) crop {
@@ -352,7 +353,7 @@ func (r *region) cut(pix []byte, w, h int) crop {
 	vpad := 2 * (r.y1 - r.y0) / 3
 	x0, y0 := max(0, r.x0-pad), max(0, r.y0-vpad)
 	x1, y1 := min(w, r.x1+pad), min(h, r.y1+vpad)
-	c := crop{w: x1 - x0, h: y1 - y0, darkInk: r.darkInk}
+	c := crop{w: x1 - x0, h: y1 - y0, darkInk: r.darkInk, lineH: r.y1 - r.y0}
 	c.pix = make([]byte, c.w*c.h)
 	for y := y0; y < y1; y++ {
 		copy(c.pix[(y-y0)*c.w:], pix[y*w+x0:y*w+x1])
