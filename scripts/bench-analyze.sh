@@ -22,6 +22,9 @@ OUT=${OUT:-bench-output/corpus}
 MODS=${MODS:-bench-output/modules}
 # Not any of the packages the private held-out set draws on (issue 10).
 MODULE_PKGS=${MODULE_PKGS:-freedroid-data solarwolf}
+# More modules to tune on, all in the real-dev2 split (none held out), so
+# the first two real splits keep their files: also none of the ten.
+MODULE_DEV_PKGS=${MODULE_DEV_PKGS-circuslinux-data open-invaders-data ri-li-data}
 
 need=()
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
@@ -45,18 +48,22 @@ mkdir -p bin
 go build -o bin/kmeme ./cmd/kmeme
 go build -o bin/kmeme-bench ./cmd/kmeme-bench
 # the real-music modules: downloaded once into $MODS/debs, unpacked, collected
-mkdir -p "$MODS/debs" "$MODS/files"
-for p in $MODULE_PKGS; do
-  if ! ls "$MODS/debs/${p}_"*.deb >/dev/null 2>&1; then
-    (cd "$MODS/debs" && apt-get download "$p" >&2) || { echo "bench-analyze: apt-get download $p failed (run apt-get update?)" >&2; exit 1; }
+mkdir -p "$MODS/debs" "$MODS/files" "$MODS/dev-files"
+unpack() { # package, directory, file-name prefix
+  if ! ls "$MODS/debs/${1}_"*.deb >/dev/null 2>&1; then
+    (cd "$MODS/debs" && apt-get download "$1" >&2) || { echo "bench-analyze: apt-get download $1 failed (run apt-get update?)" >&2; exit 1; }
   fi
   rm -rf "$MODS/x" && mkdir -p "$MODS/x"
-  dpkg -x "$MODS/debs/${p}_"*.deb "$MODS/x"
-  find "$MODS/x" -type f \( -iname '*.mod' -o -iname '*.xm' \) -exec cp {} "$MODS/files/" \;
-done
+  dpkg -x "$MODS/debs/${1}_"*.deb "$MODS/x"
+  find "$MODS/x" -type f \( -iname '*.mod' -o -iname '*.xm' \) -print0 |
+    while IFS= read -r -d '' f; do cp "$f" "$2/$3$(basename "$f")"; done
+}
+for p in $MODULE_PKGS; do unpack "$p" "$MODS/files" ""; done
+# packages share file names (hiscore.mod): prefix the package
+for p in $MODULE_DEV_PKGS; do unpack "$p" "$MODS/dev-files" "$p-"; done
 rm -rf "$MODS/x"
 if [ ! -f "$OUT/truth.json" ] || [ "${REGEN:-0}" = 1 ]; then
   rm -rf "$OUT"
-  ./bin/kmeme-bench gen -out "$OUT" -items "$ITEMS" -seed "$SEED" -dur "$DUR" -modules "$MODS/files" -real-dur 30
+  ./bin/kmeme-bench gen -out "$OUT" -items "$ITEMS" -seed "$SEED" -dur "$DUR" -modules "$MODS/files" ${MODULE_DEV_PKGS:+-dev-modules "$MODS/dev-files"} -real-dur 30
 fi
 ./bin/kmeme-bench score -corpus "$OUT" -kmeme bin/kmeme ${VERBOSE:+-v}

@@ -54,6 +54,10 @@ type genConfig struct {
 	// modules, when set, is a directory of tracker modules rendered into
 	// the real-music splits.
 	modules string
+	// devModules, when set, is a directory of tracker modules from other
+	// packages that all go to the "real-dev2" split: more music to tune on
+	// without moving any file of modules between the first two real splits.
+	devModules string
 	// realDur is the excerpt of each module in seconds.
 	realDur float64
 	// audioOnly writes WAV items without pictures: a quick corpus for
@@ -99,7 +103,14 @@ func generate(ctx context.Context, cfg genConfig) error {
 		truths = append(truths, tr)
 	}
 	if cfg.modules != "" {
-		real, err := realItems(ctx, cfg.modules, cfg.out, cfg.realDur)
+		real, err := realItems(ctx, cfg.modules, cfg.out, cfg.realDur, false)
+		if err != nil {
+			return err
+		}
+		truths = append(truths, real...)
+	}
+	if cfg.devModules != "" {
+		real, err := realItems(ctx, cfg.devModules, cfg.out, cfg.realDur, true)
 		if err != nil {
 			return err
 		}

@@ -43,6 +43,7 @@ func run(ctx context.Context, args []string) error {
 		fs.Float64Var(&cfg.durS, "dur", 20, "seconds per item")
 		fs.BoolVar(&cfg.speedItem, "speed", true, "also make the 60 s 1080x1920 speed file")
 		fs.StringVar(&cfg.modules, "modules", "", "directory of tracker modules (MOD, XM) for the real-music splits")
+		fs.StringVar(&cfg.devModules, "dev-modules", "", "directory of more tracker modules, all tuned on (the real-dev2 split)")
 		fs.Float64Var(&cfg.realDur, "real-dur", 30, "seconds of each module")
 		fs.BoolVar(&cfg.audioOnly, "audio-only", false, "write WAV items without pictures (a quick tempo corpus)")
 		if err := fs.Parse(args[1:]); err != nil {

@@ -293,9 +293,9 @@ func moduleTruth(rows []modRow, spent map[[2]int]float64, durS float64) (bpm flo
 
 // realItems renders every MOD/XM file under dir (durS seconds each, from
 // the start of the song) into audio items of the "real-dev" and
-// "real-test" splits: the truth is the module's own row grid, checked
-// against the onsets of the rendering.
-func realItems(ctx context.Context, dir, out string, durS float64) ([]Truth, error) {
+// "real-test" splits (all into "real-dev2" with extra): the truth is the
+// module's own row grid, checked against the onsets of the rendering.
+func realItems(ctx context.Context, dir, out string, durS float64, extra bool) ([]Truth, error) {
 	var files []string
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -334,6 +334,10 @@ func realItems(ctx context.Context, dir, out string, durS float64) ([]Truth, err
 		}
 		base := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
 		name := fmt.Sprintf("real-%02d-%s-%s", i, split[5:], base)
+		if extra {
+			split = "real-dev2"
+			name = fmt.Sprintf("real-x%02d-dev2-%s", i, base)
+		}
 		wav := filepath.Join(out, name+".wav")
 		cmd := exec.CommandContext(ctx, "openmpt123", "--batch", "--quiet", "--samplerate", fmt.Sprint(audioRate), "--channels", "1",
 			"--end-time", fmt.Sprintf("%g", durS), "--force", "-o", wav, f)

@@ -445,8 +445,10 @@ func order(s string) int {
 		return 2
 	case "real-dev":
 		return 3
+	case "real-dev2":
+		return 4
 	}
-	return 4
+	return 5
 }
 
 func medianMS(v []float64) string {
@@ -465,6 +467,8 @@ func splitNote(s string) string {
 		return "tracker modules, held out, never tuned on"
 	case "real-dev":
 		return "tracker modules, tuned on"
+	case "real-dev2":
+		return "tracker modules of more packages, tuned on"
 	}
 	return "everything"
 }

@@ -35,7 +35,7 @@ func TestDebugCorpus(t *testing.T) {
 	var n, acc1, nullOK, nullN int
 	var bf, df float64
 	for _, it := range items {
-		if it.Split != "dev" && it.Split != "real-dev" {
+		if it.Split != "dev" && it.Split != "real-dev" && it.Split != "real-dev2" {
 			continue
 		}
 		raw, err := exec.Command("ffmpeg", "-nostdin", "-loglevel", "error", "-i", filepath.Join(dir, it.File), "-ac", "1", "-ar", "22050", "-f", "f32le", "-").Output()
