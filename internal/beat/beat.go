@@ -1,7 +1,8 @@
 // Package beat finds tempo, beats and downbeats in mono audio: a log-mel
 // spectral-flux onset envelope, an autocorrelation tempogram weighted by a
 // log-normal tempo prior, beat tracking by a tempo-and-phase hidden
-// Markov model (after Krebs, Böck and Widmer 2015; see dbn.go), a beat
+// Markov model (after Krebs, Böck and Widmer 2015; see dbn.go) held to
+// one rigid grid when the music keeps one (lock.go), a beat
 // decision that refuses speech and unmetered sound, and bar phase from
 // bass onsets and harmonic change. It imports
 // nothing of ours and does no I/O.
@@ -110,6 +111,7 @@ func Analyze(samples []float32, sampleRate int, opt Options) Result {
 		return res
 	}
 	tr := trackDBN(v, env.Rate, bpm)
+	tr = lockGrid(v, env.Rate, tr)
 	tr = trimSilent(tr, v, env.Rate)
 	tr = reachStart(tr, v, env.Rate)
 	res.Consistency = consistency(env, bpm, opt)
