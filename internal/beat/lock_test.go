@@ -47,3 +47,29 @@ func TestNoSlipOntoASixteenth(t *testing.T) {
 		}
 	}
 }
+
+// TestSteadyOnTheGrid: a tune whose tempo shows in only some stretches
+// but whose many onsets keep to the beat grid's sixteenths is music (two
+// tracker modules measured consistency 0.67 and 0.17, grid fit 0.98 and
+// 0.99, and were refused); an uneven pulse is still refused when the
+// onsets fall anywhere (speech fits 0.41–0.46) or are too few to tell.
+func TestSteadyOnTheGrid(t *testing.T) {
+	opt := Options{}.withDefaults()
+	for _, c := range []struct {
+		conf, cons, gaps, fit float64
+		n                     int
+		want                  bool
+	}{
+		{0.74, 0.67, 0.02, 0.98, 120, true},
+		{0.72, 0.17, 0.00, 0.99, 150, true},
+		{0.74, 0.67, 0.02, 0.46, 120, false}, // onsets anywhere
+		{0.74, 0.67, 0.02, 0.98, 10, false},  // too few onsets to tell
+		{0.20, 1.00, 0.00, 1.00, 120, false}, // no periodicity at all
+		{0.63, 0.75, 0.25, 0.44, 40, false},  // talk: pauses, onsets anywhere
+		{0.80, 1.00, 0.00, 0.50, 80, true},   // a steady tune with few sixteenths
+	} {
+		if got := steady(c.conf, c.cons, c.gaps, c.fit, c.n, opt); got != c.want {
+			t.Errorf("steady(conf %.2f, cons %.2f, gaps %.2f, fit %.2f, %d onsets) = %v, want %v", c.conf, c.cons, c.gaps, c.fit, c.n, got, c.want)
+		}
+	}
+}
