@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 
 /** NotFound is the 404 page (bilingual: it renders before the language is known). */
 export default function NotFound() {

@@ -3,7 +3,7 @@
 // cookies; the access token in the body is deliberately not kept. The form
 // is validated by zod through react-hook-form with Korean messages (the
 // browser's own English validation is off); a taken e-mail offers sign-in.
-import Link from "next/link";
+import { Link } from "./ui/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { useForm } from "react-hook-form";

@@ -4,7 +4,7 @@
 // card is shown and its id sits under 고급. While the remix runs a
 // full-screen progress view moves inside each stage, estimates the time left
 // and opens the recipe by itself when it is done. Errors carry a next step.
-import Link from "next/link";
+import { Link } from "./ui/link";
 import { useQuery } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState, type DragEvent } from "react";

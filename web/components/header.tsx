@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import { Link } from "./ui/link";
 import { usePathname, useRouter } from "next/navigation";
 import { api } from "@/lib/api";
 import { useAuth, useI18n, useTheme } from "./providers";

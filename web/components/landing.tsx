@@ -2,7 +2,7 @@
 // The visitor's first five seconds: what the product makes (a real public
 // recipe, original keyframe → Korean recipe), a few public recipe cards,
 // "샘플 레시피 보기" that needs no sign-in, and one call to action.
-import Link from "next/link";
+import { Link } from "./ui/link";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api";
 import type { ShowcaseItem } from "@/lib/types";

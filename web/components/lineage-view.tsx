@@ -2,7 +2,7 @@
 // The meme's family tree from /api/remix/{id}/tree: SVG with pan (drag),
 // zoom (wheel, buttons, +/- keys) and collapsible subtrees; the current node
 // is highlighted. Every node is a link, so the tree is keyboard reachable.
-import Link from "next/link";
+import { Link } from "./ui/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, type PointerEvent, type WheelEvent } from "react";
 import { api } from "@/lib/api";

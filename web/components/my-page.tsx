@@ -1,6 +1,6 @@
 "use client";
 // My page: my remixes, today's quota, export my data, delete my account.
-import Link from "next/link";
+import { Link } from "./ui/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { api } from "@/lib/api";

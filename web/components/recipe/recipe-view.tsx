@@ -5,7 +5,7 @@
 // this format (with the runner-up one tap away), downloads by purpose and the
 // details collapsed. A bottom bar keeps "리믹스하기 · 다운로드" in reach.
 // Everything from the recipe is rendered as React text, never as HTML.
-import Link from "next/link";
+import { Link } from "../ui/link";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -85,7 +85,15 @@ function ShotStrip({ shots, analysis, files, active, reg, onPick }: { shots: Pla
   const label = useLabel();
   const perShot = new Map((analysis?.perception?.shots ?? []).map((p) => [p.shot, p]));
   const strip = useRef<HTMLOListElement>(null);
+  const shown = useRef(-1);
   useEffect(() => {
+    // Not on the first render: the strip already starts at shot 1, and
+    // reading offsetLeft there forced the page's first layout in the middle
+    // of rendering it (bench-web: ~600 ms of the recipe page's first load at
+    // 4× CPU throttling).
+    const first = shown.current === -1;
+    shown.current = active;
+    if (first && active === 0) return;
     const el = strip.current?.children[active] as HTMLElement | undefined;
     if (el && strip.current) {
       const s = strip.current;
@@ -233,7 +241,10 @@ export function RecipeView() {
     );
     return stop;
   }, [id, status, qc]);
-  const similar = useQuery({ queryKey: ["similar", id], queryFn: () => api.similar(id, 6), enabled: status === "done" });
+  // The details (and the similar list in them) are rendered only once
+  // opened: a phone's first load renders what is on screen.
+  const [moreOpen, setMoreOpen] = useState(false);
+  const similar = useQuery({ queryKey: ["similar", id], queryFn: () => api.similar(id, 6), enabled: status === "done" && moreOpen });
 
   const [reg, setReg] = useRegister();
   const [time, setTime] = useState(0);
@@ -435,104 +446,108 @@ export function RecipeView() {
 
           {node.status === "done" && <Downloads nodeId={node.id} files={view.files} />}
 
-          <details className="more" data-testid="details">
+          <details className="more" data-testid="details" onToggle={(e) => setMoreOpen(e.currentTarget.open)}>
             <summary>
               {t("details")} <span className="muted small-text">{t("more_details")}</span>
             </summary>
-            {recipe?.concept.mechanism && (
-              <p>
-                <strong>{t("mechanism")}:</strong> {recipe.concept.mechanism}
-              </p>
-            )}
-            {recipe?.audio.sound_kind && (
-              <p>
-                <strong>{t("sound")}:</strong> {recipe.audio.sound_kind}
-                {recipe.audio.mood ? ` · ${recipe.audio.mood}` : ""}
-                {recipe.audio.drop_bar ? ` · ${t("drop_at")} ${recipe.audio.drop_bar}` : ""}
-              </p>
-            )}
-            {recipe && recipe.adaptations.length > 0 && (
-              <section aria-labelledby="ad-h">
-                <h3 id="ad-h">{t("adaptations")}</h3>
-                <ul className="adaptations">
-                  {recipe.adaptations.map((a, i) => (
-                    <li key={i} className="card" data-suggestion={a.suggestion || undefined}>
-                      <p>
-                        <span className="muted">{a.source}</span> → <strong>{a.korean}</strong>
-                      </p>
-                      <p className="small-text">
-                        {t("adapt_reason")}: {a.reason}
-                      </p>
-                      {a.suggestion ? <p className="small-text muted">{t("suggestion")}</p> : <EvidenceLine e={a.evidence} />}
-                    </li>
-                  ))}
-                </ul>
-              </section>
-            )}
-            {texts.length > 0 && (
-              <section aria-labelledby="ocr-h">
-                <h3 id="ocr-h">{t("on_screen_text")}</h3>
-                <ul className="plain">
-                  {texts.slice(0, 12).map((x, i) => (
-                    <li key={i}>
-                      <button type="button" className="linklike" onClick={() => seek(x.start)}>
-                        {formatTime(x.start)}
-                      </button>{" "}
-                      <span lang="und">{x.text}</span>
-                    </li>
-                  ))}
-                </ul>
-              </section>
-            )}
-            {recipe && (
-              <section aria-labelledby="ht-h">
-                <h3 id="ht-h">{t("hashtags")}</h3>
-                {(["tiktok", "shorts", "reels"] as const).map((k) =>
-                  recipe.hashtags[k].length ? (
-                    <div key={k} className="tag-row">
-                      <strong>{t(enumKey("platform", k))}</strong>
-                      <span className="tags">{hashtagLine(recipe.hashtags[k])}</span>
-                      <CopyButton text={hashtagLine(recipe.hashtags[k])} label={`${t(enumKey("platform", k))} ${t("hashtags")}`} />
-                    </div>
-                  ) : null,
+            {moreOpen && (
+              <>
+                {recipe?.concept.mechanism && (
+                  <p>
+                    <strong>{t("mechanism")}:</strong> {recipe.concept.mechanism}
+                  </p>
                 )}
-              </section>
-            )}
-            {recipe && recipe.checklist.length > 0 && (
-              <section>
-                <h3>{t("checklist")}</h3>
-                <ul>
-                  {recipe.checklist.map((c, i) => (
-                    <li key={i}>{c}</li>
-                  ))}
-                </ul>
-              </section>
-            )}
-            {recipe && recipe.props.length > 0 && (
-              <section>
-                <h3>{t("props")}</h3>
-                <ul>
-                  {recipe.props.map((c, i) => (
-                    <li key={i}>{c}</li>
-                  ))}
-                </ul>
-              </section>
-            )}
-            {shots.length > 0 && <ShotList shots={shots} analysis={analysis} activeShot={activeShot} onSeek={seek} />}
-            <p>
-              <Link className="btn ghost" href={`/lineage/?id=${encodeURIComponent(node.id)}`}>
-                {t("see_lineage")}
-              </Link>
-            </p>
-            {node.status === "done" && (
-              <section aria-labelledby="sim-h">
-                <h3 id="sim-h">{t("similar")}</h3>
-                {similar.data ? (
-                  <NodeList items={similar.data.items.filter((x) => x.node.id !== node.id).map((s) => ({ node: s.node, extra: t(similarWord(s.score)) }))} empty={t("no_similar")} />
-                ) : similar.isError ? (
-                  <p className="muted">{t("no_similar")}</p>
-                ) : null}
-              </section>
+                {recipe?.audio.sound_kind && (
+                  <p>
+                    <strong>{t("sound")}:</strong> {recipe.audio.sound_kind}
+                    {recipe.audio.mood ? ` · ${recipe.audio.mood}` : ""}
+                    {recipe.audio.drop_bar ? ` · ${t("drop_at")} ${recipe.audio.drop_bar}` : ""}
+                  </p>
+                )}
+                {recipe && recipe.adaptations.length > 0 && (
+                  <section aria-labelledby="ad-h">
+                    <h3 id="ad-h">{t("adaptations")}</h3>
+                    <ul className="adaptations">
+                      {recipe.adaptations.map((a, i) => (
+                        <li key={i} className="card" data-suggestion={a.suggestion || undefined}>
+                          <p>
+                            <span className="muted">{a.source}</span> → <strong>{a.korean}</strong>
+                          </p>
+                          <p className="small-text">
+                            {t("adapt_reason")}: {a.reason}
+                          </p>
+                          {a.suggestion ? <p className="small-text muted">{t("suggestion")}</p> : <EvidenceLine e={a.evidence} />}
+                        </li>
+                      ))}
+                    </ul>
+                  </section>
+                )}
+                {texts.length > 0 && (
+                  <section aria-labelledby="ocr-h">
+                    <h3 id="ocr-h">{t("on_screen_text")}</h3>
+                    <ul className="plain">
+                      {texts.slice(0, 12).map((x, i) => (
+                        <li key={i}>
+                          <button type="button" className="linklike" onClick={() => seek(x.start)}>
+                            {formatTime(x.start)}
+                          </button>{" "}
+                          <span lang="und">{x.text}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  </section>
+                )}
+                {recipe && (
+                  <section aria-labelledby="ht-h">
+                    <h3 id="ht-h">{t("hashtags")}</h3>
+                    {(["tiktok", "shorts", "reels"] as const).map((k) =>
+                      recipe.hashtags[k].length ? (
+                        <div key={k} className="tag-row">
+                          <strong>{t(enumKey("platform", k))}</strong>
+                          <span className="tags">{hashtagLine(recipe.hashtags[k])}</span>
+                          <CopyButton text={hashtagLine(recipe.hashtags[k])} label={`${t(enumKey("platform", k))} ${t("hashtags")}`} />
+                        </div>
+                      ) : null,
+                    )}
+                  </section>
+                )}
+                {recipe && recipe.checklist.length > 0 && (
+                  <section>
+                    <h3>{t("checklist")}</h3>
+                    <ul>
+                      {recipe.checklist.map((c, i) => (
+                        <li key={i}>{c}</li>
+                      ))}
+                    </ul>
+                  </section>
+                )}
+                {recipe && recipe.props.length > 0 && (
+                  <section>
+                    <h3>{t("props")}</h3>
+                    <ul>
+                      {recipe.props.map((c, i) => (
+                        <li key={i}>{c}</li>
+                      ))}
+                    </ul>
+                  </section>
+                )}
+                {shots.length > 0 && <ShotList shots={shots} analysis={analysis} activeShot={activeShot} onSeek={seek} />}
+                <p>
+                  <Link className="btn ghost" href={`/lineage/?id=${encodeURIComponent(node.id)}`}>
+                    {t("see_lineage")}
+                  </Link>
+                </p>
+                {node.status === "done" && (
+                  <section aria-labelledby="sim-h">
+                    <h3 id="sim-h">{t("similar")}</h3>
+                    {similar.data ? (
+                      <NodeList items={similar.data.items.filter((x) => x.node.id !== node.id).map((s) => ({ node: s.node, extra: t(similarWord(s.score)) }))} empty={t("no_similar")} />
+                    ) : similar.isError ? (
+                      <p className="muted">{t("no_similar")}</p>
+                    ) : null}
+                  </section>
+                )}
+              </>
             )}
           </details>
         </div>

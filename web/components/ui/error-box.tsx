@@ -2,7 +2,7 @@
 // An error with a next step: the Korean message for the error's code, one or
 // two actions that fit it (retry, sign in, choose another file, wait), and
 // the server's technical detail with the request id behind "자세히".
-import Link from "next/link";
+import { Link } from "./link";
 import type { ReactElement } from "react";
 import { ApiError } from "@/lib/api";
 import { useI18n } from "../providers";

@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import { Link } from "./link";
 import type { RemixNode } from "@/lib/types";
 import { api } from "@/lib/api";
 import { useI18n } from "../providers";
