@@ -1,10 +1,10 @@
 "use client";
-// Remix counts per 시/도 on an SVG map drawn from the Natural Earth borders
-// shipped in lib/korea-sido.json, projected with d3-geo (no tile server). Counts come from /api/geo/trends cells;
+// Remix counts per 시/도 on an SVG map drawn from the borders shipped in
+// lib/korea-sido.json (MapSVG, CC BY 4.0), projected with d3-geo (no tile server). Counts come from /api/geo/trends cells;
 // clicking a region lists remixes near its centre via /api/geo/nearby.
 import { useEffect, useState } from "react";
 import { api } from "@/lib/api";
-import { KOREA_BBOX, KOREA_SIDO, MAP_WIDTH, countByRegion, insidePoint, koreaProjection, labelPoint, mainRing, mapHeight, radiusKm, regionAt, regionPath, tiles } from "@/lib/korea";
+import { KOREA_BBOX, KOREA_SIDO, MAP_WIDTH, SHORT_NAMES, countByRegion, insidePoint, koreaProjection, mainRing, mapHeight, mapLabels, radiusKm, regionAt, regionPath, tiles } from "@/lib/korea";
 import type { RemixNode } from "@/lib/types";
 import { useI18n } from "./providers";
 import { NodeList } from "./ui/node-list";
@@ -12,7 +12,10 @@ import { NodeList } from "./ui/node-list";
 // The outlines never change: project them once, at module load.
 const PROJECTION = koreaProjection();
 const HEIGHT = mapHeight(PROJECTION);
-const SHAPES = KOREA_SIDO.features.map((f) => ({ f, d: regionPath(f, PROJECTION), label: labelPoint(f, PROJECTION) }));
+const SHAPES = KOREA_SIDO.features.map((f) => ({ f, d: regionPath(f, PROJECTION) }));
+// Provinces carry their short name always; a city (a few map units wide) is
+// named with its count only when it has remixes, off to the side on a leader line.
+const LABELS = mapLabels(PROJECTION);
 const COLORS = ["var(--map-empty)", "#fcd5e1", "#f9a8c2", "#f0709c", "#d6245f", "#9d1245"];
 
 function colorFor(n: number, max: number): string {
@@ -96,16 +99,21 @@ export function MapView() {
                 />
               );
             })}
-            {SHAPES
-              .filter(({ f }) => !f.properties.city || (counts?.get(f.properties.code) ?? 0) > 0)
-              .map(({ f, label: [x, y] }) => {
-                const n = counts?.get(f.properties.code) ?? 0;
-                return (
-                  <text key={f.properties.code} x={x} y={y} textAnchor="middle" aria-hidden="true">
-                    {n > 0 ? n : ""}
+            {LABELS.map((l) => {
+              const n = counts?.get(l.code) ?? 0;
+              if (l.at && n <= 0) return null;
+              const short = SHORT_NAMES[l.code]?.[lang] ?? "";
+              return (
+                <g key={l.code} className={l.at ? "map-label callout" : "map-label"} aria-hidden="true">
+                  {l.at && <line x1={l.at[0]} y1={l.at[1]} x2={l.x + (l.anchor === "end" ? 2 : -2)} y2={l.y} />}
+                  {l.at && <circle cx={l.at[0]} cy={l.at[1]} r={1.6} />}
+                  <text x={l.x} y={l.y} textAnchor={l.anchor} dominantBaseline="central">
+                    {short}
+                    {n > 0 && <tspan className="map-count">{` ${n}`}</tspan>}
                   </text>
-                );
-              })}
+                </g>
+              );
+            })}
           </svg>
           {/* Always laid out (hidden until counts arrive) so the answer
               moves nothing on the page: CLS stays at 0. */}

@@ -139,7 +139,7 @@ const ko = {
   map_hint: "지역을 눌러 그 지역의 리믹스를 보세요.",
   map_alt: "시·도별 리믹스 수를 색으로 나타낸 대한민국 지도",
   region_remixes: "{region}의 리믹스",
-  map_data_note: "시·도 경계: Natural Earth(퍼블릭 도메인)를 간략화해 앱에 담았어요.",
+  map_data_note: "시·도 경계: MapSVG 대한민국 지도(CC BY 4.0)를 간략화해 앱에 담았어요.",
   region: "지역",
   remixes_col: "리믹스 수",
   // me
@@ -488,7 +488,7 @@ const en: Record<Key, string> = {
   map_hint: "Click a region to list its remixes.",
   map_alt: "Map of South Korea coloured by remix count per province",
   region_remixes: "Remixes in {region}",
-  map_data_note: "Province borders: Natural Earth (public domain), simplified and shipped with the app.",
+  map_data_note: "Province borders: MapSVG map of South Korea (CC BY 4.0), simplified and shipped with the app.",
   region: "Region",
   remixes_col: "Remixes",
   me_title: "My page",

@@ -1,9 +1,10 @@
 // Korea's 17 first-level divisions (시·도) as a GeoJSON FeatureCollection.
 //
-// The borders are Natural Earth's 1:10m Admin 1 – States, Provinces (public
-// domain), simplified to ~4,000 points (~70 kB) by scripts/gen-korea.mjs,
-// which names its source and how to regenerate lib/korea-sido.json. Names are
-// the current ones (강원특별자치도, 전북특별자치도), not Natural Earth's.
+// The borders are the MapSVG map of South Korea (CC BY 4.0, via the npm
+// package @svg-maps/south-korea), georeferenced and simplified to ~3,900
+// points (~67 kB) by scripts/gen-korea.mjs, which names its source and how to
+// regenerate lib/korea-sido.json. Names are the current ones (강원특별자치도,
+// 전북특별자치도).
 import { geoConicConformal, geoPath, type GeoPermissibleObjects, type GeoProjection } from "d3-geo";
 import type { GeoCell } from "./types";
 import sido from "./korea-sido.json";
@@ -197,4 +198,79 @@ export function regionPath(f: RegionFeature, p: GeoProjection): string {
 /** labelPoint is where a region's label goes: its insidePoint, projected. */
 export function labelPoint(f: RegionFeature, p: GeoProjection): [number, number] {
   return p(insidePoint(f)) ?? [0, 0];
+}
+
+/** SHORT_NAMES are the names the map writes on a region (서울, 경기 …), the way
+ * Korean maps and news graphics shorten them. */
+export const SHORT_NAMES: Record<string, { ko: string; en: string }> = {
+  "11": { ko: "서울", en: "Seoul" },
+  "26": { ko: "부산", en: "Busan" },
+  "27": { ko: "대구", en: "Daegu" },
+  "28": { ko: "인천", en: "Incheon" },
+  "29": { ko: "광주", en: "Gwangju" },
+  "30": { ko: "대전", en: "Daejeon" },
+  "31": { ko: "울산", en: "Ulsan" },
+  "36": { ko: "세종", en: "Sejong" },
+  "41": { ko: "경기", en: "Gyeonggi" },
+  "43": { ko: "충북", en: "Chungbuk" },
+  "44": { ko: "충남", en: "Chungnam" },
+  "46": { ko: "전남", en: "Jeonnam" },
+  "47": { ko: "경북", en: "Gyeongbuk" },
+  "48": { ko: "경남", en: "Gyeongnam" },
+  "50": { ko: "제주", en: "Jeju" },
+  "51": { ko: "강원", en: "Gangwon" },
+  "52": { ko: "전북", en: "Jeonbuk" },
+};
+
+/**
+ * CALLOUTS move a city's label off the city, by [dx, dy] in map units, with a
+ * leader line back to it: the cities are a few map units wide and sit beside
+ * a province's label (서울 was 17 units from 경기's). West-coast cities go out
+ * over the Yellow Sea, the south-east ones over the East Sea; 대전 and 세종
+ * are pulled apart to either side.
+ */
+const CALLOUTS: Record<string, { dx: number; dy: number; anchor: "start" | "end" }> = {
+  "11": { dx: -44, dy: -22, anchor: "end" },
+  "28": { dx: -34, dy: 8, anchor: "end" },
+  "36": { dx: -40, dy: -14, anchor: "end" },
+  "30": { dx: 24, dy: 17, anchor: "start" },
+  "29": { dx: -40, dy: 2, anchor: "end" },
+  "27": { dx: 40, dy: -6, anchor: "start" },
+  "31": { dx: 26, dy: -6, anchor: "start" },
+  "26": { dx: 22, dy: 14, anchor: "start" },
+};
+
+/** PROVINCE_LABEL_AT overrides where a province's name goes, as [lon, lat]:
+ * 경기도 wraps around 서울, so the point farthest from its outline lies just
+ * east of 서울; its name goes to the south of the province (용인·이천) instead. */
+const PROVINCE_LABEL_AT: Record<string, [number, number]> = { "41": [127.35, 37.2] };
+
+/** MapLabel is where a region's name goes: at (x, y) with that text anchor,
+ * and for a city, from (at) where the leader line starts. */
+export interface MapLabel {
+  code: string;
+  x: number;
+  y: number;
+  anchor: "start" | "middle" | "end";
+  at?: [number, number];
+}
+
+/** mapLabels places every region's label under the projection. */
+export function mapLabels(p: GeoProjection, geo: RegionCollection = KOREA_SIDO): MapLabel[] {
+  return geo.features.map((f) => {
+    const at = PROVINCE_LABEL_AT[f.properties.code];
+    const [x, y] = at ? (p(at) ?? [0, 0]) : labelPoint(f, p);
+    const c = CALLOUTS[f.properties.code];
+    if (!c) return { code: f.properties.code, x, y, anchor: "middle" };
+    return { code: f.properties.code, x: x + c.dx, y: y + c.dy, anchor: c.anchor, at: [x, y] };
+  });
+}
+
+/** labelBox is the box a label's text covers (y is the text's middle), for
+ * a font size in map units: Hangul is about 1 em wide, digits and Latin 0.6. */
+export function labelBox(l: MapLabel, text: string, size: number): [number, number, number, number] {
+  let w = 0;
+  for (const ch of text) w += /[\u3131-\uD7A3]/.test(ch) ? size : ch === " " ? size * 0.3 : size * 0.6;
+  const x0 = l.anchor === "start" ? l.x : l.anchor === "end" ? l.x - w : l.x - w / 2;
+  return [x0, l.y - size / 2, x0 + w, l.y + size / 2];
 }
