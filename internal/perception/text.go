@@ -127,7 +127,7 @@ func findTextRegions(pix []byte, w, h int) []region {
 		r := region{x0: b.x0 * blockPx, y0: b.y0 * blockPx, x1: (b.x1 + 1) * blockPx, y1: (b.y1 + 1) * blockPx}
 		rw, rh := r.x1-r.x0, r.y1-r.y0
 		switch {
-		case rh < 12 || rh > h/3:
+		case rh < 16 || rh > h/3: // under 16 px of 432: smaller than a caption (the smallest line of the bench, 44 px at 720, is found 16 tall)
 			continue
 		case rw < 3*blockPx*3 || float64(rw) < 1.2*float64(rh):
 			continue
