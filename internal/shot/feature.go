@@ -84,32 +84,20 @@ func compareInto(a, b *thumb, errs *[blocks]float32) (mce, changed float64) {
 	nb := 0
 	for by := 0; by < Side; by += block {
 		for bx := 0; bx < Side; bx += block {
-			best := math.MaxFloat64
-			for dy := -search; dy <= search; dy++ {
+			// the unmoved block first: in still and slow pictures it is
+			// the best or close, so the other offsets stop after a row or
+			// two (the minimum is the same in any order)
+			best := float64(blockSAD(a, b, bx, by, 0, 0, math.MaxFloat32))
+			for dy := -search; dy <= search && best > 0; dy++ {
 				if by+dy < 0 || by+dy+block > Side {
 					continue
 				}
 				for dx := -search; dx <= search; dx++ {
-					if bx+dx < 0 || bx+dx+block > Side {
+					if bx+dx < 0 || bx+dx+block > Side || dx == 0 && dy == 0 {
 						continue
 					}
-					var s float32
-					limit := float32(best)
-					for y := range block {
-						ra := a.luma[(by+y)*Side+bx:]
-						rb := b.luma[(by+dy+y)*Side+bx+dx:]
-						for x := range block {
-							d := ra[x] - rb[x]
-							if d < 0 {
-								d = -d
-							}
-							s += d
-						}
-						if s >= limit { // already worse than the best offset
-							break
-						}
-					}
-					if float64(s) < best {
+					// given up once worse than the best offset so far
+					if s := blockSAD(a, b, bx, by, dx, dy, float32(best)); float64(s) < best {
 						best = float64(s)
 					}
 				}
@@ -126,6 +114,28 @@ func compareInto(a, b *thumb, errs *[blocks]float32) (mce, changed float64) {
 		}
 	}
 	return mce / float64(nb), changed / float64(nb)
+}
+
+// blockSAD is the sum of absolute differences between a's block at (bx, by)
+// and b's at (bx+dx, by+dy), given up (returning a value ≥ limit) once it
+// reaches limit at the end of a row.
+func blockSAD(a, b *thumb, bx, by, dx, dy int, limit float32) float32 {
+	var s float32
+	for y := range block {
+		ra := a.luma[(by+y)*Side+bx:]
+		rb := b.luma[(by+dy+y)*Side+bx+dx:]
+		for x := range block {
+			d := ra[x] - rb[x]
+			if d < 0 {
+				d = -d
+			}
+			s += d
+		}
+		if s >= limit {
+			break
+		}
+	}
+	return s
 }
 
 // rawDiff is the mean absolute luma difference without motion search: an

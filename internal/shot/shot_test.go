@@ -313,3 +313,20 @@ func TestDetectLongAndFaint(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkCompare times the motion-compensated difference of two frames
+// of a slow pan (the common case) and of a cut.
+func BenchmarkCompare(b *testing.B) {
+	A, B := newScene(1), newScene(2)
+	f0, f1, f2 := makeThumb(A.frame(0, 0, false, 0), w, h), makeThumb(A.frame(1, 0, false, 0), w, h), makeThumb(B.frame(0, 0, false, 0), w, h)
+	b.Run("pan", func(b *testing.B) {
+		for range b.N {
+			compare(f0, f1)
+		}
+	})
+	b.Run("cut", func(b *testing.B) {
+		for range b.N {
+			compare(f0, f2)
+		}
+	})
+}
