@@ -77,6 +77,9 @@ func scoreCuts(ctx context.Context, cfg cutsConfig) error {
 		found, falses := matchCuts(tr, cuts)
 		for i, c := range tr.Cuts {
 			k := tr.Split + " " + c.Kind
+			if c.Via != "" {
+				k += " via " + c.Via
+			}
 			if kinds[k] == nil {
 				kinds[k] = &[2]int{}
 			}

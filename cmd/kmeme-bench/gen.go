@@ -41,6 +41,8 @@ type TruthCut struct {
 	Start float64 `json:"start"`
 	End   float64 `json:"end"`
 	Kind  string  `json:"kind"`
+	// Via is what a fade passes through: "black" or "white".
+	Via string `json:"via,omitempty"`
 }
 
 const audioRate = 44100

@@ -28,8 +28,8 @@ func video(ctx context.Context, cfg genConfig, it itemPlan, tr *Truth, photos []
 	frame := func(t float64) float64 { return math.Round(t*fps) / fps }
 	// boundaries and their transitions
 	type boundary struct {
-		t, half float64
-		kind    string
+		t, half   float64
+		kind, via string
 	}
 	var bounds []boundary
 	t := 0.0
@@ -56,7 +56,15 @@ func video(ctx context.Context, cfg genConfig, it itemPlan, tr *Truth, photos []
 		}
 		b.t = frame(t)
 		if b.kind != "cut" {
-			b.half = frame(0.2 + 0.3*rng.Float64())
+			// 0.3–1.5 s transitions: short ones are nearly cuts, long ones
+			// outlast the detector's 1 s window
+			b.half = frame(0.15 + 0.6*rng.Float64())
+			if b.kind == "fade" {
+				b.via = "black"
+				if rng.Intn(3) == 0 {
+					b.via = "white" // bright frames that are no flash
+				}
+			}
 			if b.half < 2/fps {
 				b.half = 2 / fps
 			}
@@ -94,7 +102,7 @@ func video(ctx context.Context, cfg genConfig, it itemPlan, tr *Truth, photos []
 		shots = append(shots, s)
 	}
 	for _, b := range bounds {
-		tc := TruthCut{T: b.t, Start: b.t, End: b.t, Kind: b.kind}
+		tc := TruthCut{T: b.t, Start: b.t, End: b.t, Kind: b.kind, Via: b.via}
 		if b.kind != "cut" {
 			tc.Start, tc.End = round3(b.t-b.half), round3(b.t+b.half)
 		}
@@ -176,6 +184,9 @@ func video(ctx context.Context, cfg genConfig, it itemPlan, tr *Truth, photos []
 			fc = append(fc, fmt.Sprintf("[%s][%s]concat=n=2:v=1:a=0[%s]", acc, next, out))
 		default:
 			tname := map[string]string{"dissolve": "fade", "fade": "fadeblack"}[b.kind]
+			if b.via == "white" {
+				tname = "fadewhite"
+			}
 			if b.kind == "wipe" {
 				tname = []string{"wipeleft", "wiperight", "wipeup", "wipedown", "slideleft", "smoothleft"}[rng.Intn(6)]
 			}

@@ -279,9 +279,10 @@ func (d *Detector) judgeGradual(c int) {
 			return
 		}
 	}
-	// dark frames belong to fades, found over the whole curve in Finish
+	// black and white frames belong to fades, found over the whole curve
+	// in Finish
 	for k := a; k <= b; k++ {
-		if d.s.luma[k] <= darkLuma {
+		if d.s.luma[k] <= darkLuma || d.s.luma[k] >= 1-darkLuma {
 			return
 		}
 	}
@@ -367,11 +368,26 @@ func (d *Detector) lifted(start, end int) (ok bool, across float64) {
 	return across >= 1.6*own+0.01, across
 }
 
-// fades finds dips to black: a run of dark frames with the picture
-// darkening before it and brightening after it.
+// fades finds dips to black and to white: a run of dark (or white) frames
+// with the picture darkening (brightening) before it and coming back after
+// it. A flash is white too, but it switches on and off: a dip to white must
+// ramp over at least two frames on each side.
 func (d *Detector) fades() []Cut {
+	out := d.dips(d.s.luma, 0)
+	// a dip to white is a dip to black of the inverted luma
+	inv := make([]float32, len(d.s.luma))
+	for i, v := range d.s.luma {
+		inv[i] = 1 - v
+	}
+	out = append(out, d.dips(inv, 2)...)
+	sort.Slice(out, func(i, j int) bool { return out[i].T < out[j].T })
+	return out
+}
+
+// dips finds the dips to black in the luma curve l whose ramps on both
+// sides are at least minRamp frames long.
+func (d *Detector) dips(l []float32, minRamp int) []Cut {
 	var out []Cut
-	l := d.s.luma
 	n := len(l)
 	maxRamp := int(2 * d.fps)
 	for i := 0; i < n; i++ {
@@ -386,6 +402,7 @@ func (d *Detector) fades() []Cut {
 		if float64(e-s+1)/d.fps > 2 { // a dark scene, not a fade
 			continue
 		}
+		runS, runE := s, e
 		for s > 0 && e-s < maxRamp*2 && l[s-1] > l[s]+0.002 {
 			s--
 		}
@@ -395,21 +412,17 @@ func (d *Detector) fades() []Cut {
 		if s == 0 || e == n-1 { // fade in from the start or out at the end: no transition
 			continue
 		}
-		if l[s] < 2*darkLuma || l[e] < 2*darkLuma || e-s < 3 {
+		if l[s] < 2*darkLuma || l[e] < 2*darkLuma || e-s < 3 || runS-s < minRamp || e-runE < minRamp {
 			continue
 		}
-		mid := 0.5 * float64(s+e)
-		if k := (s + e) / 2; k >= s {
-			// the darkest frame is the middle of the transition
-			best := s
-			for j := s; j <= e; j++ {
-				if l[j] < l[best] {
-					best = j
-				}
+		// the darkest frame is the middle of the transition
+		best := s
+		for j := s; j <= e; j++ {
+			if l[j] < l[best] {
+				best = j
 			}
-			mid = float64(best)
 		}
-		out = append(out, Cut{T: mid / d.fps, Start: float64(s) / d.fps, End: float64(e) / d.fps, Kind: Fade, Confidence: 0.9})
+		out = append(out, Cut{T: float64(best) / d.fps, Start: float64(s) / d.fps, End: float64(e) / d.fps, Kind: Fade, Confidence: 0.9})
 	}
 	return out
 }

@@ -144,6 +144,20 @@ func TestDetect(t *testing.T) {
 		}
 		return out
 	}
+	fadeWhite := func(a, b *scene, n int) [][]byte {
+		fa, fb := a.frame(0, 0, false, 0), b.frame(0, 0, false, 0)
+		white := a.frame(0, 0, false, 1)
+		var out [][]byte
+		for i := 1; i <= n; i++ {
+			t := float64(i) / float64(n+1)
+			if t < 0.5 {
+				out = append(out, blend(fa, white, 2*t))
+			} else {
+				out = append(out, blend(white, fb, 2*t-1))
+			}
+		}
+		return out
+	}
 	for _, tc := range []clip{
 		{"hard cuts", func() [][]byte { return cat(still(A, 40), still(B, 40), still(C, 40)) }, []Kind{Hard, Hard}, []float64{1.6, 3.2}},
 		{"same picture, other crop", func() [][]byte {
@@ -173,6 +187,14 @@ func TestDetect(t *testing.T) {
 		{"dissolve", func() [][]byte { return cat(still(A, 40), trans(A, B, 15, blend), still(B, 40)) }, []Kind{Dissolve}, []float64{1.9}},
 		{"wipe", func() [][]byte { return cat(still(A, 40), trans(A, B, 15, wipe), still(B, 40)) }, []Kind{Wipe}, []float64{1.9}},
 		{"fade through black", func() [][]byte { return cat(still(A, 40), fade(A, B, 21), still(B, 40)) }, []Kind{Fade}, []float64{2.04}},
+		{"fade through white", func() [][]byte { return cat(still(A, 40), fadeWhite(A, B, 21), still(B, 40)) }, []Kind{Fade}, []float64{2.04}},
+		{"three-frame flash to white is not a fade", func() [][]byte {
+			x := still(A, 80)
+			for k := 40; k < 43; k++ {
+				x[k] = A.frame(0, 0, false, 1)
+			}
+			return x
+		}, nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := NewDetector(fps, Options{})
