@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -31,12 +30,8 @@ type cutMiss struct {
 }
 
 func scoreCuts(ctx context.Context, cfg cutsConfig) error {
-	b, err := os.ReadFile(filepath.Join(cfg.corpus, "truth.json"))
+	truths, err := readTruths(cfg.corpus)
 	if err != nil {
-		return fmt.Errorf("read truth (run gen first): %w", err)
-	}
-	var truths []Truth
-	if err := json.Unmarshal(b, &truths); err != nil {
 		return err
 	}
 	var only *regexp.Regexp

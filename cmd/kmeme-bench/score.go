@@ -194,13 +194,22 @@ var (
 	bpmRe = regexp.MustCompile(`([0-9.]+) bpm`)
 )
 
-func score(ctx context.Context, cfg scoreConfig) error {
-	b, err := os.ReadFile(filepath.Join(cfg.corpus, "truth.json"))
+// readTruths reads a corpus's truth.json (written by gen).
+func readTruths(corpus string) ([]Truth, error) {
+	b, err := os.ReadFile(filepath.Join(corpus, "truth.json"))
 	if err != nil {
-		return fmt.Errorf("read truth (run gen first): %w", err)
+		return nil, fmt.Errorf("read truth (run gen first): %w", err)
 	}
 	var truths []Truth
 	if err := json.Unmarshal(b, &truths); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", filepath.Join(corpus, "truth.json"), err)
+	}
+	return truths, nil
+}
+
+func score(ctx context.Context, cfg scoreConfig) error {
+	truths, err := readTruths(cfg.corpus)
+	if err != nil {
 		return err
 	}
 	splits := map[string]*[4]tally{} // ours, aubio, scene, bpm-tools

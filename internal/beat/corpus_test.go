@@ -38,14 +38,7 @@ func TestDebugCorpus(t *testing.T) {
 		if it.Split != "dev" && it.Split != "real-dev" && it.Split != "real-dev2" {
 			continue
 		}
-		raw, err := exec.Command("ffmpeg", "-nostdin", "-loglevel", "error", "-i", filepath.Join(dir, it.File), "-ac", "1", "-ar", "22050", "-f", "f32le", "-").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		x := make([]float32, len(raw)/4)
-		for i := range x {
-			x[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
-		}
+		x := corpusAudio(t, filepath.Join(dir, it.File))
 		r := Analyze(x, 22050, Options{})
 		if it.BPM == nil {
 			nullN++
@@ -83,4 +76,18 @@ func TestDebugCorpus(t *testing.T) {
 		fmt.Printf("%-40s %6.1f/%6.1f %v conf %.2f beatF %.2f downF %.2f meter %d/%d first %s cons %.2f gaps %.2f fit %.2f\n", it.Name, r.BPM, *it.BPM, ok, r.Confidence, f1, f2, r.Meter, it.Meter, fb, r.Consistency, r.Gaps, r.GridFit)
 	}
 	fmt.Printf("Acc1 %.3f beatF %.3f downF %.3f null %d/%d\n", float64(acc1)/float64(n), bf/float64(n), df/float64(n), nullOK, nullN)
+}
+
+// corpusAudio decodes a corpus file to mono float samples at 22.05 kHz.
+func corpusAudio(t *testing.T, file string) []float32 {
+	t.Helper()
+	raw, err := exec.Command("ffmpeg", "-nostdin", "-loglevel", "error", "-i", file, "-ac", "1", "-ar", "22050", "-f", "f32le", "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float32, len(raw)/4)
+	for i := range x {
+		x[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+	}
+	return x
 }

@@ -1,12 +1,10 @@
 package beat
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -38,14 +36,7 @@ func TestDebugFold(t *testing.T) {
 		if !re.MatchString(it.Name) || it.BPM == nil || it.Split == "test" || it.Split == "real-test" {
 			continue
 		}
-		raw, err := exec.Command("ffmpeg", "-nostdin", "-loglevel", "error", "-i", filepath.Join(dir, it.File), "-ac", "1", "-ar", "22050", "-f", "f32le", "-").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		x := make([]float32, len(raw)/4)
-		for i := range x {
-			x[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
-		}
+		x := corpusAudio(t, filepath.Join(dir, it.File))
 		env := OnsetStrength(x, 22050)
 		v := beatStrength(env)
 		r := Analyze(x, 22050, Options{})
