@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
-import { applyPageTitle, MAX_NAME, pageTitle, shareTitle } from "./page-title";
+import { applyPageTitle, keepPageTitle, MAX_NAME, pageTitle, shareTitle } from "./page-title";
 
 const APP = "K-MEME 팩토리";
 
@@ -43,5 +43,30 @@ describe("applyPageTitle", () => {
     applyPageTitle(document, "비공개 레시피", APP);
     expect(document.title).toBe("비공개 레시피 · K-MEME 팩토리");
     expect(document.head.querySelector('meta[property="og:title"]')).toBeNull();
+  });
+});
+
+describe("keepPageTitle", () => {
+  const settle = () => new Promise((r) => setTimeout(r, 0));
+  it("puts the recipe's title back when the head's title is rewritten, until stopped", async () => {
+    document.head.innerHTML = '<title>레시피 · K-MEME 팩토리</title><meta property="og:title" content="레시피"/>';
+    const stop = keepPageTitle(document, "읽씹 당했을 때", APP);
+    expect(document.title).toBe("읽씹 당했을 때 · K-MEME 팩토리");
+    // what a late metadata render does: the text of <title> replaced
+    document.head.querySelector("title")!.textContent = "레시피 · K-MEME 팩토리";
+    await settle();
+    expect(document.title).toBe("읽씹 당했을 때 · K-MEME 팩토리");
+    // …or the element itself swapped
+    document.head.querySelector("title")!.remove();
+    const t = document.createElement("title");
+    t.textContent = "레시피 · K-MEME 팩토리";
+    document.head.appendChild(t);
+    await settle();
+    expect(document.title).toBe("읽씹 당했을 때 · K-MEME 팩토리");
+    expect(document.head.querySelector('meta[property="og:title"]')?.getAttribute("content")).toBe("읽씹 당했을 때");
+    stop();
+    document.title = "다른 페이지 · K-MEME 팩토리";
+    await settle();
+    expect(document.title).toBe("다른 페이지 · K-MEME 팩토리");
   });
 });

@@ -37,3 +37,15 @@ export function applyPageTitle(doc: Document, name: string | null | undefined, a
     if (m && m.getAttribute("content") !== share) m.setAttribute("content", share);
   }
 }
+
+/** keepPageTitle applies the page title now and again whenever something
+ * else rewrites the head (Next's metadata <title> is re-rendered after a
+ * late route chunk and put "레시피 · K-MEME 팩토리" back over the recipe's
+ * name on a loaded machine). The returned function stops watching. */
+export function keepPageTitle(doc: Document, name: string | null | undefined, app: string): () => void {
+  applyPageTitle(doc, name, app);
+  if (!doc.head || typeof MutationObserver === "undefined") return () => {};
+  const obs = new MutationObserver(() => applyPageTitle(doc, name, app));
+  obs.observe(doc.head, { subtree: true, childList: true, characterData: true });
+  return () => obs.disconnect();
+}

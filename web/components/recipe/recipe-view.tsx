@@ -15,7 +15,7 @@ import { hashtagLine, normalizeRecipe } from "@/lib/recipe";
 import { activeIndex, formatTime } from "@/lib/timeline";
 import { overallPercent, watchProgress } from "@/lib/progress";
 import { safeUrl } from "@/lib/sanitize";
-import { applyPageTitle } from "@/lib/page-title";
+import { keepPageTitle } from "@/lib/page-title";
 import type { Analysis, Evidence, PlannedShot, Recipe, RemixFile, RemixView } from "@/lib/types";
 import { useI18n } from "../providers";
 import { CopyButton } from "../ui/copy-button";
@@ -284,7 +284,8 @@ export function RecipeView() {
   const docName = recipe?.concept.title || view?.node.title || "";
   const appName = t("app_name");
   useEffect(() => {
-    if (docName) applyPageTitle(document, docName, appName);
+    if (!docName) return;
+    return keepPageTitle(document, docName, appName);
   }, [docName, appName]);
 
   const seek = (tm: number) => {
