@@ -140,8 +140,10 @@ func weakBarEvidence(low, harm []float64, use func(int) bool) bool {
 			if len(in[0]) < 2 || len(out[0]) < 2 {
 				continue
 			}
-			li, lo := meanOf(in[0]), meanOf(out[0])
-			hi, ho := meanOf(in[1]), meanOf(out[1])
+			li, _ := meanStd(in[0])
+			lo, _ := meanStd(out[0])
+			hi, _ := meanStd(in[1])
+			ho, _ := meanStd(out[1])
 			if bass(li, lo) >= 0.05 && welch(in[0], out[0]) >= barT {
 				return false
 			}
@@ -160,25 +162,13 @@ func weakBarEvidence(low, harm []float64, use func(int) bool) bool {
 // on some phase, but t below 2 on every one; real accents measure far more.
 const barT = 3.0
 
-func meanOf(v []float64) float64 {
-	var s float64
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
-}
-
 // welch is Welch's t of mean(a) over mean(b); +Inf when both are exact.
 func welch(a, b []float64) float64 {
-	ma, mb := meanOf(a), meanOf(b)
-	va, vb := 0.0, 0.0
-	for _, x := range a {
-		va += (x - ma) * (x - ma)
-	}
-	for _, x := range b {
-		vb += (x - mb) * (x - mb)
-	}
-	se := math.Sqrt(va/float64(len(a)-1)/float64(len(a)) + vb/float64(len(b)-1)/float64(len(b)))
+	ma, sa := meanStd(a)
+	mb, sb := meanStd(b)
+	na, nb := float64(len(a)), float64(len(b))
+	// meanStd's spread is the population one: n/(n-1) makes it the sample's
+	se := math.Sqrt(sa*sa/(na-1) + sb*sb/(nb-1))
 	if se == 0 {
 		if ma > mb {
 			return math.Inf(1)
