@@ -191,7 +191,7 @@ func planShots(a *kmeme.Analysis, g *grid, secs []kmeme.Section, bounds []float6
 	}
 	rls := assignRoles(bounds, secs, drop, fm.beat)
 	bounds, rls = mergeSpent(bounds, rls, fm)
-	tp := &textPicker{fm: fm, seed: seed, count: countWord(f.meter), drop: dropCue(drop != nil, g != nil), used: map[string]int{}, ideaUse: map[string]int{}}
+	tp := newTextPicker(fm, seed, countWord(f.meter), dropCue(drop != nil, g != nil))
 	carried := carryTexts(a, bounds)
 	if carriesPOV(carried) {
 		tp.ban = povPrefix

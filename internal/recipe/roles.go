@@ -83,10 +83,10 @@ func boolInt(b bool) int {
 // neighbouring shots. The seed only rotates which caption of an idea comes
 // first, so different videos read differently.
 type textPicker struct {
-	fm      *format
-	seed    uint64
-	count   string
-	drop    string // what "{drop}" in an action says: dropCue
+	fm   *format
+	seed uint64
+	// fills "{count}" (countWord) and "{drop}" (dropCue) in bank lines
+	fills   *strings.Replacer
 	used    map[string]int
 	ideaUse map[string]int
 	prev    string // the previous shot's idea
@@ -98,9 +98,14 @@ type textPicker struct {
 
 func (p *textPicker) banned(s string) bool { return p.ban != "" && strings.HasPrefix(s, p.ban) }
 
-func (p *textPicker) fill(s string) string {
-	return strings.NewReplacer("{count}", p.count, "{drop}", p.drop).Replace(s)
+// newTextPicker starts a picker over fm's bank; count says how the bars
+// are counted ("{count}") and drop when the punchline lands ("{drop}").
+func newTextPicker(fm *format, seed uint64, count, drop string) *textPicker {
+	return &textPicker{fm: fm, seed: seed, fills: strings.NewReplacer("{count}", count, "{drop}", drop),
+		used: map[string]int{}, ideaUse: map[string]int{}}
 }
+
+func (p *textPicker) fill(s string) string { return p.fills.Replace(s) }
 
 // pick returns the idea, caption and overtitle for the next shot of role r.
 // For setup and reaction shots an idea framed like the source shot

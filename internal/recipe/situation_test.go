@@ -143,7 +143,7 @@ func TestBankTimesTheDropThroughThePlaceholder(t *testing.T) {
 				if strings.Contains(id.action, "{drop}") {
 					placeholders++
 				}
-				tp := &textPicker{count: countWord(4), drop: dropCue(false, true)}
+				tp := newTextPicker(nil, 0, countWord(4), dropCue(false, true))
 				if got := tp.fill(id.action); strings.ContainsAny(got, "{}") {
 					t.Errorf("%s/%s: %q fills to %q", f.id, ro, id.action, got)
 				}

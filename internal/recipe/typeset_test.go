@@ -137,8 +137,8 @@ func TestLibraryMaterialFits(t *testing.T) {
 						}
 					}
 				}
-				withDrop := (&textPicker{drop: dropCue(true, true)}).fill(id.action)
-				noBeat := (&textPicker{drop: dropCue(false, false)}).fill(id.action)
+				withDrop := newTextPicker(nil, 0, "", dropCue(true, true)).fill(id.action)
+				noBeat := newTextPicker(nil, 0, "", dropCue(false, false)).fill(id.action)
 				for _, s := range []string{id.film, id.framing, withDrop, noBeat} {
 					if err := CheckKoreanText(s); err != nil {
 						t.Errorf("%s/%s: %v", f.id, ro, err)
