@@ -123,11 +123,12 @@ func Analyze(samples []float32, sampleRate int, opt Options) Result {
 		return res
 	}
 	tr.beats = onTheBass(env, tr.beats, float64(len(samples))/float64(sampleRate))
-	res.Beats = tr.beats
-	res.BPM = refineBPM(tr.beats, bpm)
+	beats, heard := evenLeadIn(tr.beats, res.Onsets)
+	res.Beats = beats
+	res.BPM = refineBPM(beats[heard:], bpm)
 	res.Changes = tempoChanges(tr.beats, tr.periods, res.BPM)
 	res.BPMAlt = altTempo(env, res.BPM, opt)
-	res.Meter, res.Downbeats = Downbeats(env, tr.beats)
+	res.Meter, res.Downbeats = downbeatsFrom(env, beats, heard)
 	return res
 }
 

@@ -6,8 +6,19 @@ import "math"
 // downbeats carry more bass onsets and more harmonic change than other
 // beats. It returns the metre and the downbeat times.
 func Downbeats(env *Envelope, beats []float64) (int, []float64) {
-	if len(beats) < 6 {
-		return 4, pick(beats, 4, 0)
+	return downbeatsFrom(env, beats, 0)
+}
+
+// downbeatsFrom is Downbeats when the music is heard from beats[first] on
+// (the beats before it are an even lead-in through a pad or a voice,
+// evenLeadIn): they give no evidence, and where nothing marks the bar,
+// bar 1 starts where the music does.
+func downbeatsFrom(env *Envelope, beats []float64, first int) (int, []float64) {
+	if first < 0 || first >= len(beats) {
+		first = 0
+	}
+	if len(beats)-first < 6 {
+		return 4, pick(beats, 4, first%4)
 	}
 	n := len(beats)
 	low := make([]float64, n)
@@ -46,12 +57,12 @@ func Downbeats(env *Envelope, beats []float64) (int, []float64) {
 	// edges (music out of silence, a spectrum compared with a frame or two
 	// before it) differ from every other beat for reasons that are not the
 	// bar.
-	inner := func(i int) bool { return i > 0 && i < n-1 }
+	inner := func(i int) bool { return i > first && i < n-1 }
 	if weakBarEvidence(low, harm, inner) {
 		// Nothing marks one beat of the bar (a kick on every beat, all
-		// alike): the bar is 4/4 from the first beat, where the music
-		// starts, rather than a phase chosen by noise.
-		return 4, pick(beats, 4, 0)
+		// alike): the bar is 4/4 from the first heard beat, where the
+		// music starts, rather than a phase chosen by noise.
+		return 4, pick(beats, 4, first%4)
 	}
 	z(low)
 	z(harm)
@@ -83,7 +94,7 @@ func Downbeats(env *Envelope, beats []float64) (int, []float64) {
 			if m == 3 {
 				c *= 0.75 // 4/4 is far more common; 3/4 must win clearly
 			}
-			if p == 0 {
+			if p == first%m {
 				// music mostly begins on a downbeat: another phase (a
 				// pickup) must show it, not tie with the first beat (a
 				// generated bed whose best phase measured 0.27 had its
