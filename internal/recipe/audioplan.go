@@ -54,6 +54,19 @@ func audioPlan(a *kmeme.Analysis, g *grid, secs []kmeme.Section, fm *format, f *
 		} else {
 			ap.Notes = append(ap.Notes, fmt.Sprintf("드롭은 %.2f초(%s마디)에 옵니다. 가장 센 장면(펀치라인)을 여기에 맞추세요.", *ap.DropS, ap.DropBar))
 		}
+	} else if t, sound := beatEntry(a, g); t > 0 {
+		lead := fmt.Sprintf("처음 %.1f초는 박이 없고", t)
+		if sound {
+			lead = fmt.Sprintf("처음 %.1f초는 박 없이 소리만 깔리고", t)
+		}
+		at := "이 순간에 장면을 바꾸면 음악과 맞습니다."
+		for _, s := range shots {
+			if math.Abs(s.Start-t) <= 0.12 {
+				at = fmt.Sprintf("샷 %d이 이 박에 시작합니다.", s.N)
+				break
+			}
+		}
+		ap.Notes = append(ap.Notes, fmt.Sprintf("%s, 박은 %.1f초부터 들어옵니다. 드롭은 따로 없고 %s", lead, t, at))
 	} else {
 		ap.Notes = append(ap.Notes, "음악의 세기가 고르게 이어져 드롭이 없습니다. 컷 속도는 처음부터 끝까지 같게 갑니다.")
 	}
@@ -65,6 +78,38 @@ func audioPlan(a *kmeme.Analysis, g *grid, secs []kmeme.Section, fm *format, f *
 		ap.Notes = append(ap.Notes, fmt.Sprintf("%.1f초에서 템포가 %.0f BPM으로 바뀝니다.", c.T, c.BPM))
 	}
 	return ap
+}
+
+// beatEntry finds a beat that comes in late: no onset at all in the first
+// stretch (at least 2 s and three beats), as when a held pad or a voice
+// runs before the drums. It returns the first onset's time (0 when the
+// onsets start with the clip) and whether the stretch before it has sound
+// (the energy curve above a tenth of its peak), so the notes never call a
+// pad silence or an entry evenness.
+func beatEntry(a *kmeme.Analysis, g *grid) (float64, bool) {
+	if len(a.Onsets) == 0 {
+		return 0, false
+	}
+	first := a.Onsets[0]
+	for _, o := range a.Onsets {
+		first = math.Min(first, o)
+	}
+	if first < math.Max(2, 3*g.period) || first > a.DurationS-2*g.period {
+		return 0, false
+	}
+	sound := false
+	if e := a.Energy; e.HopS > 0 {
+		var sum float64
+		var n int
+		for i, v := range e.Values {
+			if float64(i)*e.HopS < first-e.HopS {
+				sum += v
+				n++
+			}
+		}
+		sound = n > 0 && sum/float64(n) > 0.1
+	}
+	return round3(first), sound
 }
 
 // dropCutsFaster reports whether the planned shots in the drop are, on

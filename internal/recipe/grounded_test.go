@@ -3,6 +3,7 @@ package recipe
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -582,4 +583,47 @@ func adaptationTexts(r *kmeme.Recipe) []string {
 		out = append(out, ad.Korean)
 	}
 	return out
+}
+
+// TestLateBeatEntry: a held pad (sound, no onsets) before drums that come
+// in at 7.2 s is neither "evenly loud" nor silence; the note says where the
+// beat enters. With onsets from the start the old note stands.
+func TestLateBeatEntry(t *testing.T) {
+	t.Parallel()
+	flat := func(entry, before float64) *kmeme.Analysis {
+		a := recipetest.Music(41, 14.4, 120, 4)
+		for i := range a.Sections {
+			a.Sections[i].Label, a.Sections[i].Energy = kmeme.SectionVerse, 0.8
+		}
+		a.Energy.HopS = 0.25
+		a.Energy.Values = make([]float64, 57)
+		for i := range a.Energy.Values {
+			a.Energy.Values[i] = 0.8
+			if float64(i)*0.25 < entry {
+				a.Energy.Values[i] = before
+			}
+		}
+		a.Onsets = nil
+		for _, b := range a.Beats {
+			if b >= entry-0.01 {
+				a.Onsets = append(a.Onsets, b)
+			}
+		}
+		return a
+	}
+	notes := func(a *kmeme.Analysis) string {
+		return strings.Join(planIn(t, PlanInput{Analysis: a}).Audio.Notes, " | ")
+	}
+	a := flat(7.2, 0.8)
+	entry := fmt.Sprintf("%.1f초부터 들어옵니다", a.Onsets[0])
+	if n := notes(a); !strings.Contains(n, entry) || !strings.Contains(n, "소리만 깔리고") || strings.Contains(n, "고르게") {
+		t.Errorf("pad then drums: notes %q, want %q after sound and no evenness", n, entry)
+	}
+	// silence then drums: the music's arrival (a drop or the entry), never a pad
+	if n := notes(flat(7.2, 0)); !strings.Contains(n, fmt.Sprintf("%.1f", a.Onsets[0])) || strings.Contains(n, "소리만") || strings.Contains(n, "고르게") {
+		t.Errorf("silence then drums: notes %q, want the arrival at %.1f s without a pad", n, a.Onsets[0])
+	}
+	if n := notes(flat(0, 0.8)); strings.Contains(n, "들어옵니다") || !strings.Contains(n, "고르게") {
+		t.Errorf("drums from the start: notes %q", n)
+	}
 }
