@@ -281,12 +281,12 @@ func adaptations(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, 
 			k = shots + "의 한국어 자막"
 		}
 		ad := kmeme.Adaptation{
-			Source: fmt.Sprintf("화면 자막 \"%s\" (%s)", s.SourceText, when), Korean: k, Reason: reason,
+			Source: fmt.Sprintf("화면 자막 \"%s\" (%s)", oneLine(s.SourceText), when), Korean: k, Reason: reason,
 			Evidence: &kmeme.Evidence{Kind: kmeme.EvidenceOCR, T: tptr(t), Detail: ocrDetail(c.rt)},
 		}
 		if !c.rt.sure {
 			ad.Suggestion = true
-			ad.Source = fmt.Sprintf("화면 자막으로 보이는 \"%s\" (%s, %s)", s.SourceText, when, c.rt.uncertainNote())
+			ad.Source = fmt.Sprintf("화면 자막으로 보이는 \"%s\" (%s, %s)", oneLine(s.SourceText), when, c.rt.uncertainNote())
 			if len(c.rt.noise) > 0 {
 				ad.Korean = shots + ": 원본 자막을 보고 한국어 그대로 옮겨 적기"
 				ad.Reason = "한국어 자막이지만 잘못 읽힌 듯한 로마자가 섞여 있어, 확인하지 않은 문구는 자막으로 쓰지 않음"
@@ -481,4 +481,16 @@ func ocrDetail(rt readText) string {
 		d += " (인식 신뢰도 " + confText(rt.conf) + ")"
 	}
 	return d
+}
+
+// oneLine puts a caption of several lines on one, lines joined by " / "
+// as a meme caption is quoted in running text ("Nobody: / Me:").
+func oneLine(s string) string {
+	var parts []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, " / ")
 }

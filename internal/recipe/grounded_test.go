@@ -627,3 +627,56 @@ func TestLateBeatEntry(t *testing.T) {
 		t.Errorf("drums from the start: notes %q", n)
 	}
 }
+
+// TestQuotedCaptionsAsSeen: a two-line "Nobody:\nMe:" caption is quoted on
+// one line in the adaptations, and the format's reason names the English
+// caption that was on screen, not its Korean rendering; a Korean "아무도 안"
+// caption is named as Korean. An English "me when" caption plans (its
+// reason passes the recipe's own Korean-text check).
+func TestQuotedCaptionsAsSeen(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ text, lang, reason, not string }{
+		{"Nobody:\nMe:", "en", "'아무도: / 나:' 형식의 영어 자막", "아무도 안"},
+		{"아무도 안 물어봄\n나:", "ko", "'아무도 안 ~ / 나:' 한국어 자막", "영어"},
+		{"me when the bass drops", "en", "'~할 때의 나' 형식의 영어 자막", "아무도"},
+	} {
+		a := recipetest.Perceive(recipetest.Music(9, 12, 120, 4), []recipetest.Look{{People: 1, Framing: kmeme.FramingBust, Facing: true}},
+			[]recipetest.Text{{T: 0.2, Text: tc.text, Lang: tc.lang}})
+		r := planIn(t, PlanInput{Analysis: a, Format: "pov-skit"})
+		named := false
+		for _, why := range r.Concept.Reasons {
+			if strings.Contains(why.Detail, tc.reason) {
+				named = true
+			}
+			if strings.Contains(why.Detail, tc.not) {
+				t.Errorf("%q: reason %q names what was not on screen", tc.text, why.Detail)
+			}
+		}
+		if !named {
+			t.Errorf("%q: no reason names %s: %+v", tc.text, tc.reason, r.Concept.Reasons)
+		}
+		for _, ad := range r.Adaptations {
+			if strings.Contains(ad.Source, "\n") {
+				t.Errorf("%q: adaptation source %q breaks the line", tc.text, ad.Source)
+			}
+		}
+		var srcs []string
+		for _, ad := range r.Adaptations {
+			srcs = append(srcs, ad.Source)
+		}
+		if src := strings.Join(srcs, " | "); !strings.Contains(src, "\""+oneLine(tc.text)+"\"") {
+			t.Errorf("%q: adaptations do not quote %q: %s", tc.text, oneLine(tc.text), src)
+		}
+	}
+}
+
+// TestPatternNamesAreKorean: every on-screen text pattern's name goes into
+// a format reason, which the plan checks as Korean text ("'me when ~' 자막"
+// failed the plan of any clip with that caption).
+func TestPatternNamesAreKorean(t *testing.T) {
+	for _, p := range textPatterns {
+		if err := CheckKoreanText("화면에 " + p.korean + " (0.2초)"); err != nil {
+			t.Errorf("pattern %s: %v", p.id, err)
+		}
+	}
+}

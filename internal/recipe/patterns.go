@@ -19,8 +19,11 @@ type textPattern struct {
 
 var textPatterns = []textPattern{
 	{"pov", regexp.MustCompile(`(?i)(^|\W)pov\b|시점\s*:`), map[string]float64{"pov-skit": 3.5, "office-relatable": 0.8}, "'시점(POV):' 자막"},
-	{"nobody", regexp.MustCompile(`(?i)nobody\s*:|아무도\s*안`), map[string]float64{"pov-skit": 3.0, "reaction": 1.0}, "'아무도 안 시킴 / 나:' 자막"},
-	{"me-when", regexp.MustCompile(`(?i)(^|\W)me when\b|(^|\W)when (you|your|ur|u|my)\b`), map[string]float64{"pov-skit": 2.0, "reaction": 1.5}, "'me when ~' 자막"},
+	// one idea in two languages: the reason names the one on screen (the
+	// shared id counts it once)
+	{"nobody", regexp.MustCompile(`(?i)nobody\s*:`), map[string]float64{"pov-skit": 3.0, "reaction": 1.0}, "'아무도: / 나:' 형식의 영어 자막"},
+	{"nobody", regexp.MustCompile(`아무도\s*안`), map[string]float64{"pov-skit": 3.0, "reaction": 1.0}, "'아무도 안 ~ / 나:' 한국어 자막"},
+	{"me-when", regexp.MustCompile(`(?i)(^|\W)me when\b|(^|\W)when (you|your|ur|u|my)\b`), map[string]float64{"pov-skit": 2.0, "reaction": 1.5}, "'~할 때의 나' 형식의 영어 자막"},
 	// "엄마한테 걸렸을 때", "나 혼자 야근할 때": a situation, the reaction or
 	// the skit follows
 	{"situation", situationRe, map[string]float64{"pov-skit": 2.0, "reaction": 2.0}, "'~할 때' 상황 자막"},

@@ -42,7 +42,7 @@ func Markdown(r *kmeme.Recipe) []byte {
 	if r.Audio.BPM != nil {
 		p("- **템포**: %.1f BPM, %d/4박\n", *r.Audio.BPM, r.Audio.Meter)
 	} else {
-		p("- **템포**: 일정한 박자 없음 (말 중심)\n")
+		p("- **템포**: 일정한 박자 없음\n")
 	}
 	if r.Audio.DropS != nil {
 		p("- **드롭**: %s (%s마디)\n", clock(*r.Audio.DropS), r.Audio.DropBar)

@@ -98,7 +98,7 @@ func GuidePDF(a *kmeme.Analysis, r *kmeme.Recipe, keyframeDir, fontDir string) (
 	if r.Audio.BPM != nil {
 		kv("템포", fmt.Sprintf("%.1f BPM, %d/4박", *r.Audio.BPM, r.Audio.Meter))
 	} else {
-		kv("템포", "일정한 박자 없음 (말 중심)")
+		kv("템포", "일정한 박자 없음")
 	}
 	if r.Audio.DropS != nil {
 		kv("드롭", fmt.Sprintf("%s (%s마디)", clock(*r.Audio.DropS), r.Audio.DropBar))
