@@ -159,9 +159,10 @@ func DecodeFrames(ctx context.Context, info *Info, lim Limits, opt FrameOptions,
 	// area average; one area pass from 1080p costs a quarter of the decode
 	vf := fmt.Sprintf("scale=%d:%d:flags=fast_bilinear,scale=%d:%d:flags=area,fps=%s,format=%s",
 		4*opt.Width, 4*opt.Height, opt.Width, opt.Height, rate, pixFmt)
+	// one filter thread (see DecodeFramesWithSamples)
 	args = append(args, "-map", "0:v:0", "-an", "-sn", "-dn",
 		"-t", strconv.FormatFloat(lim.MaxDurationS, 'f', 3, 64),
-		"-vf", vf, "-f", "rawvideo", "pipe:1")
+		"-filter_threads", "1", "-vf", vf, "-f", "rawvideo", "pipe:1")
 	cmd := command(ctx, lim, info.tools.ffmpeg(), args...)
 	stderr := &capped{max: lim.MaxStderrBytes}
 	cmd.Stderr = stderr

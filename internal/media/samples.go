@@ -56,7 +56,10 @@ func DecodeFramesWithSamples(ctx context.Context, info *Info, lim Limits, opt Fr
 		4*opt.Width, 4*opt.Height, opt.Width, opt.Height, rate, pixFmt,
 		srate, so.Width, so.Height)
 	dur := strconv.FormatFloat(lim.MaxDurationS, 'f', 3, 64)
-	args = append(args, "-filter_complex", fc,
+	// one filter thread: the decoder's frame threads already fill the
+	// cores, and slice threads for these small scalers cost more CPU in
+	// hand-offs than they save (same pictures either way)
+	args = append(args, "-filter_complex_threads", "1", "-filter_complex", fc,
 		"-map", "[mo]", "-an", "-sn", "-dn", "-t", dur, "-f", "rawvideo", "pipe:1",
 		"-map", "[so]", "-an", "-sn", "-dn", "-t", dur, "-f", "rawvideo", "pipe:3")
 	pr, pw, err := os.Pipe()
