@@ -31,7 +31,7 @@ var textMap = []struct {
 	literal bool // the Korean is a conventional equivalent, not a re-make
 }{
 	{regexp.MustCompile(`(?i)^\s*pov\b`), line{"시점: 나", "시점: 저"}, "'POV:'는 '시점:'으로, 뒤는 한국 상황으로 새로 쓰기", true},
-	{regexp.MustCompile(`(?i)nobody\s*:`), line{"아무도 안 시킴", "아무도 안 시켰어요"}, "'Nobody: / Me:'는 '아무도 안 시킴 / 나:'로", true},
+	{nobodyRe, line{"아무도 안 시킴", "아무도 안 시켰어요"}, "'Nobody: / Me:'는 '아무도 안 시킴 / 나:'로", true},
 	{regexp.MustCompile(`(?i)^\s*me when\b`), line{"딱 내 얘기", "딱 제 얘기"}, "'Me when…'은 '나 ~할 때' 꼴의 한 줄로", true},
 	{regexp.MustCompile(`(?i)\bbefore\b`), line{"평소", "평소"}, "'before'는 '평소'로", true},
 	{regexp.MustCompile(`(?i)\bafter\b`), line{"약속 있는 날", "약속 있는 날"}, "'after'는 '약속 있는 날'로", true},
@@ -43,6 +43,11 @@ var textMap = []struct {
 }
 
 var latinRe = regexp.MustCompile(`[A-Za-z]`)
+
+var (
+	nobodyRe = regexp.MustCompile(`(?i)nobody\s*:`)
+	meRe     = regexp.MustCompile(`(?i)(^|\W)me\s*:`)
+)
 
 var povRe = regexp.MustCompile(`(?i)^\s*pov\s*[:：]?\s*`)
 
@@ -189,6 +194,12 @@ func carryTexts(a *kmeme.Analysis, bounds []float64) map[int]carried {
 					o := m.ot
 					c.ot, c.how = &o, m.how
 					c.korean = "'" + o.casual + "' 자막 (원문은 샷의 원본 자막 칸에)"
+					if m.re == nobodyRe && meRe.MatchString(txt) {
+						// "Nobody: / Me:": the second line is the joke's
+						// turn, said under the picture as in Korean remakes
+						c.cap = &line{"나:", "나:"}
+						c.korean = josa.Quote(o.casual, "과") + " 자막 '나:' (원문은 샷의 원본 자막 칸에)"
+					}
 					if m.re != textMap[0].re {
 						break
 					}

@@ -655,6 +655,12 @@ func TestQuotedCaptionsAsSeen(t *testing.T) {
 		if !named {
 			t.Errorf("%q: no reason names %s: %+v", tc.text, tc.reason, r.Concept.Reasons)
 		}
+		if strings.Contains(tc.text, "Me:") {
+			// the joke's two halves: "아무도 안 시킴" over the picture, "나:" under it
+			if s := r.Shots[0]; s.Overtitle != "아무도 안 시킴" || s.Caption.Casual != "나:" {
+				t.Errorf("%q: shot 1 overtitle %q caption %q, want 아무도 안 시킴 / 나:", tc.text, s.Overtitle, s.Caption.Casual)
+			}
+		}
 		for _, ad := range r.Adaptations {
 			if strings.Contains(ad.Source, "\n") {
 				t.Errorf("%q: adaptation source %q breaks the line", tc.text, ad.Source)
