@@ -40,6 +40,7 @@ var textMap = []struct {
 	{regexp.MustCompile(`(?i)wait for it|watch till the end`), line{"끝까지 봐", "끝까지 보세요"}, "'Wait for it'은 '끝까지 봐'로", true},
 	{regexp.MustCompile(`(?i)\b(omg|oh my god|wtf)\b`), line{"헐", "헐"}, "감탄사는 예능 자막 '헐'로", true},
 	{regexp.MustCompile(`(?i)story ?time|true story`), line{"실화", "실화"}, "'storytime'은 '실화' 자막으로", true},
+	{regexp.MustCompile(`(?i)when the (bass|beat) drops`), line{"드롭 들어갈 때", "드롭 들어갈 때"}, "'When the bass drops'는 '드롭 들어갈 때'로", true},
 }
 
 var latinRe = regexp.MustCompile(`[A-Za-z]`)

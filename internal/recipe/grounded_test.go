@@ -686,3 +686,21 @@ func TestPatternNamesAreKorean(t *testing.T) {
 		}
 	}
 }
+
+// TestKnownEnglishPhrases: a known English meme phrase on screen is carried
+// as its Korean equivalent on the shot where it appears.
+func TestKnownEnglishPhrases(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ text, want string }{
+		{"When the bass drops", "드롭 들어갈 때"},
+		{"Wait for it", "끝까지 봐"},
+		{"Nobody:\nMe:", "아무도 안 시킴"},
+	} {
+		a := recipetest.Perceive(recipetest.Music(13, 12, 120, 4), []recipetest.Look{{People: 1, Framing: kmeme.FramingBust, Facing: true}},
+			[]recipetest.Text{{T: 0.2, Text: tc.text, Lang: "en"}})
+		r := planIn(t, PlanInput{Analysis: a})
+		if got := r.Shots[0].Overtitle; got != tc.want {
+			t.Errorf("%q: shot 1 overtitle %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}

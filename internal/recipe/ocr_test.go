@@ -44,6 +44,8 @@ func TestClassifyCountsScripts(t *testing.T) {
 		{"HH 당했을 때", scriptKorean, "당했을 때", []string{"HH"}},
 		{"읽씹 당했을 때 xq", scriptKorean, "읽씹 당했을 때", []string{"xq"}},
 		{"POV: 월요일 아침", scriptKorean, "POV: 월요일 아침", nil},
+		{"Lt vs 내 친구 POV", scriptKorean, "vs 내 친구 POV", []string{"Lt"}},
+		{"POV: me at 3am", scriptEnglish, "POV: me at 3am", nil},
 		{"오늘의 OOTD", scriptKorean, "오늘의 OOTD", nil},
 		{"OMG 실화냐", scriptKorean, "OMG 실화냐", nil},
 		{"me when the snack bag opens", scriptEnglish, "me when the snack bag opens", nil},

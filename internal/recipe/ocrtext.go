@@ -56,7 +56,7 @@ type readText struct {
 // letters, not a loan such as POV or OMG) amid Hangul is OCR noise, not an
 // English phrase.
 func classify(s string) (script, string, []string) {
-	ko, en := 0, 0
+	ko, en, loan := 0, 0, 0
 	for _, r := range s {
 		switch {
 		case isHangul(r):
@@ -64,6 +64,17 @@ func classify(s string) (script, string, []string) {
 		case r < 128 && unicode.IsLetter(r):
 			en++
 		}
+	}
+	for _, tok := range strings.Fields(s) {
+		if l := strings.TrimFunc(tok, func(r rune) bool { return !unicode.IsLetter(r) }); latinLoans[strings.ToUpper(l)] {
+			loan += len(l)
+		}
+	}
+	if ko > 0 {
+		// amid Hangul a loan (vs, POV) is part of the Korean text:
+		// "Lt vs 내 친구 POV", a misread "나 vs 내 친구 POV", is Korean
+		// with one noisy fragment, not an English phrase
+		en -= loan
 	}
 	switch {
 	case ko == 0 && en == 0:
