@@ -362,19 +362,10 @@ func altTempo(env *Envelope, bpm float64, opt Options) float64 {
 // refineBPM fits a line through the beat times; with a steady tempo its
 // slope is far more exact than any autocorrelation lag.
 func refineBPM(beats []float64, guess float64) float64 {
-	n := float64(len(beats))
-	if n < 4 {
+	if len(beats) < 4 {
 		return guess
 	}
-	var sx, sy, sxx, sxy float64
-	for i, b := range beats {
-		x := float64(i)
-		sx += x
-		sy += b
-		sxx += x * x
-		sxy += x * b
-	}
-	slope := (n*sxy - sx*sy) / (n*sxx - sx*sx)
+	slope := lineSlope(beats)
 	if slope <= 0 || math.IsNaN(slope) {
 		return guess
 	}
