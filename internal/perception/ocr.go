@@ -189,10 +189,7 @@ func retryVariants(c crop) []variant {
 // upscaled so glyphs are about 40–60 px tall, and removes ink that touches
 // the border (the picture around a caption, not its letters).
 func binarizeAt(c crop, thr int, open bool) *image.Gray {
-	scale := 2
-	if c.h < 28 {
-		scale = 3
-	}
+	scale := upscale(c)
 	W, H := c.w*scale, c.h*scale
 	up := make([]byte, W*H)
 	for y := 0; y < H; y++ {
@@ -225,38 +222,7 @@ func binarizeAt(c crop, thr int, open bool) *image.Gray {
 		removeWide(inkAt, W, H, side)
 	}
 	// flood the ink that touches the border away
-	stack := []int{}
-	push := func(i int) {
-		if inkAt[i] {
-			inkAt[i] = false
-			stack = append(stack, i)
-		}
-	}
-	for x := 0; x < W; x++ {
-		push(x)
-		push((H-1)*W + x)
-	}
-	for y := 0; y < H; y++ {
-		push(y * W)
-		push(y*W + W - 1)
-	}
-	for len(stack) > 0 {
-		i := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		x, y := i%W, i/W
-		if x > 0 {
-			push(i - 1)
-		}
-		if x < W-1 {
-			push(i + 1)
-		}
-		if y > 0 {
-			push(i - W)
-		}
-		if y < H-1 {
-			push(i + W)
-		}
-	}
+	floodBorder(inkAt, W, H)
 	const margin = 12
 	img := image.NewGray(image.Rect(0, 0, W+2*margin, H+2*margin))
 	for i := range img.Pix {
@@ -270,6 +236,56 @@ func binarizeAt(c crop, thr int, open bool) *image.Gray {
 		}
 	}
 	return img
+}
+
+// upscale is binarizeAt's scale for a crop.
+func upscale(c crop) int {
+	if c.h < 28 {
+		return 3
+	}
+	return 2
+}
+
+// hasGlyphs is the cheap test before tesseract: a binarized line image
+// (black ink on white) holds at least two ink components a letter or a
+// Hangul part could be — a third of the line height (lineH, image pixels)
+// tall or wide, at most twice its height tall. Specks, one blob and an
+// empty image do not pass.
+func hasGlyphs(img *image.Gray, lineH int) bool {
+	W, H := img.Rect.Dx(), img.Rect.Dy()
+	seen := make([]bool, W*H)
+	stack := []int{}
+	n := 0
+	for start := range seen {
+		if seen[start] || img.Pix[start] != 0 {
+			continue
+		}
+		seen[start] = true
+		stack = append(stack[:0], start)
+		x0, y0, x1, y1 := W, H, -1, -1
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			x, y := i%W, i/W
+			x0, x1, y0, y1 = min(x0, x), max(x1, x), min(y0, y), max(y1, y)
+			for _, j := range [4]int{i - 1, i + 1, i - W, i + W} {
+				if j < 0 || j >= len(seen) || (j == i-1 && x == 0) || (j == i+1 && x == W-1) {
+					continue
+				}
+				if !seen[j] && img.Pix[j] == 0 {
+					seen[j] = true
+					stack = append(stack, j)
+				}
+			}
+		}
+		cw, ch := x1-x0+1, y1-y0+1
+		if (3*ch >= lineH || 3*cw >= lineH) && ch <= 2*lineH {
+			if n++; n >= 2 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // removeWide clears the ink that lies under a side×side square of ink
@@ -378,11 +394,20 @@ func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenTe
 	// a bright region may be dark ink on a card or outlined white ink on
 	// a bright picture, and white ink on a bright picture separates from
 	// it only at a higher threshold. The surest reading wins.
+	// an image whose ink is all gone with the border (the picture around
+	// a texture) or is a few specks is not worth a tesseract read: it
+	// reads as nothing, or as noise
+	skipped := 0
 	write := func(c crop, thr int, open bool) (string, error) {
+		img := binarizeAt(c, thr, open)
+		if !hasGlyphs(img, c.lineH*upscale(c)) {
+			skipped++
+			return "", nil
+		}
 		p := filepath.Join(dir, fmt.Sprintf("r%d.png", nImages))
 		nImages++
 		var buf bytes.Buffer
-		if err := png.Encode(&buf, binarizeAt(c, thr, open)); err != nil {
+		if err := png.Encode(&buf, img); err != nil {
 			return "", err
 		}
 		return p, os.WriteFile(p, buf.Bytes(), 0o600)
@@ -401,7 +426,7 @@ func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenTe
 	langs := strings.Join(ts.langs, "+")
 	res := make([]ocrResult, len(pick))
 	var paths []string
-	var first []int
+	var first, firstRead []int // regions read first; those with an image
 	for i, tr := range pick {
 		if same[i] >= 0 {
 			continue
@@ -410,14 +435,23 @@ func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenTe
 		if err != nil {
 			return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: "ocr crop: " + err.Error()})
 		}
-		paths = append(paths, p)
 		first = append(first, i)
+		if p == "" {
+			continue
+		}
+		paths = append(paths, p)
+		firstRead = append(firstRead, i)
 	}
-	read, err := ts.read(ctx, dir, paths, langs)
-	if err != nil {
-		return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
+	var read []ocrResult
+	if len(paths) > 0 {
+		read, err = ts.read(ctx, dir, paths, langs)
+		if err != nil {
+			return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
+		}
 	}
+	raw := make([]float64, len(pick)) // the best confidence tesseract gave, plausible or not
 	take := func(i int, r ocrResult) {
+		raw[i] = math.Max(raw[i], r.conf)
 		r.text = cleanText(r.text)
 		if !plausibleText(r.text, r.conf, 2) {
 			r.conf = 0
@@ -426,7 +460,7 @@ func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenTe
 			res[i] = r
 		}
 	}
-	for k, i := range first {
+	for k, i := range firstRead {
 		take(i, read[k])
 	}
 	paths = paths[:0]
@@ -440,11 +474,14 @@ func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenTe
 			if err != nil {
 				return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: "ocr crop: " + err.Error()})
 			}
+			if p == "" {
+				continue
+			}
 			paths = append(paths, p)
 			again = append(again, i)
 		}
 	}
-	trace("ocr: %d regions (%d as seen before), %d images read again", len(pick), len(pick)-len(first), len(paths))
+	trace("ocr: %d regions (%d as seen before), %d read, %d images read again, %d images without glyphs not read", len(pick), len(pick)-len(first), len(firstRead), len(paths), skipped)
 	if len(paths) > 0 {
 		read, err := ts.read(ctx, dir, paths, langs)
 		if err != nil {
@@ -460,7 +497,9 @@ func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenTe
 	if len(ts.langs) > 1 && ts.has("kor") {
 		paths, again = paths[:0], again[:0]
 		for _, i := range first {
-			if res[i].path != "" && res[i].hasLatin() {
+			// a reading tesseract was not half sure of is a texture's:
+			// Korean alone makes no caption of it
+			if res[i].path != "" && raw[i] >= 0.5 && res[i].hasLatin() {
 				paths = append(paths, res[i].path)
 				again = append(again, i)
 			}

@@ -106,7 +106,7 @@ func plausibleText(s string, conf float64, seen int) bool {
 			other++
 		}
 	}
-	if letters < 2 || other > letters || strayJamo(s) {
+	if letters < 2 || other > letters || strayJamo(s) || digitsOnly(s) {
 		return false
 	}
 	min := 0.6
@@ -116,6 +116,18 @@ func plausibleText(s string, conf float64, seen int) bool {
 		min = 0.8
 	}
 	return conf >= min
+}
+
+// digitsOnly reports a reading with digits and no letter: what the edge
+// of a button, a stripe or a badge reads as ("0000", "0"); a meme caption
+// says something in words.
+func digitsOnly(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return strings.IndexFunc(s, unicode.IsDigit) >= 0
 }
 
 // strayJamo reports lone Hangul jamo or full-width Latin, what a
@@ -166,6 +178,7 @@ func language(s string) string {
 // mergeTexts joins the same text seen in consecutive tracks (a flicker, a
 // lost sample) and stacks lines of one caption shown together.
 func mergeTexts(in []kmeme.ScreenText) []kmeme.ScreenText {
+	in = dropSlivers(in)
 	// same text, same place, touching in time
 	var out []kmeme.ScreenText
 	for _, t := range in {
@@ -241,6 +254,31 @@ func mergeTexts(in []kmeme.ScreenText) []kmeme.ScreenText {
 		res = append(res, cur)
 	}
 	return res
+}
+
+// dropSlivers removes a text whose box lies inside a taller text's box
+// while both are up: the tracker cut one caption line thinner in some
+// samples (its x-height rows alone), and that sliver reads as other
+// syllables ("실화냐" cut to its middle read "근 오").
+func dropSlivers(in []kmeme.ScreenText) []kmeme.ScreenText {
+	var out []kmeme.ScreenText
+	for i, t := range in {
+		sliver := false
+		for j, o := range in {
+			if i == j {
+				continue
+			}
+			span := math.Min(t.End, o.End) - math.Max(t.Start, o.Start)
+			if span > 0 && t.Box.H < 0.7*o.Box.H && boxOverlap(t.Box, o.Box) >= 0.8 && t.Box.W <= o.Box.W {
+				sliver = true
+				break
+			}
+		}
+		if !sliver {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func boxOverlap(a, b kmeme.Box) float64 {

@@ -314,7 +314,22 @@ func (r *region) ink(v byte) bool {
 
 const sigW, sigH = 24, 6
 
+// signature is the share of the region's letter ink on a coarse grid: ink
+// in the crop around the region (cut's padding) that does not touch the
+// crop's edge. The picture behind a caption reaches the edge, so a pan or
+// a shaking camera under a still caption changes the signature little;
+// another text in the same place changes it a lot.
 func (r *region) signature(pix []byte, w int) []float64 {
+	h := len(pix) / w
+	x0, y0, x1, y1 := r.padded(w, h)
+	cw, ch := x1-x0, y1-y0
+	ink := make([]bool, cw*ch)
+	for y := y0; y < y1; y++ {
+		for x := x0; x < x1; x++ {
+			ink[(y-y0)*cw+x-x0] = r.ink(pix[y*w+x])
+		}
+	}
+	floodBorder(ink, cw, ch)
 	sig := make([]float64, sigW*sigH)
 	cnt := make([]float64, sigW*sigH)
 	rw, rh := r.x1-r.x0, r.y1-r.y0
@@ -323,7 +338,7 @@ func (r *region) signature(pix []byte, w int) []float64 {
 		for x := r.x0; x < r.x1; x++ {
 			g := gy*sigW + (x-r.x0)*sigW/rw
 			cnt[g]++
-			if r.ink(pix[y*w+x]) {
+			if ink[(y-y0)*cw+x-x0] {
 				sig[g]++
 			}
 		}
@@ -336,6 +351,43 @@ func (r *region) signature(pix []byte, w int) []float64 {
 	return sig
 }
 
+// floodBorder clears the ink connected (4-neighbour) to the edge of a w×h
+// mask: the picture around a caption, not its letters.
+func floodBorder(ink []bool, w, h int) {
+	stack := []int{}
+	push := func(i int) {
+		if ink[i] {
+			ink[i] = false
+			stack = append(stack, i)
+		}
+	}
+	for x := 0; x < w; x++ {
+		push(x)
+		push((h-1)*w + x)
+	}
+	for y := 0; y < h; y++ {
+		push(y * w)
+		push(y*w + w - 1)
+	}
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		x, y := i%w, i/w
+		if x > 0 {
+			push(i - 1)
+		}
+		if x < w-1 {
+			push(i + 1)
+		}
+		if y > 0 {
+			push(i - w)
+		}
+		if y < h-1 {
+			push(i + w)
+		}
+	}
+}
+
 // crop is a region cut out for reading: gray pixels and its polarity.
 type crop struct {
 	w, h    int
@@ -344,15 +396,19 @@ type crop struct {
 	lineH   int // the region's own height, the text's size
 }
 
+// padded is the region with cut's padding, inside the w×h frame.
+func (r *region) padded(w, h int) (x0, y0, x1, y1 int) {
+	pad := (r.y1 - r.y0) / 3
+	vpad := 2 * (r.y1 - r.y0) / 3
+	return max(0, r.x0-pad), max(0, r.y0-vpad), min(w, r.x1+pad), min(h, r.y1+vpad)
+}
+
 func (r *region) cut(pix []byte, w, h int) crop {
 	// pad by a third of the height sideways (outlines) and two thirds up
 	// and down: the region is found from the densest rows, the x-height,
 	// and Latin ascenders and descenders reach past it (an f cut by the
 	// crop's edge would be flooded away with the picture)
-	pad := (r.y1 - r.y0) / 3
-	vpad := 2 * (r.y1 - r.y0) / 3
-	x0, y0 := max(0, r.x0-pad), max(0, r.y0-vpad)
-	x1, y1 := min(w, r.x1+pad), min(h, r.y1+vpad)
+	x0, y0, x1, y1 := r.padded(w, h)
 	c := crop{w: x1 - x0, h: y1 - y0, darkInk: r.darkInk, lineH: r.y1 - r.y0}
 	c.pix = make([]byte, c.w*c.h)
 	for y := y0; y < y1; y++ {

@@ -1,0 +1,96 @@
+package perception
+
+import (
+	"image"
+	"testing"
+
+	"github.com/kmeme-factory/kmeme/internal/kmeme"
+	"github.com/kmeme-factory/kmeme/internal/media/mediatest"
+)
+
+// Digits alone are what a button's rim or a badge reads as ("0000");
+// a caption with digits in its words stays.
+func TestPlausibleTextRejectsDigitsAlone(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"0000", false},
+		{"0 0", false},
+		{"2024", false},
+		{"엄마한테 걸렸을 때", true},
+		{"오늘의 OOTD", true},
+		{"MBTI 특 ㅋㅋ", true},
+	} {
+		if got := plausibleText(c.s, 0.95, 5); got != c.want {
+			t.Errorf("plausibleText(%q) = %v, want %v", c.s, got, c.want)
+		}
+	}
+}
+
+// hasGlyphs passes a line of letters and stops an empty image, specks and
+// a single blob before they cost a tesseract read.
+func TestHasGlyphs(t *testing.T) {
+	const lineH = 40
+	img := func(rects ...[4]int) *image.Gray {
+		g := image.NewGray(image.Rect(0, 0, 300, 80))
+		for i := range g.Pix {
+			g.Pix[i] = 255
+		}
+		for _, r := range rects {
+			for y := r[1]; y < r[3]; y++ {
+				for x := r[0]; x < r[2]; x++ {
+					g.Pix[y*g.Stride+x] = 0
+				}
+			}
+		}
+		return g
+	}
+	if hasGlyphs(img(), lineH) {
+		t.Error("an empty image has glyphs")
+	}
+	if hasGlyphs(img([4]int{10, 10, 13, 13}, [4]int{50, 40, 53, 42}, [4]int{90, 20, 94, 24}), lineH) {
+		t.Error("specks have glyphs")
+	}
+	if hasGlyphs(img([4]int{20, 5, 200, 75}), lineH) {
+		t.Error("one blob has glyphs")
+	}
+	// two strokes a letter tall, and a dash of a Hangul part
+	if !hasGlyphs(img([4]int{20, 20, 26, 60}, [4]int{40, 20, 46, 60}, [4]int{60, 38, 80, 42}), lineH) {
+		t.Error("letter strokes have no glyphs")
+	}
+}
+
+// A track cut to the middle rows of a caption line while the whole line
+// is up reads as other syllables; it goes, the line stays.
+func TestMergeTextsDropsSliverOfLine(t *testing.T) {
+	line := kmeme.Box{X: 0.13, Y: 0.68, W: 0.29, H: 0.052}
+	sliver := kmeme.Box{X: 0.14, Y: 0.708, W: 0.27, H: 0.021}
+	out := mergeTexts([]kmeme.ScreenText{
+		{Text: "실화냐", Start: 0.75, End: 2.9, Box: line, Confidence: 0.93, Lang: "ko"},
+		{Text: "근 오", Start: 1.75, End: 2.75, Box: sliver, Confidence: 0.91, Lang: "ko"},
+	})
+	if len(out) != 1 || out[0].Text != "실화냐" {
+		t.Errorf("texts %+v, want 실화냐 alone", out)
+	}
+}
+
+// An outlined caption over a photo that pans behind it (white shirt and
+// collar lines moving through the letters) is one text, read: the
+// tracker's signature is the letters' ink, not the picture's.
+func TestTextStillCaptionOverPanningPhoto(t *testing.T) {
+	need(t, font, gracePath)
+	clip := mediatest.FFmpeg(t, "panning.mp4", "-loop", "1", "-i", gracePath, "-vf",
+		"scale=-2:1100,crop=540:960:'min(iw-540,t*60)':70,"+drawtext("엄마한테 걸렸을 때", "outline", 640, 0, 3)+",format=yuv420p",
+		"-t", "3", "-r", "15", "-c:v", "libx264", "-preset", "ultrafast")
+	p := run(t, clip, Options{})
+	found := false
+	for _, tx := range p.Texts {
+		if Similarity(tx.Text, "엄마한테 걸렸을 때") >= 0.8 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("caption over a pan not read; texts %+v, not measured %v", p.Texts, p.NotMeasured)
+	}
+}
