@@ -111,7 +111,7 @@ func Analyze(samples []float32, sampleRate int, opt Options) Result {
 		return res
 	}
 	tr := trackDBN(v, env.Rate, bpm)
-	tr = lockGrid(v, env.Rate, tr)
+	tr = lockGrid(v, env.Rate, tr, musicAtStart(env.RMS))
 	tr = trimSilent(tr, v, env.Rate)
 	tr = reachStart(tr, v, env.Rate)
 	res.Consistency = consistency(env, bpm, opt)

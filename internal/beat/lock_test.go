@@ -2,6 +2,7 @@ package beat
 
 import (
 	"math"
+	"math/rand"
 	"testing"
 )
 
@@ -70,6 +71,68 @@ func TestSteadyOnTheGrid(t *testing.T) {
 	} {
 		if got := steady(c.conf, c.cons, c.gaps, c.fit, c.n, opt); got != c.want {
 			t.Errorf("steady(conf %.2f, cons %.2f, gaps %.2f, fit %.2f, %d onsets) = %v, want %v", c.conf, c.cons, c.gaps, c.fit, c.n, got, c.want)
+		}
+	}
+}
+
+// loudOffbeats is a tune at bpm from start seconds: a soft low note and
+// chord on every beat and a louder low note and a bright one on every
+// offbeat, as the
+// modules android-commando_hiscore (freedroid-data) and circuslinux's
+// hiscore carry more on their odd rows than on the beat rows. With noise
+// above 0, white noise at that level plays from 0:00.
+func loudOffbeats(bpm, dur, start, noise float64) ([]float32, []float64) {
+	rng := rand.New(rand.NewSource(int64(bpm)))
+	out := make([]float32, int(dur*sr))
+	for i := range out {
+		out[i] = float32(noise * (2*rng.Float64() - 1))
+	}
+	p := 60 / bpm
+	var beats []float64
+	for i := 0; start+float64(i)*p < dur-0.3; i++ {
+		t := start + float64(i)*p
+		beats = append(beats, math.Round(t*1000)/1000)
+		tone(out, t, 130.8, 0.25, 8)
+		tone(out, t, 392, 0.1, 10)
+		tone(out, t+p/2, 164.8, 0.2, 8)
+		tone(out, t+p/2, []float64{659.3, 784, 880, 784}[i%4], 0.1, 10)
+	}
+	return out, beats
+}
+
+// TestMusicFromZeroKeepsItsFirstBeat: when the music starts with the file,
+// its first note is a beat even if the offbeats are louder (the four
+// modules were tracked half a beat off, F 0); music that comes in at 0.4 s
+// under noise that starts at 0:00 is not anchored on the noise's onset.
+func TestMusicFromZeroKeepsItsFirstBeat(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ bpm, start, noise float64 }{{125, 0, 0}, {93.75, 0, 0}, {160, 0, 0}, {125, 0.4, 0.05}, {142.9, 0.33, 0.05}} {
+		x, ref := loudOffbeats(c.bpm, 20, c.start, c.noise)
+		r := Analyze(x, sr, Options{})
+		if math.Abs(r.BPM-c.bpm)/c.bpm > 0.01 {
+			t.Errorf("%g BPM from %g s: got %.2f (conf %.2f, reason %q)", c.bpm, c.start, r.BPM, r.Confidence, r.Reason)
+			continue
+		}
+		if f := fmeasure(r.Beats, ref, 0.07); f < 0.95 {
+			t.Errorf("%g BPM from %g s: beat F %.2f, beats %v", c.bpm, c.start, f, r.Beats[:min(6, len(r.Beats))])
+		}
+	}
+}
+
+// TestMusicAtStart: the loudness of the first frames against the file's
+// quiet frames tells music starting with the file from a noise floor the
+// music comes in over.
+func TestMusicAtStart(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name  string
+		start float64
+		noise float64
+		want  bool
+	}{{"music at 0:00", 0, 0, true}, {"music at 0:00 over noise", 0, 0.05, true}, {"noise, then music", 0.4, 0.05, false}, {"silence, then music", 0.4, 0, false}} {
+		x, _ := loudOffbeats(120, 10, c.start, c.noise)
+		if got := musicAtStart(OnsetStrength(x, sr).RMS); got != c.want {
+			t.Errorf("%s: musicAtStart %v, want %v", c.name, got, c.want)
 		}
 	}
 }
