@@ -354,7 +354,6 @@ func trimSpeech(labels []kmeme.AudioKind, frames []soundFrame) {
 				labels[last] = kmeme.AudioSpeech
 			}
 		}
-		a = max(b, last+1)
 		a = b
 	}
 }
