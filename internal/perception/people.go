@@ -84,8 +84,14 @@ func (d *detectors) detect(pix []byte, w, h int) framePeople {
 	gocv.EqualizeHist(m, &eq)
 	minFace := image.Pt(max(20, w/14), max(20, w/14))
 	var faces []scored
-	for _, r := range d.frontal.DetectMultiScaleWithParams(eq, faceScale, 6, 0, minFace, image.Pt(0, 0)) {
-		faces = append(faces, scored{r: r, kind: "face", frontal: true})
+	// a loose pass (3 neighbours) finds the small faces that a strict one
+	// (6) drops — the second, smaller person in a frame where one face
+	// is large — and each candidate must then pass the cascade again, strictly,
+	// on its own neighbourhood at twice the size
+	for _, r := range d.frontal.DetectMultiScaleWithParams(eq, faceScale, 3, 0, minFace, image.Pt(0, 0)) {
+		if d.confirmFace(eq, r, w, h) {
+			faces = append(faces, scored{r: r, kind: "face", frontal: true})
+		}
 	}
 	if d.hasProfile {
 		// profiles (turned left, then mirrored for turned right): the
@@ -124,6 +130,23 @@ func (d *detectors) detect(pix []byte, w, h int) framePeople {
 		}
 	}
 	return d.people(faces, suppress(bodies), w, h)
+}
+
+// confirmFace runs the frontal cascade with 6 neighbours on the face's
+// surroundings (half a face on each side) scaled ×2: a real face holds
+// there, a loose hit on texture does not.
+func (d *detectors) confirmFace(eq gocv.Mat, r image.Rectangle, w, h int) bool {
+	p := r.Dx() / 2
+	roi := image.Rect(r.Min.X-p, r.Min.Y-p, r.Max.X+p, r.Max.Y+p).Intersect(image.Rect(0, 0, w, h))
+	if roi.Empty() {
+		return false
+	}
+	sub := eq.Region(roi)
+	defer sub.Close()
+	up := gocv.NewMat()
+	defer up.Close()
+	gocv.Resize(sub, &up, image.Pt(2*roi.Dx(), 2*roi.Dy()), 0, 0, gocv.InterpolationLinear)
+	return len(d.frontal.DetectMultiScaleWithParams(up, 1.1, 6, 0, image.Pt(r.Dx(), r.Dx()), image.Pt(0, 0))) > 0
 }
 
 // people merges faces and bodies into persons (a body holding a face is

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -308,6 +309,40 @@ func TestTextRareSyllablesAndMixedCaption(t *testing.T) {
 	for w, ok := range want {
 		if !ok {
 			t.Errorf("%q not read; texts %+v, not measured %v", w, p.Texts, p.NotMeasured)
+		}
+	}
+}
+
+// photo finds a Debian package's photo installed or unpacked under
+// $KMEME_PHOTOS (scripts/bench-perception.sh unpacks opencv-doc there).
+func photo(t *testing.T, path string) string {
+	t.Helper()
+	for _, p := range []string{path, filepath.Join(os.Getenv("KMEME_PHOTOS"), path)} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Skipf("%s not installed (opencv-doc; or set KMEME_PHOTOS to the unpacked packages)", path)
+	return ""
+}
+
+// A split screen: the bust of one person above, a small, whole-body
+// footballer below (his face 6 % of the frame, turned down). The large
+// face must not hide the small one: two people. On the previous detector
+// (6 neighbours in one pass) the small face was dropped: one person.
+func TestPeopleSmallFaceBesideLargeOne(t *testing.T) {
+	grace := photo(t, gracePath)
+	messi := photo(t, "/usr/share/doc/opencv-doc/examples/data/messi5.jpg")
+	duo := mediatest.FFmpeg(t, "duo.mp4", "-loop", "1", "-i", grace, "-loop", "1", "-i", messi, "-filter_complex",
+		"[0:v]crop=512:455:0:0,scale=720:640,setsar=1[a];[1:v]crop=385:342:53:0,scale=720:640,setsar=1[b];[a][b]vstack=inputs=2,format=yuv420p",
+		"-t", "2", "-r", "15", "-c:v", "libx264", "-preset", "ultrafast")
+	if s := run(t, duo, Options{}).Shots[0]; s.People != 2 || s.Faces != 2 {
+		t.Errorf("duo: %+v", s)
+	}
+	// the loose pass must not find faces in photos without people
+	for _, n := range []string{"Blinds", "RainDrops", "TwoWings"} {
+		if s := run(t, still(t, n+".mp4", "/usr/share/backgrounds/mate/nature/"+n+".jpg", ""), Options{}).Shots[0]; s.People != 0 {
+			t.Errorf("%s: %+v", n, s)
 		}
 	}
 }
