@@ -12,22 +12,8 @@ import (
 // TestDebugPhase prints, for each dev item of BEAT_DEBUG_CORPUS, phase
 // features at the four sixteenth offsets of the true beat grid.
 func TestDebugPhase(t *testing.T) {
-	dir := os.Getenv("BEAT_DEBUG_CORPUS")
-	if dir == "" {
-		t.Skip("BEAT_DEBUG_CORPUS not set")
-	}
-	b, _ := os.ReadFile(filepath.Join(dir, "truth.json"))
-	var items []struct {
-		Name, Split, File string
-		BPM               *float64
-		Beats             []float64
-	}
-	json.Unmarshal(b, &items)
-	for _, it := range items {
-		if it.BPM == nil || (it.Split != "dev" && it.Split != "real-dev" && it.Split != "real-dev2") {
-			continue
-		}
-		x := corpusAudio(t, filepath.Join(dir, it.File))
+	for _, it := range debugDevItems(t) {
+		x := it.audio
 		env := OnsetStrength(x, 22050)
 		p := 60 / *it.BPM
 		fmt.Printf("%-42s", it.Name)
@@ -108,22 +94,8 @@ func TestDebugRows(t *testing.T) {
 
 // TestDebugLock prints lockGrid's scores for every dev item.
 func TestDebugLock(t *testing.T) {
-	dir := os.Getenv("BEAT_DEBUG_CORPUS")
-	if dir == "" {
-		t.Skip("BEAT_DEBUG_CORPUS not set")
-	}
-	b, _ := os.ReadFile(filepath.Join(dir, "truth.json"))
-	var items []struct {
-		Name, Split, File string
-		BPM               *float64
-		Beats             []float64
-	}
-	json.Unmarshal(b, &items)
-	for _, it := range items {
-		if it.BPM == nil || (it.Split != "dev" && it.Split != "real-dev" && it.Split != "real-dev2") {
-			continue
-		}
-		x := corpusAudio(t, filepath.Join(dir, it.File))
+	for _, it := range debugDevItems(t) {
+		x := it.audio
 		debugLock = func(t0, path, rigid, anchored float64, n int) {
 			fmt.Printf("%-42s t0 %.3f path %.3f rigid %.3f anchored %.3f loss %.3f n %d truth0 %.3f\n", it.Name, t0, path, rigid, anchored, rigid-anchored, n, it.Beats[0])
 		}
@@ -134,24 +106,43 @@ func TestDebugLock(t *testing.T) {
 }
 
 func TestDebugStart(t *testing.T) {
-	dir := os.Getenv("BEAT_DEBUG_CORPUS")
-	if dir == "" {
-		t.Skip("BEAT_DEBUG_CORPUS not set")
-	}
-	b, _ := os.ReadFile(filepath.Join(dir, "truth.json"))
-	var items []struct {
-		Name, Split, File string
-		BPM               *float64
-		Beats             []float64
-	}
-	json.Unmarshal(b, &items)
-	for _, it := range items {
-		if it.BPM == nil || (it.Split != "dev" && it.Split != "real-dev" && it.Split != "real-dev2") {
-			continue
-		}
-		x := corpusAudio(t, filepath.Join(dir, it.File))
+	for _, it := range debugDevItems(t) {
+		x := it.audio
 		env := OnsetStrength(x, 22050)
 		m := math.Max(env.RMS[0], math.Max(env.RMS[1], env.RMS[2]))
 		fmt.Printf("%-42s truth0 %.3f rms0 %.1f p10 %.1f p50 %.1f p95 %.1f\n", it.Name, it.Beats[0], m, percentile(env.RMS, 0.1), percentile(env.RMS, 0.5), percentile(env.RMS, 0.95))
 	}
+}
+
+type debugItem struct {
+	Name, Split, File string
+	BPM               *float64
+	Beats             []float64
+	audio             []float32
+}
+
+// debugDevItems are the tune-on items with a tempo (dev, real-dev,
+// real-dev2) of the corpus in BEAT_DEBUG_CORPUS, with their audio; the
+// test is skipped when it is not set.
+func debugDevItems(t *testing.T) []debugItem {
+	dir := os.Getenv("BEAT_DEBUG_CORPUS")
+	if dir == "" {
+		t.Skip("BEAT_DEBUG_CORPUS not set")
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "truth.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items, out []debugItem
+	if err := json.Unmarshal(b, &items); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if it.BPM == nil || (it.Split != "dev" && it.Split != "real-dev" && it.Split != "real-dev2") {
+			continue
+		}
+		it.audio = corpusAudio(t, filepath.Join(dir, it.File))
+		out = append(out, it)
+	}
+	return out
 }
