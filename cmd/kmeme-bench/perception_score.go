@@ -264,6 +264,9 @@ func scoreItem(c *pcounts, tr PTruth, a *kmeme.Analysis, verbose bool) {
 			c.camOK++
 		} else {
 			c.camConf[ts.Camera+">"+string(sp.Camera)]++
+			if verbose {
+				fmt.Printf("  %s: shot %s %.1f: camera %s, want %s\n", tr.Name, ts.Source, ts.Start, sp.Camera, ts.Camera)
+			}
 		}
 	}
 	// speech frames

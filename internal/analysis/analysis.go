@@ -118,10 +118,12 @@ func Run(ctx context.Context, path string, opt Options) (*kmeme.Analysis, error)
 	}
 
 	type audioOut struct {
-		pcm  []float32
-		res  beat.Result
-		secs float64
-		err  error
+		pcm   []float32
+		res   beat.Result
+		sound *kmeme.SpeechInfo // perception's sound classes, measured here beside the video decode
+		secs  float64
+		sndS  float64
+		err   error
 	}
 	audioC := make(chan audioOut, 1)
 	go func() {
@@ -138,7 +140,13 @@ func Run(ctx context.Context, path string, opt Options) (*kmeme.Analysis, error)
 		} else {
 			res = beat.Analyze(pcm, SampleRate, beat.Options{})
 		}
-		audioC <- audioOut{pcm: pcm, res: res, secs: since(t)}
+		out := audioOut{pcm: pcm, res: res, secs: since(t)}
+		if !opt.NoPerception && info.Audio != nil {
+			ts := time.Now()
+			out.sound = perception.AnalyzeSound(pcm, SampleRate)
+			out.sndS = since(ts)
+		}
+		audioC <- out
 	}()
 
 	var (
@@ -181,6 +189,9 @@ func Run(ctx context.Context, path string, opt Options) (*kmeme.Analysis, error)
 		return nil, decodeError(ctx, "audio", ao.err)
 	}
 	timing["audio"] = ao.secs
+	if ao.sound != nil {
+		timing["perception_sound"] = ao.sndS
+	}
 	report("structure", 0.92)
 
 	a := build(info, hash, ao.res, cuts, shots, motion, fps)
@@ -188,7 +199,7 @@ func Run(ctx context.Context, path string, opt Options) (*kmeme.Analysis, error)
 		tp := time.Now()
 		report("perception", 0.92)
 		a.Perception = perc.Finish(ctx, perception.Input{Path: info.Path, DurationS: info.DurationS, Shots: a.Shots,
-			HasAudio: info.Audio != nil, PCM: ao.pcm, Rate: SampleRate})
+			HasAudio: info.Audio != nil, PCM: ao.pcm, Rate: SampleRate, Sound: ao.sound})
 		timing["perception"] = since(tp)
 	}
 	if opt.KeyframeDir != "" && info.Video != nil {

@@ -161,6 +161,10 @@ type Input struct {
 	HasAudio  bool         // the file has an audio stream
 	PCM       []float32    // mono audio, nil without audio
 	Rate      int          // PCM sample rate
+	// Sound, when set, is AnalyzeSound's result for PCM, measured by the
+	// caller beside the video decode (the analysis does, on its audio
+	// goroutine); Finish then does not measure it again.
+	Sound *kmeme.SpeechInfo
 }
 
 // Finish measures people per shot, reads the tracked texts, classifies the
@@ -220,7 +224,7 @@ func (s *Session) Finish(ctx context.Context, in Input) *kmeme.Perception {
 				people[i].SubjectMotion = round3(cams[i].subject)
 			}
 			if len(people) > 0 {
-				p.Engines["camera"] = "opencv " + cvVersion() + " farneback optical flow + kmeme global-motion fit"
+				p.Engines["camera"] = "opencv " + cvVersion() + " pyramidal Lucas-Kanade point tracking + kmeme global-motion fit"
 			}
 			p.Shots = people
 			wg.Wait()
@@ -236,7 +240,10 @@ func (s *Session) Finish(ctx context.Context, in Input) *kmeme.Perception {
 	if !in.HasAudio || in.Rate <= 0 {
 		p.NotMeasured = append(p.NotMeasured, kmeme.NotMeasured{What: "speech", Reason: "no audio stream"})
 	} else {
-		sp := analyzeSound(in.PCM, in.Rate)
+		sp := in.Sound
+		if sp == nil {
+			sp = analyzeSound(in.PCM, in.Rate)
+		}
 		p.Speech = sp
 		p.Engines["speech"] = "kmeme audio classifier (energy, spectral flatness, pitch continuity, 4 Hz modulation)"
 		switch {
