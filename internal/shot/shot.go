@@ -184,12 +184,19 @@ func (d *Detector) judgeHard(j int) {
 	if len(pre)+len(post) > 0 {
 		ref := math.Min(q75(pre), q75(post))
 		strong := m >= d.opt.CutThreshold && cf >= d.opt.ChangedFraction && m >= 2*ref
+		// a small change must also outgrow the largest on the calmer side:
+		// a pan whose picture moves every third or fourth frame (held
+		// frames between) makes small steps the quartile does not see
+		// (a side cut short by the start or end of the video is no
+		// reference: three still frames before a pan's second step)
+		steps := math.Min(d.sideMax(pre), d.sideMax(post))
+		small := math.IsInf(steps, 1) || m >= 1.5*steps
 		// low-contrast pictures change less in absolute terms; then the
 		// change must tower over its neighbours
-		weak := m >= 5*ref+0.01 && cf >= 0.3
+		weak := small && m >= 5*ref+0.01 && cf >= 0.3
 		// a re-crop of a smooth or repetitive picture changes every block a
 		// little; a caption changes a few blocks a lot
-		subtle := m >= 4*ref+0.012 && d.blockJump(j) >= 0.5
+		subtle := small && m >= 4*ref+0.012 && d.blockJump(j) >= 0.5
 		if !strong && !weak && !subtle {
 			return
 		}
@@ -233,6 +240,19 @@ func q75(v []float64) float64 {
 	}
 	sort.Float64s(v)
 	return v[len(v)*3/4]
+}
+
+// sideMax is the largest of v, the changes on one side of a candidate
+// cut; +Inf when the side holds under half the look-ahead.
+func (d *Detector) sideMax(v []float64) float64 {
+	if len(v) == 0 || 2*len(v) < d.look {
+		return math.Inf(1)
+	}
+	m := v[0]
+	for _, x := range v[1:] {
+		m = math.Max(m, x)
+	}
+	return m
 }
 
 // blockJump is the share of blocks whose error at frame j is well above
