@@ -43,7 +43,7 @@ func TestDebugFile(t *testing.T) {
 	}
 	buf := make([]byte, 64*64)
 	grid := os.Getenv("SHOT_DEBUG_GRID") // a frame whose block errors (and its two predecessors') are printed
-	var jump []float64 // blockJump needs the frame after, while it is in the ring
+	var jump []float64                   // blockJump needs the frame after, while it is in the ring
 	for {
 		if _, err := io.ReadFull(out, buf); err != nil {
 			break
