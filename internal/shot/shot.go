@@ -286,45 +286,57 @@ func (d *Detector) at1(k int) float32 {
 	return 0
 }
 
-// judgeGradual tests the window [c-w, c+w] for a transition centred near c.
+// judgeGradual tests the window [c-w, c+w] for a transition centred near
+// c, and when that finds none the window of half its length: the ends of
+// a long window in moving shots have moved too far for the frames between
+// to be a blend of them (a 0.3 s dissolve between two pans), while a
+// short window sees a slice of a long transition, itself a blend.
 func (d *Detector) judgeGradual(c int) {
-	a, b := c-d.w, c+d.w
+	if !d.judgeWindow(c, d.w) {
+		d.judgeWindow(c, max(3, d.w/2))
+	}
+}
+
+// judgeWindow tests the window [c-hw, c+hw] and reports whether it found a
+// transition.
+func (d *Detector) judgeWindow(c, hw int) bool {
+	a, b := c-hw, c+hw
 	A, B := d.at(a), d.at(b)
 	if A == nil || B == nil {
-		return
+		return false
 	}
 	// skip windows holding a hard cut: the hard detector owns them
 	for k := a + 1; k <= b; k++ {
 		if d.s.mce[k] >= float32(d.opt.CutThreshold) && d.s.cf[k] >= float32(d.opt.ChangedFraction) {
-			return
+			return false
 		}
 	}
 	// black and white frames belong to fades, found over the whole curve
 	// in Finish
 	for k := a; k <= b; k++ {
 		if d.s.luma[k] <= darkLuma || d.s.luma[k] >= 1-darkLuma {
-			return
+			return false
 		}
 	}
 	if rd := rawDiff(A, B); rd < 0.4*d.opt.CutThreshold {
 		if trace != nil {
 			trace("c=%d t=%.3f rawdiff %.3f", c, float64(c)/d.fps, rd)
 		}
-		return // the ends are alike: no transition between them
+		return false // the ends are alike: no transition between them
 	}
 	m, cf := compare(A, B)
 	if m < 0.4*d.opt.CutThreshold || cf < 0.3 {
 		if trace != nil {
 			trace("c=%d t=%.3f m %.3f cf %.3f", c, float64(c)/d.fps, m, cf)
 		}
-		return
+		return false
 	}
 	fit := fitBlend(d, a, b)
 	if trace != nil {
 		trace("c=%d t=%.3f m=%.3f cf=%.2f fit=%+v", c, float64(c)/d.fps, m, cf, fit)
 	}
 	if !fit.ok {
-		return
+		return false
 	}
 	kind := Dissolve
 	if fit.spread > 0.25 {
@@ -334,14 +346,14 @@ func (d *Detector) judgeGradual(c int) {
 		if trace != nil {
 			trace("c=%d reject wipe reversals", c)
 		}
-		return
+		return false
 	}
 	lifted, across := d.lifted(fit.start, fit.end)
 	if !lifted {
 		if trace != nil {
 			trace("c=%d reject not lifted", c)
 		}
-		return
+		return false
 	}
 	start := float64(fit.start) / d.fps
 	end := float64(fit.end) / d.fps
@@ -350,12 +362,13 @@ func (d *Detector) judgeGradual(c int) {
 		if trace != nil {
 			trace("c=%d reject mid outside", c)
 		}
-		return
+		return false
 	}
 	if trace != nil {
 		trace("c=%d add %s %.3f [%.3f %.3f]", c, kind, t, start, end)
 	}
 	d.addGradual(Cut{T: t, Start: start, End: end, Kind: kind, Confidence: clamp01(1 - fit.resid)}, across*(1-fit.resid))
+	return true
 }
 
 // darkLuma is the mean luma under which a frame counts as black.
@@ -372,16 +385,24 @@ func (d *Detector) lifted(start, end int) (ok bool, across float64) {
 		return false, 0
 	}
 	L := end - start
+	// a transition needs a shot on each side of it, and the span beside
+	// it must be long enough to show that shot's own change: half of L at
+	// least (a pan that starts with the video and stops a second later is
+	// no dissolve, but the one frame before it showed no motion, and a
+	// pixel's move is no change under the motion search); a span cut
+	// short by the video's start or end is scaled up to L frames
+	before, after := min(L, start), min(L, d.n-1-end)
+	if before == 0 || after == 0 || 2*before < L || 2*after < L {
+		return false, 0
+	}
+	P, N := d.at(start-before), d.at(end+after)
+	if P == nil || N == nil {
+		return false, 0
+	}
+	mp, _ := compare(P, A)
+	mn, _ := compare(B, N)
+	own := math.Max(mp*float64(L)/float64(before), mn*float64(L)/float64(after))
 	across, _ = compare(A, B)
-	own := 0.0
-	if P := d.at(max(0, start-L)); P != nil && start > 0 {
-		m, _ := compare(P, A)
-		own = m
-	}
-	if N := d.at(min(d.n-1, end+L)); N != nil && end < d.n-1 {
-		m, _ := compare(B, N)
-		own = math.Max(own, m)
-	}
 	if trace != nil {
 		trace("lifted [%d %d] across %.3f own %.3f", start, end, across, own)
 	}

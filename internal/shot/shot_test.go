@@ -430,3 +430,67 @@ func TestDetectHeldFrames(t *testing.T) {
 		t.Fatalf("%d cuts in a pan held three frames out of four, want none: %+v", len(cuts), cuts)
 	}
 }
+
+// TestDetectPanFromTheStart pins a false dissolve the bench found: a
+// smooth picture panning from the first frame and stopping 0.9 s later
+// fits as a blend of its ends, and the shot's own change over the span
+// before it was measured over the one frame the video had there.
+func TestDetectPanFromTheStart(t *testing.T) {
+	t.Parallel()
+	const fps = 24.0
+	A := newScene(1)
+	smooth := func(dx int) []byte { // A without its pixel texture
+		f := A.frame(dx, 0, false, 0)
+		out := make([]byte, len(f))
+		for y := range h {
+			for x := range w {
+				for k := range 3 {
+					s, n := 0, 0
+					for yy := max(0, y-3); yy <= min(h-1, y+3); yy++ {
+						for xx := max(0, x-3); xx <= min(w-1, x+3); xx++ {
+							s += int(f[(yy*w+xx)*3+k])
+							n++
+						}
+					}
+					out[(y*w+x)*3+k] = byte(s / n)
+				}
+			}
+		}
+		return out
+	}
+	d := NewDetector(fps, Options{})
+	for i := range 70 {
+		d.Push(smooth(min(i, 22)), w, h) // a pixel a frame for 22 frames, then still
+	}
+	if cuts, _ := d.Finish(0); len(cuts) != 0 {
+		t.Fatalf("cuts %+v in a pan from the first frame, want none", cuts)
+	}
+}
+
+// TestDetectShortDissolveBetweenPans pins dissolves the bench missed: a
+// third of a second between two panning shots, where the ends of the
+// one-second window have moved too far for the frames between to be a
+// blend of them; the half window sees it.
+func TestDetectShortDissolveBetweenPans(t *testing.T) {
+	t.Parallel()
+	const fps = 24.0
+	A, B := newScene(1), newScene(2)
+	var frames [][]byte
+	for i := range 40 {
+		frames = append(frames, A.frame(i-40, 0, false, 0))
+	}
+	for i := 1; i <= 8; i++ { // both shots keep panning through the dissolve
+		frames = append(frames, blend(A.frame(i-1, 0, false, 0), B.frame(-30+i, i/2, false, 0), float64(i)/9))
+	}
+	for i := range 40 {
+		frames = append(frames, B.frame(-21+i, (9+i)/2, false, 0))
+	}
+	d := NewDetector(fps, Options{})
+	for _, f := range frames {
+		d.Push(f, w, h)
+	}
+	cuts, _ := d.Finish(0)
+	if len(cuts) != 1 || cuts[0].Kind != Dissolve || math.Abs(cuts[0].T-44.5/fps) > 2/fps {
+		t.Fatalf("cuts %+v, want one dissolve at %.3f", cuts, 44.5/fps)
+	}
+}
