@@ -8,6 +8,7 @@
 package shot
 
 import (
+	"fmt"
 	"math"
 	"sort"
 )
@@ -292,9 +293,118 @@ func (d *Detector) at1(k int) float32 {
 // to be a blend of them (a 0.3 s dissolve between two pans), while a
 // short window sees a slice of a long transition, itself a blend.
 func (d *Detector) judgeGradual(c int) {
-	if !d.judgeWindow(c, d.w) {
-		d.judgeWindow(c, max(3, d.w/2))
+	if !d.judgeWindow(c, d.w) && !d.judgeWindow(c, max(3, d.w/2)) {
+		d.judgeSharpDip(c)
 	}
+}
+
+// judgeSharpDip tests whether frame c is the bottom of a dip in sharpness
+// between two different pictures: a dissolve's middle frames hold both
+// pictures at part contrast, so their Laplacian variance falls to about
+// half of its ends' (for ends alike in sharpness). The dip stays when
+// both shots move, which the blend fit cannot follow, and when the two
+// pictures are faint, whose difference the window gate refuses.
+func (d *Detector) judgeSharpDip(c int) bool {
+	n := len(d.s.sharp)
+	// the curve smoothed over a twentieth of a second or more each side
+	r := max(1, int(d.fps/20))
+	sm := func(k int) float64 {
+		var s float64
+		lo, hi := max(0, k-r), min(n-1, k+r)
+		for i := lo; i <= hi; i++ {
+			s += float64(d.s.sharp[i])
+		}
+		return s / float64(hi-lo+1)
+	}
+	if c < 2 || c+2 >= n {
+		return false
+	}
+	v := sm(c)
+	for k := max(0, c-r-1); k <= min(n-1, c+r+1); k++ {
+		if sm(k) < v {
+			return false
+		}
+	}
+	// the shoulders: walk out while the curve keeps rising (a frame of
+	// noise allowed), at most two windows either side
+	a, b := c, c
+	for a > c-2*d.w && a > 1 {
+		if sm(a-1) > sm(a)*1.002 {
+			a--
+		} else if sm(a-2) > sm(a)*1.01 {
+			a -= 2
+		} else {
+			break
+		}
+	}
+	for b < c+2*d.w && b+2 < n {
+		if sm(b+1) > sm(b)*1.002 {
+			b++
+		} else if sm(b+2) > sm(b)*1.01 {
+			b += 2
+		} else {
+			break
+		}
+	}
+	reject := func(why string) bool {
+		if trace != nil {
+			trace("c=%d sharp dip [%d %d] %.4f of %.4f %.4f: %s", c, a, b, v, sm(a), sm(b), why)
+		}
+		return false
+	}
+	lo := math.Min(sm(a), sm(b))
+	if b-a < 4 || v > 0.7*lo {
+		return false
+	}
+	for k := a + 1; k <= b; k++ {
+		if d.s.mce[k] >= float32(d.opt.CutThreshold) && d.s.cf[k] >= float32(d.opt.ChangedFraction) {
+			return reject("a hard cut inside")
+		}
+	}
+	// (a dip through black or white is a fade: Finish lets the fade win)
+	// a flash dims the picture's contrast too, but its luma jumps: a
+	// dissolve's luma goes from one end's to the other's without bumps
+	for k := a + 1; k < b; k++ {
+		f := float64(k-a) / float64(b-a)
+		if line := (1-f)*float64(d.s.luma[a]) + f*float64(d.s.luma[b]); math.Abs(float64(d.s.luma[k])-line) > 0.04 {
+			return reject("luma bump")
+		}
+	}
+	// motion blur dims it as well, in a burst of motion: the frames of a
+	// dissolve change no more than the shots around it do
+	inside, beside := 0.0, 0.0
+	for k := a + 1; k <= b; k++ {
+		inside += float64(d.s.mce[k])
+	}
+	inside /= float64(b - a)
+	nb := 0
+	for k := max(1, 2*a-b); k < min(len(d.s.mce), 2*b-a+1); k++ {
+		if k <= a || k > b {
+			beside += float64(d.s.mce[k])
+			nb++
+		}
+	}
+	if nb > 0 {
+		beside /= float64(nb)
+	}
+	A, B := d.at(a), d.at(b)
+	if A == nil || B == nil {
+		return false
+	}
+	// two pictures, not one blurred and sharp again
+	across, _ := compare(A, B)
+	if across < 0.01 {
+		return reject(fmt.Sprintf("one picture (%.3f)", across))
+	}
+	if inside > 2*beside+0.01 {
+		return reject(fmt.Sprintf("motion %.3f, %.3f beside", inside, beside))
+	}
+	if trace != nil {
+		trace("c=%d add sharp dip [%d %d] %.4f of %.4f across %.3f", c, a, b, v, lo, across)
+	}
+	start, end := float64(a)/d.fps, float64(b)/d.fps
+	d.addGradual(Cut{T: float64(c) / d.fps, Start: start, End: end, Kind: Dissolve, Confidence: clamp01(1 - v/lo)}, across)
+	return true
 }
 
 // judgeWindow tests the window [c-hw, c+hw] and reports whether it found a

@@ -494,3 +494,88 @@ func TestDetectShortDissolveBetweenPans(t *testing.T) {
 		t.Fatalf("cuts %+v, want one dissolve at %.3f", cuts, 44.5/fps)
 	}
 }
+
+// TestDetectSharpnessDip pins dissolves the bench missed and what the
+// sharpness dip that finds them must not take: a dissolve between two
+// faint pictures changes them less than the window gate asks, and one
+// between two pans fits no blend of its ends, but halfway both pictures
+// are at half contrast and the Laplacian variance falls to half. A
+// picture that blurs and sharpens again, and a flash, dip too and are none.
+func TestDetectSharpnessDip(t *testing.T) {
+	t.Parallel()
+	const fps = 30.0
+	A, B := newScene(1), newScene(2)
+	faint := func(s *scene, dx, dy int) []byte { // a third of the contrast
+		f := s.frame(dx, dy, false, 0)
+		for i := range f {
+			f[i] = byte(128 + (int(f[i])-128)/3)
+		}
+		return f
+	}
+	blur := func(f []byte, r int) []byte {
+		out := make([]byte, len(f))
+		for y := range h {
+			for x := range w {
+				for k := range 3 {
+					s, n := 0, 0
+					for yy := max(0, y-r); yy <= min(h-1, y+r); yy++ {
+						for xx := max(0, x-r); xx <= min(w-1, x+r); xx++ {
+							s += int(f[(yy*w+xx)*3+k])
+							n++
+						}
+					}
+					out[(y*w+x)*3+k] = byte(s / n)
+				}
+			}
+		}
+		return out
+	}
+	run := func(frames [][]byte) []Cut {
+		d := NewDetector(fps, Options{})
+		for _, f := range frames {
+			d.Push(f, w, h)
+		}
+		cuts, _ := d.Finish(0)
+		return cuts
+	}
+	t.Run("faint dissolve into a pan", func(t *testing.T) {
+		var frames [][]byte
+		for range 60 {
+			frames = append(frames, faint(A, 0, 0))
+		}
+		for i := 1; i <= 24; i++ { // 0.8 s, the new shot panning a pixel every third frame
+			frames = append(frames, blend(faint(A, 0, 0), faint(B, i/3, 0), float64(i)/25))
+		}
+		for i := range 60 {
+			frames = append(frames, faint(B, 8+i/3, 0))
+		}
+		cuts := run(frames)
+		if len(cuts) != 1 || cuts[0].Kind != Dissolve || math.Abs(cuts[0].T-72/fps) > 4/fps {
+			t.Fatalf("cuts %+v, want one dissolve at %.2f", cuts, 72/fps)
+		}
+	})
+	t.Run("blurred and sharp again", func(t *testing.T) {
+		sharp := A.frame(0, 0, false, 0)
+		blurred := blur(sharp, 3)
+		var frames [][]byte
+		for i := range 120 { // over 20 frames into the blur and out
+			frames = append(frames, blend(sharp, blurred, math.Max(0, 1-math.Abs(float64(i-60))/10)))
+		}
+		if cuts := run(frames); len(cuts) != 0 {
+			t.Fatalf("cuts %+v in a blur of one picture, want none", cuts)
+		}
+	})
+	t.Run("flash in a pan", func(t *testing.T) {
+		var frames [][]byte
+		for i := range 120 {
+			fl := 0.0
+			if i >= 60 && i < 63 {
+				fl = 0.8
+			}
+			frames = append(frames, A.frame(i/2-30, 0, false, fl))
+		}
+		if cuts := run(frames); len(cuts) != 0 {
+			t.Fatalf("cuts %+v at a flash, want none", cuts)
+		}
+	})
+}
