@@ -7,7 +7,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"sync"
 
 	"gocv.io/x/gocv"
 
@@ -280,19 +282,51 @@ func framingOf(persons []kmeme.PersonBox) (kmeme.Framing, float64) {
 	}
 }
 
+// peopleWorkers is how many frames the people detectors look at at once
+// at most: the OCR process and the detectors share the cores, and when the
+// OCR is done first (otherDone) a second worker takes the frames left.
+var peopleWorkers = min(2, runtime.NumCPU())
+
+// detectorPool keeps loaded detectors between analyses (a worker process
+// analyses many files; the cascades take tens of milliseconds to load).
+var detectorPool = struct {
+	sync.Mutex
+	free map[string][]*detectors
+}{free: map[string][]*detectors{}}
+
+func getDetectors(dir string) (*detectors, error) {
+	detectorPool.Lock()
+	if l := detectorPool.free[dir]; len(l) > 0 {
+		d := l[len(l)-1]
+		detectorPool.free[dir] = l[:len(l)-1]
+		detectorPool.Unlock()
+		return d, nil
+	}
+	detectorPool.Unlock()
+	return loadDetectors(dir)
+}
+
+func putDetectors(dir string, d *detectors) {
+	detectorPool.Lock()
+	defer detectorPool.Unlock()
+	if len(detectorPool.free[dir]) >= peopleWorkers {
+		d.close()
+		return
+	}
+	detectorPool.free[dir] = append(detectorPool.free[dir], d)
+}
+
 // measurePeople samples each shot (start, middle, end and keyframe; nearby
 // samples merged) and summarises what the detectors saw.
-func (s *Session) measurePeople(ctx context.Context, shots []kmeme.Shot) ([]kmeme.ShotPerception, map[string]string, []kmeme.NotMeasured) {
+func (s *Session) measurePeople(ctx context.Context, shots []kmeme.Shot, otherDone <-chan struct{}) ([]kmeme.ShotPerception, map[string]string, []kmeme.NotMeasured) {
 	out := make([]kmeme.ShotPerception, len(shots))
-	for i, sh := range shots {
+	for i := range shots {
 		out[i] = kmeme.ShotPerception{Shot: i + 1, Framing: kmeme.FramingNone, Camera: kmeme.CameraStatic, SampledT: []float64{}}
-		_ = sh
 	}
-	d, err := loadDetectors(s.opt.CascadeDir)
+	d, err := getDetectors(s.opt.CascadeDir)
 	if err != nil {
 		return out, nil, []kmeme.NotMeasured{{What: "people", Reason: err.Error()}}
 	}
-	defer d.close()
 	engines := map[string]string{
 		"faces":  "opencv " + cvVersion() + " haarcascade_frontalface_alt2",
 		"bodies": "opencv " + cvVersion() + " HOG people detector",
@@ -300,32 +334,82 @@ func (s *Session) measurePeople(ctx context.Context, shots []kmeme.Shot) ([]kmem
 	if d.hasProfile {
 		engines["faces"] += " + lbpcascade_profileface"
 	}
-	buf := make([]byte, s.sw*s.sh)
-	small := make([]byte, s.pw*s.ph)
 	// keyframe, middle, start and end of each shot while the file has few
 	// shots; past that fewer a shot (the keyframe alone past 12 shots), so
 	// the cost stays within the budget
 	per := clampi(maxPeopleFrames/max(1, len(shots)), 1, 4)
+	type job struct{ shot, sample int }
+	var jobs []job
+	idx := make([][]int, len(shots))
 	for i, sh := range shots {
-		if ctx.Err() != nil {
-			break
+		idx[i] = s.sampleIndices(sh, per)
+		for _, j := range idx[i] {
+			jobs = append(jobs, job{i, j})
 		}
-		idx := s.sampleIndices(sh, per)
-		var seen []framePeople
-		key := -1
-		for _, j := range idx {
-			if err := s.spool.read(j, buf); err != nil {
+	}
+	seen := make([]framePeople, len(jobs))
+	ok := make([]bool, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	work := func(d *detectors) {
+		defer wg.Done()
+		buf := make([]byte, s.sw*s.sh)
+		small := make([]byte, s.pw*s.ph)
+		for k := range next {
+			if err := s.spool.read(jobs[k].sample, buf); err != nil {
 				continue
 			}
 			scaleGray(buf, s.sw, s.sh, small, s.pw, s.ph)
-			fp := d.detect(small, s.pw, s.ph)
-			seen = append(seen, fp)
-			out[i].SampledT = append(out[i].SampledT, round3(s.times[j]))
-			if key < 0 || math.Abs(s.times[j]-sh.KeyframeT) < math.Abs(s.times[idx[key]]-sh.KeyframeT) {
-				key = len(seen) - 1
-			}
+			seen[k], ok[k] = d.detect(small, s.pw, s.ph), true
 		}
-		summarisePeople(&out[i], seen, key)
+	}
+	wg.Add(1)
+	go work(d)
+	// a second worker once the OCR (the other core's work) is done
+	dispatched := make(chan struct{})
+	if peopleWorkers > 1 && len(jobs) > 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case <-dispatched:
+				return
+			case <-otherDone:
+			}
+			d2, err := getDetectors(s.opt.CascadeDir)
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			work(d2)
+			putDetectors(s.opt.CascadeDir, d2)
+		}()
+	}
+	for k := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- k
+	}
+	close(next)
+	close(dispatched)
+	wg.Wait()
+	putDetectors(s.opt.CascadeDir, d)
+	k := 0
+	for i, sh := range shots {
+		var got []framePeople
+		key, keyT := -1, 0.0
+		for _, j := range idx[i] {
+			if ok[k] {
+				got = append(got, seen[k])
+				out[i].SampledT = append(out[i].SampledT, round3(s.times[j]))
+				if key < 0 || math.Abs(s.times[j]-sh.KeyframeT) < math.Abs(keyT-sh.KeyframeT) {
+					key, keyT = len(got)-1, s.times[j]
+				}
+			}
+			k++
+		}
+		summarisePeople(&out[i], got, key)
 	}
 	return out, engines, nil
 }

@@ -200,9 +200,11 @@ func (s *Session) Finish(ctx context.Context, in Input) *kmeme.Perception {
 			var texts []kmeme.ScreenText
 			var textNotes []kmeme.NotMeasured
 			var textEngine string
+			ocrDone := make(chan struct{})
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				defer close(ocrDone)
 				t0 := time.Now()
 				texts, textEngine, textNotes = s.readTexts(ctx, in.DurationS)
 				trace("text read in %.2f s", time.Since(t0).Seconds())
@@ -212,7 +214,7 @@ func (s *Session) Finish(ctx context.Context, in Input) *kmeme.Perception {
 			if len(shots) == 0 && in.DurationS > 0 {
 				shots = []kmeme.Shot{{Start: 0, End: in.DurationS, KeyframeT: in.DurationS / 2}}
 			}
-			people, engines, notes := s.measurePeople(ctx, shots)
+			people, engines, notes := s.measurePeople(ctx, shots, ocrDone)
 			trace("people measured in %.2f s (%d shots)", time.Since(t0).Seconds(), len(shots))
 			for k, v := range engines {
 				p.Engines[k] = v
