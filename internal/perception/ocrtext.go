@@ -257,9 +257,12 @@ func mergeTexts(in []kmeme.ScreenText) []kmeme.ScreenText {
 }
 
 // dropSlivers removes a text whose box lies inside a taller text's box
-// while both are up: the tracker cut one caption line thinner in some
-// samples (its x-height rows alone), and that sliver reads as other
-// syllables ("실화냐" cut to its middle read "근 오").
+// while both are up, or as one takes over from the other: the tracker cut
+// one caption line thinner in some samples (its x-height rows alone), and
+// that sliver reads as other syllables ("실화냐" cut to its middle read
+// "근 오"). A track lost when the picture behind changes and a sliver
+// track starting in the next sample touch in time (each span is padded by
+// half a sample), so touching counts.
 func dropSlivers(in []kmeme.ScreenText) []kmeme.ScreenText {
 	var out []kmeme.ScreenText
 	for i, t := range in {
@@ -269,7 +272,7 @@ func dropSlivers(in []kmeme.ScreenText) []kmeme.ScreenText {
 				continue
 			}
 			span := math.Min(t.End, o.End) - math.Max(t.Start, o.Start)
-			if span > 0 && t.Box.H < 0.7*o.Box.H && boxOverlap(t.Box, o.Box) >= 0.8 && t.Box.W <= o.Box.W {
+			if span > -0.05 && t.Box.H < 0.7*o.Box.H && boxOverlap(t.Box, o.Box) >= 0.8 && t.Box.W <= o.Box.W {
 				sliver = true
 				break
 			}

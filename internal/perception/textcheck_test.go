@@ -75,6 +75,21 @@ func TestMergeTextsDropsSliverOfLine(t *testing.T) {
 	}
 }
 
+// The same when the line's track ends as the sliver's begins (the picture
+// behind the caption cut to another shot): the spans touch, they do not
+// overlap.
+func TestMergeTextsDropsSliverTakingOverFromLine(t *testing.T) {
+	line := kmeme.Box{X: 0.13, Y: 0.68, W: 0.29, H: 0.052}
+	sliver := kmeme.Box{X: 0.14, Y: 0.708, W: 0.27, H: 0.021}
+	out := mergeTexts([]kmeme.ScreenText{
+		{Text: "실화냐", Start: 0.75, End: 1.75, Box: line, Confidence: 0.93, Lang: "ko"},
+		{Text: "근 오", Start: 1.75, End: 2.75, Box: sliver, Confidence: 0.91, Lang: "ko"},
+	})
+	if len(out) != 1 || out[0].Text != "실화냐" {
+		t.Errorf("texts %+v, want 실화냐 alone", out)
+	}
+}
+
 // An outlined caption over a photo that pans behind it (white shirt and
 // collar lines moving through the letters) is one text, read: the
 // tracker's signature is the letters' ink, not the picture's.
