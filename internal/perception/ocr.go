@@ -521,6 +521,34 @@ func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenTe
 			}
 		}
 	}
+	// the best image of every reading with a word of digits among words,
+	// read again with English alone: its Latin words replace digits the
+	// Korean models made of capitals
+	if len(ts.langs) > 1 && ts.has("eng") {
+		paths, again = paths[:0], again[:0]
+		for _, i := range first {
+			if res[i].path != "" && raw[i] >= 0.5 && res[i].hasDigitWord() {
+				paths = append(paths, res[i].path)
+				again = append(again, i)
+			}
+		}
+		trace("ocr: %d images read again in English alone", len(paths))
+		if len(paths) > 0 {
+			read, err := ts.read(ctx, dir, paths, "eng")
+			if err != nil {
+				return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
+			}
+			for k, i := range again {
+				if r, ok := preferLatin(res[i], read[k]); ok {
+					r.text = cleanText(r.text)
+					if !plausibleText(r.text, r.conf, 2) {
+						r.conf = 0
+					}
+					res[i] = r
+				}
+			}
+		}
+	}
 	for i := range pick {
 		if same[i] >= 0 {
 			res[i] = res[same[i]]

@@ -195,3 +195,75 @@ func hangulWord(s string) bool {
 	}
 	return n > 0
 }
+
+// digitWord reports a word of two or more digits and nothing else but
+// closing punctuation: how the Korean models spell a Latin word in
+// capitals whose letters look like digits ("OOTD" → "0010").
+func digitWord(s string) bool {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			n++
+		case strings.ContainsRune("?!.,:~", r):
+		default:
+			return false
+		}
+	}
+	return n >= 2
+}
+
+// hasDigitWord reports whether a reading with letters in it holds a word
+// digitWord reports: a caption whose other words are words.
+func (r ocrResult) hasDigitWord() bool {
+	letters, digits := false, false
+	for _, w := range r.words {
+		if digitWord(w.text) {
+			digits = true
+		} else if strings.IndexFunc(w.text, unicode.IsLetter) >= 0 {
+			letters = true
+		}
+	}
+	return letters && digits
+}
+
+// preferLatin puts the English-only reading's word in place of a word the
+// Korean+English reading made of digits, where English alone read Latin
+// letters over the same span, as many of them as there were digits, and
+// was sure of them: with Korean loaded, tesseract reads capitals such as
+// O, T and D as 0, 1 and 0 ("오늘의 OOTD" → "오늘의 0010"); English alone
+// reads "OOTD" and reads a number as the same digits, so a real number
+// stays.
+func preferLatin(mixed, eng ocrResult) (ocrResult, bool) {
+	out := append([]ocrWord(nil), mixed.words...)
+	changed := false
+	for i, w := range out {
+		if !digitWord(w.text) {
+			continue
+		}
+		var over []ocrWord
+		for _, e := range eng.words {
+			ov := min(w.x1, e.x1) - max(w.x0, e.x0)
+			if e.line == w.line && ov > 0 && 2*ov >= min(w.x1-w.x0, e.x1-e.x0) {
+				over = append(over, e)
+			}
+		}
+		if len(over) != 1 {
+			continue
+		}
+		e := over[0]
+		letters := strings.TrimRight(e.text, "?!.,:~")
+		if len([]rune(e.text)) != len([]rune(w.text)) || strings.IndexFunc(letters, func(r rune) bool { return !isLatin(r) }) >= 0 ||
+			e.conf < 80 || e.conf < w.conf-10 {
+			continue
+		}
+		out[i].text, out[i].conf = e.text, e.conf
+		changed = true
+	}
+	if !changed {
+		return mixed, false
+	}
+	r := resultOf(out)
+	r.path = mixed.path
+	return r, true
+}

@@ -77,3 +77,47 @@ func TestSameCrop(t *testing.T) {
 		t.Error("crops of different sizes are the same")
 	}
 }
+
+// English alone replaces the digits the Korean models made of capitals,
+// never a number, and never a word of another length.
+func TestPreferLatin(t *testing.T) {
+	tsv := func(rows ...[5]any) []byte {
+		out := ""
+		for _, r := range rows {
+			out += "5\t1\t1\t1\t" + itoa(r[0].(int)+1) + "\t1\t" + itoa(r[2].(int)) + "\t10\t" + itoa(r[3].(int)) + "\t40\t" + itoa(r[4].(int)) + "\t" + r[1].(string) + "\n"
+		}
+		return []byte(out)
+	}
+	cases := []struct {
+		name        string
+		mixed, eng  []byte
+		want        string
+		wantChanged bool
+	}{
+		{"capitals read as digits",
+			tsv([5]any{0, "오", 40, 73, 93}, [5]any{0, "늘", 152, 94, 93}, [5]any{0, "의", 254, 8, 71}, [5]any{0, "0010", 301, 223, 95}),
+			tsv([5]any{0, "25°]", 40, 222, 45}, [5]any{0, "OOTD", 301, 223, 90}),
+			"오 늘 의 OOTD", true},
+		{"a number stays",
+			tsv([5]any{0, "퇴근", 40, 120, 93}, [5]any{0, "50", 200, 60, 93}, [5]any{0, "분", 280, 60, 93}),
+			tsv([5]any{0, "EA", 40, 120, 40}, [5]any{0, "50", 200, 60, 90}, [5]any{0, "=", 280, 60, 30}),
+			"퇴근 50 분", false},
+		{"a Latin word of another length does not replace the digits",
+			tsv([5]any{0, "이거", 40, 120, 93}, [5]any{0, "100", 200, 90, 93}),
+			tsv([5]any{0, "Ol", 40, 120, 40}, [5]any{0, "IOOK", 200, 90, 90}),
+			"이거 100", false},
+		{"a doubtful English reading does not",
+			tsv([5]any{0, "이거", 40, 120, 93}, [5]any{0, "0010", 200, 90, 95}),
+			tsv([5]any{0, "Ol", 40, 120, 40}, [5]any{0, "OOTD", 200, 90, 60}),
+			"이거 0010", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, e := parseTSV(c.mixed, 1)[0], parseTSV(c.eng, 1)[0]
+			got, changed := preferLatin(m, e)
+			if got.text != c.want || changed != c.wantChanged {
+				t.Errorf("got %q (changed %v), want %q (changed %v)", got.text, changed, c.want, c.wantChanged)
+			}
+		})
+	}
+}

@@ -109,3 +109,19 @@ func TestTextStillCaptionOverPanningPhoto(t *testing.T) {
 		t.Errorf("caption over a pan not read; texts %+v, not measured %v", p.Texts, p.NotMeasured)
 	}
 }
+
+// A Latin word in capitals in a Korean caption ("오늘의 OOTD", outlined
+// white) is read in letters, not the digits the Korean models make of it.
+func TestTextCapitalsInKoreanCaption(t *testing.T) {
+	need(t, font, noPeople)
+	p := run(t, still(t, "ootd.mp4", noPeople, drawtext("오늘의 OOTD", "outline", 150, 0.5, 2.5)), Options{})
+	found := false
+	for _, tx := range p.Texts {
+		if Similarity(tx.Text, "오늘의 OOTD") >= 0.8 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("오늘의 OOTD not read; texts %+v, not measured %v", p.Texts, p.NotMeasured)
+	}
+}
