@@ -181,25 +181,37 @@ func joinLineParts(in []blockBox, texty []bool, bw int) []blockBox {
 				if gap > (12*max(ha, hb)+9)/10 {
 					continue
 				}
-				cur.x0, cur.x1 = min(cur.x0, o.x0), max(cur.x1, o.x1)
-				cur.y0, cur.y1 = min(cur.y0, o.y0), max(cur.y1, o.y1)
+				u := blockBox{x0: min(cur.x0, o.x0), y0: min(cur.y0, o.y0), x1: max(cur.x1, o.x1), y1: max(cur.y1, o.y1)}
+				u.fill = textyShare(u, texty, bw)
+				if u.fill < minFill && cur.fill >= minFill {
+					// a line beside a textured patch of the picture (a
+					// flag's stars): the parts of one line joined stay as
+					// dense as a line
+					continue
+				}
+				cur = u
 				used[j] = true
 				changed = true
 			}
 		}
 		used[i] = true
-		n := 0
-		for y := cur.y0; y <= cur.y1; y++ {
-			for x := cur.x0; x <= cur.x1; x++ {
-				if texty[y*bw+x] {
-					n++
-				}
-			}
-		}
-		cur.fill = float64(n) / float64((cur.x1-cur.x0+1)*(cur.y1-cur.y0+1))
+		cur.fill = textyShare(cur, texty, bw)
 		out = append(out, cur)
 	}
 	return out
+}
+
+// textyShare is the share of texty blocks in b.
+func textyShare(b blockBox, texty []bool, bw int) float64 {
+	n := 0
+	for y := b.y0; y <= b.y1; y++ {
+		for x := b.x0; x <= b.x1; x++ {
+			if texty[y*bw+x] {
+				n++
+			}
+		}
+	}
+	return float64(n) / float64((b.x1-b.x0+1)*(b.y1-b.y0+1))
 }
 
 type blockBox struct {
@@ -284,22 +296,33 @@ func splitLines(label []int32, id int32, texty []bool, bw, minX, minY, maxX, max
 // region has both ink and a contrasting ground, and computes its signature.
 func (r *region) classify(pix []byte, w int) bool {
 	bright, dark, n := 0, 0, 0
+	innerBright, inner := 0, 0
+	ix0, ix1 := r.x0+(r.x1-r.x0)/8, r.x1-(r.x1-r.x0)/8
 	for y := r.y0; y < r.y1; y++ {
 		for x := r.x0; x < r.x1; x++ {
 			v := pix[y*w+x]
+			in := x >= ix0 && x < ix1
 			if v >= 200 {
 				bright++
+				if in {
+					innerBright++
+				}
 			} else if v <= 80 {
 				dark++
 			}
 			n++
+			if in {
+				inner++
+			}
 		}
 	}
 	fb, fd := float64(bright)/float64(n), float64(dark)/float64(n)
 	if fb < 0.04 || fd < 0.02 {
 		return false
 	}
-	r.darkInk = fb > 0.55
+	// the polarity is the middle's: a region's ends may be picture joined
+	// to the caption (a card's neighbours on its rows, dark around it)
+	r.darkInk = float64(innerBright)/float64(inner) > 0.55
 	r.sig = r.signature(pix, w)
 	return true
 }

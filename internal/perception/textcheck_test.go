@@ -125,3 +125,25 @@ func TestTextCapitalsInKoreanCaption(t *testing.T) {
 		t.Errorf("오늘의 OOTD not read; texts %+v, not measured %v", p.Texts, p.NotMeasured)
 	}
 }
+
+// A card caption on a cap, on the rows of the flag beside it (the flag's
+// stars joined to the card's rows, the pole and the cap's rim at its
+// ends), is read: the flag is not joined to the line, and the card's ends
+// in the dark cap do not turn its polarity.
+func TestTextCardBesideFlag(t *testing.T) {
+	need(t, font, gracePath)
+	card := "drawtext=fontfile=" + font + ":text='Wait for it':fontsize=35:x=(w-tw)/2:y=150:fontcolor=black:box=1:boxcolor=white:boxborderw=11"
+	clip := mediatest.FFmpeg(t, "cardflag.mp4", "-loop", "1", "-i", gracePath, "-vf",
+		"crop=512:455:0:0,scale=540:480,pad=540:960:0:0:gray,"+card+",format=yuv420p",
+		"-t", "3", "-r", "15", "-c:v", "libx264", "-preset", "ultrafast")
+	p := run(t, clip, Options{})
+	found := false
+	for _, tx := range p.Texts {
+		if Similarity(tx.Text, "Wait for it") >= 0.8 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("card beside the flag not read; texts %+v, not measured %v", p.Texts, p.NotMeasured)
+	}
+}
