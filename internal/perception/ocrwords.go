@@ -229,8 +229,8 @@ func (r ocrResult) hasDigitWord() bool {
 
 // preferLatin puts the English-only reading's word in place of a word the
 // Korean+English reading made of digits, where English alone read Latin
-// letters over the same span, as many of them as there were digits, and
-// was sure of them: with Korean loaded, tesseract reads capitals such as
+// letters over the same span, as many of them as there were digits (one
+// more or fewer: "MBTI" read "14871"), and was sure of them: with Korean loaded, tesseract reads capitals such as
 // O, T and D as 0, 1 and 0 ("오늘의 OOTD" → "오늘의 0010"); English alone
 // reads "OOTD" and reads a number as the same digits, so a real number
 // stays.
@@ -253,7 +253,7 @@ func preferLatin(mixed, eng ocrResult) (ocrResult, bool) {
 		}
 		e := over[0]
 		letters := strings.TrimRight(e.text, "?!.,:~")
-		if len([]rune(e.text)) != len([]rune(w.text)) || strings.IndexFunc(letters, func(r rune) bool { return !isLatin(r) }) >= 0 ||
+		if d := len([]rune(e.text)) - len([]rune(w.text)); d < -1 || d > 1 || strings.IndexFunc(letters, func(r rune) bool { return !isLatin(r) }) >= 0 ||
 			e.conf < 80 || e.conf < w.conf-10 {
 			continue
 		}
