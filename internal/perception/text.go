@@ -182,11 +182,10 @@ func joinLineParts(in []blockBox, texty []bool, bw int) []blockBox {
 					continue
 				}
 				u := blockBox{x0: min(cur.x0, o.x0), y0: min(cur.y0, o.y0), x1: max(cur.x1, o.x1), y1: max(cur.y1, o.y1)}
-				u.fill = textyShare(u, texty, bw)
-				if u.fill < minFill && cur.fill >= minFill {
+				if 10*(cur.area()+o.area()) < 7*u.area() {
 					// a line beside a textured patch of the picture (a
-					// flag's stars): the parts of one line joined stay as
-					// dense as a line
+					// flag's stars, lower and taller): the parts of one
+					// line fill most of their union's box
 					continue
 				}
 				cur = u
@@ -200,6 +199,8 @@ func joinLineParts(in []blockBox, texty []bool, bw int) []blockBox {
 	}
 	return out
 }
+
+func (b blockBox) area() int { return (b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1) }
 
 // textyShare is the share of texty blocks in b.
 func textyShare(b blockBox, texty []bool, bw int) float64 {

@@ -2,6 +2,7 @@ package perception
 
 import (
 	"image"
+	"strings"
 	"testing"
 
 	"github.com/kmeme-factory/kmeme/internal/kmeme"
@@ -126,24 +127,32 @@ func TestTextCapitalsInKoreanCaption(t *testing.T) {
 	}
 }
 
-// A card caption on a cap, on the rows of the flag beside it (the flag's
-// stars joined to the card's rows, the pole and the cap's rim at its
-// ends), is read: the flag is not joined to the line, and the card's ends
-// in the dark cap do not turn its polarity.
-func TestTextCardBesideFlag(t *testing.T) {
+// Captions on the rows of the flag beside Grace Hopper's cap (the flag's
+// stars joined to the caption's rows, the pole and the cap's rim at its
+// ends) are read: the flag is not joined to the line, and a card's ends in
+// the dark cap do not turn its polarity.
+func TestTextBesideFlag(t *testing.T) {
 	need(t, font, gracePath)
-	card := "drawtext=fontfile=" + font + ":text='Wait for it':fontsize=35:x=(w-tw)/2:y=150:fontcolor=black:box=1:boxcolor=white:boxborderw=11"
-	clip := mediatest.FFmpeg(t, "cardflag.mp4", "-loop", "1", "-i", gracePath, "-vf",
-		"crop=512:455:0:0,scale=540:480,pad=540:960:0:0:gray,"+card+",format=yuv420p",
-		"-t", "3", "-r", "15", "-c:v", "libx264", "-preset", "ultrafast")
-	p := run(t, clip, Options{})
-	found := false
-	for _, tx := range p.Texts {
-		if Similarity(tx.Text, "Wait for it") >= 0.8 {
-			found = true
-		}
-	}
-	if !found {
-		t.Errorf("card beside the flag not read; texts %+v, not measured %v", p.Texts, p.NotMeasured)
+	for _, c := range []struct{ name, text, style string }{
+		{"card", "Wait for it", "fontcolor=black:box=1:boxcolor=white:boxborderw=11"},
+		{"outline", "POV\\: 월요일 아침", "fontcolor=white:borderw=3:bordercolor=black"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			text := strings.ReplaceAll(c.text, "\\", "")
+			dt := "drawtext=fontfile=" + font + ":text='" + c.text + "':fontsize=37:x=(w-tw)/2:y=150:" + c.style
+			clip := mediatest.FFmpeg(t, c.name+"flag.mp4", "-loop", "1", "-i", gracePath, "-vf",
+				"crop=512:455:0:0,scale=540:480,pad=540:960:0:0:gray,"+dt+",format=yuv420p",
+				"-t", "3", "-r", "15", "-c:v", "libx264", "-preset", "ultrafast")
+			p := run(t, clip, Options{})
+			found := false
+			for _, tx := range p.Texts {
+				if Similarity(tx.Text, text) >= 0.8 {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%s beside the flag not read; texts %+v, not measured %v", text, p.Texts, p.NotMeasured)
+			}
+		})
 	}
 }
