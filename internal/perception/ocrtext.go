@@ -262,7 +262,9 @@ func mergeTexts(in []kmeme.ScreenText) []kmeme.ScreenText {
 // that sliver reads as other syllables ("실화냐" cut to its middle read
 // "근 오"). A track lost when the picture behind changes and a sliver
 // track starting in the next sample touch in time (each span is padded by
-// half a sample), so touching counts.
+// half a sample), so touching counts, when the sliver is read no surer
+// than the line: a line read surer after a taller, poorer reading (the
+// caption joined to a texture beside it for a sample) is no sliver.
 func dropSlivers(in []kmeme.ScreenText) []kmeme.ScreenText {
 	var out []kmeme.ScreenText
 	for i, t := range in {
@@ -272,7 +274,7 @@ func dropSlivers(in []kmeme.ScreenText) []kmeme.ScreenText {
 				continue
 			}
 			span := math.Min(t.End, o.End) - math.Max(t.Start, o.Start)
-			if span > -0.05 && t.Box.H < 0.7*o.Box.H && boxOverlap(t.Box, o.Box) >= 0.8 && t.Box.W <= o.Box.W {
+			if (span > 0 || span > -0.05 && t.Confidence <= o.Confidence) && t.Box.H < 0.7*o.Box.H && boxOverlap(t.Box, o.Box) >= 0.8 && t.Box.W <= o.Box.W {
 				sliver = true
 				break
 			}

@@ -254,7 +254,7 @@ func preferLatin(mixed, eng ocrResult) (ocrResult, bool) {
 		e := over[0]
 		letters := strings.TrimRight(e.text, "?!.,:~")
 		if d := len([]rune(e.text)) - len([]rune(w.text)); d < -1 || d > 1 || strings.IndexFunc(letters, func(r rune) bool { return !isLatin(r) }) >= 0 ||
-			e.conf < 80 || e.conf < w.conf-10 {
+			e.conf < 70 || e.conf < w.conf-10 {
 			continue
 		}
 		out[i].text, out[i].conf = e.text, e.conf

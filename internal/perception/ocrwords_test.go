@@ -112,7 +112,7 @@ func TestPreferLatin(t *testing.T) {
 			"이거 100", false},
 		{"a doubtful English reading does not",
 			tsv([5]any{0, "이거", 40, 120, 93}, [5]any{0, "0010", 200, 90, 95}),
-			tsv([5]any{0, "Ol", 40, 120, 40}, [5]any{0, "OOTD", 200, 90, 60}),
+			tsv([5]any{0, "Ol", 40, 120, 40}, [5]any{0, "OOTD", 200, 90, 65}),
 			"이거 0010", false},
 	}
 	for _, c := range cases {

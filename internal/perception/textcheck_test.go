@@ -89,6 +89,17 @@ func TestMergeTextsDropsSliverTakingOverFromLine(t *testing.T) {
 	if len(out) != 1 || out[0].Text != "실화냐" {
 		t.Errorf("texts %+v, want 실화냐 alone", out)
 	}
+	// a line read surer right after a taller, poorer reading of it (the
+	// caption joined to the flag beside it for a sample) is no sliver
+	tall := kmeme.Box{X: 0, Y: 0.151, W: 0.824, H: 0.073}
+	thin := kmeme.Box{X: 0.176, Y: 0.151, W: 0.648, H: 0.042}
+	out = mergeTexts([]kmeme.ScreenText{
+		{Text: "시험 ada al 가는 길", Start: 0.75, End: 1.75, Box: tall, Confidence: 0.62, Lang: "ko"},
+		{Text: "시험 끝나고 집 가는 길", Start: 1.75, End: 3.25, Box: thin, Confidence: 0.94, Lang: "ko"},
+	})
+	if len(out) != 1 || out[0].Text != "시험 끝나고 집 가는 길" {
+		t.Errorf("texts %+v, want 시험 끝나고 집 가는 길 alone", out)
+	}
 }
 
 // An outlined caption over a photo that pans behind it (white shirt and
