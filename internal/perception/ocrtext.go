@@ -189,11 +189,11 @@ func mergeTexts(in []kmeme.ScreenText) []kmeme.ScreenText {
 			sim := Similarity(o.Text, t.Text)
 			// two readings of one caption at one place, one sample apart
 			// (the tracker split it when the picture behind changed): the
-			// surer reading stands for both
+			// better reading stands for both
 			near := t.Start <= o.End+0.6 && t.End >= o.Start-0.6 && (sim >= 0.4 || math.Min(o.Confidence, t.Confidence) < 0.75) && boxOverlap(o.Box, t.Box) > 0.6
 			if touch && sim >= 0.8 && boxOverlap(o.Box, t.Box) > 0.3 || near {
 				o.Start, o.End = math.Min(o.Start, t.Start), math.Max(o.End, t.End)
-				if t.Confidence > o.Confidence {
+				if betterReading(t, *o) {
 					o.Text, o.Confidence, o.Lang = t.Text, t.Confidence, t.Lang
 				}
 				o.Box = unionBox(o.Box, t.Box)
@@ -254,6 +254,20 @@ func mergeTexts(in []kmeme.ScreenText) []kmeme.ScreenText {
 		res = append(res, cur)
 	}
 	return res
+}
+
+// betterReading reports whether t's reading of a caption should stand for
+// o's: the surer one, unless the other's box is a quarter wider and read
+// surely enough (0.8): the narrower track saw part of the line ("친구 POV"
+// at 0.95 a sample after "나 vs 내 친구 POV" at 0.91).
+func betterReading(t, o kmeme.ScreenText) bool {
+	switch {
+	case t.Box.W >= 1.25*o.Box.W && t.Confidence >= 0.8:
+		return true
+	case o.Box.W >= 1.25*t.Box.W && o.Confidence >= 0.8:
+		return false
+	}
+	return t.Confidence > o.Confidence
 }
 
 // dropSlivers removes a text whose box lies inside a taller text's box

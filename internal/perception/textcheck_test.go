@@ -102,6 +102,28 @@ func TestMergeTextsDropsSliverTakingOverFromLine(t *testing.T) {
 	}
 }
 
+// A track that saw part of a caption line (its left words lost when the
+// picture behind changed) does not replace the whole line's reading, even
+// read surer; a surer reading of the same width does.
+func TestMergeTextsKeepsWholeLine(t *testing.T) {
+	whole := kmeme.Box{X: 0.13, Y: 0.69, W: 0.75, H: 0.047}
+	part := kmeme.Box{X: 0.37, Y: 0.69, W: 0.51, H: 0.047}
+	out := mergeTexts([]kmeme.ScreenText{
+		{Text: "나 vs 내 친구 POV", Start: 0.25, End: 1.75, Box: whole, Confidence: 0.91, Lang: "mixed"},
+		{Text: "친구 POV", Start: 1.75, End: 2.75, Box: part, Confidence: 0.95, Lang: "mixed"},
+	})
+	if len(out) != 1 || out[0].Text != "나 vs 내 친구 POV" || out[0].End != 2.75 {
+		t.Errorf("texts %+v, want 나 vs 내 친구 POV 0.25–2.75", out)
+	}
+	out = mergeTexts([]kmeme.ScreenText{
+		{Text: "나 vs LH 친구 POV", Start: 0.25, End: 1.75, Box: whole, Confidence: 0.85, Lang: "mixed"},
+		{Text: "나 vs 내 친구 POV", Start: 1.75, End: 2.75, Box: whole, Confidence: 0.93, Lang: "mixed"},
+	})
+	if len(out) != 1 || out[0].Text != "나 vs 내 친구 POV" {
+		t.Errorf("texts %+v, want 나 vs 내 친구 POV", out)
+	}
+}
+
 // An outlined caption over a photo that pans behind it (white shirt and
 // collar lines moving through the letters) is one text, read: the
 // tracker's signature is the letters' ink, not the picture's.
