@@ -133,25 +133,44 @@ func modulation(env []float64) float64 {
 		mean += math.Max(v, silenceDBFS)
 	}
 	mean /= float64(n)
-	total, band := 0.0, 0.0
 	x := make([]float64, n)
 	for i, v := range env {
 		x[i] = math.Max(v, silenceDBFS) - mean
 	}
+	// the whole spectrum's power from the signal's (Parseval: the bins
+	// 1…n/2 hold half of n·Σx², less the mean's bin, with the Nyquist bin
+	// counted once), so the DFT is only needed in the band
+	var sq, x0, xNyq float64
+	for i, xi := range x {
+		sq += xi * xi
+		x0 += xi
+		if i%2 == 0 {
+			xNyq += xi
+		} else {
+			xNyq -= xi
+		}
+	}
+	total := float64(n)*sq - x0*x0
+	if n%2 == 0 {
+		total += xNyq * xNyq
+	}
+	total /= 2
+	band := 0.0
 	cos, sin := dftTable(n)
 	for k := 1; k <= n/2; k++ {
+		if hz := float64(k) / (float64(n) * hopS); hz < 2 || hz > 8 {
+			continue
+		}
 		var re, im float64
-		for i, xi := range x {
-			j := (k * i) % n
+		j := 0
+		for _, xi := range x {
 			re += xi * cos[j]
 			im -= xi * sin[j]
+			if j += k; j >= n {
+				j -= n
+			}
 		}
-		p := re*re + im*im
-		hz := float64(k) / (float64(n) * hopS)
-		total += p
-		if hz >= 2 && hz <= 8 {
-			band += p
-		}
+		band += re*re + im*im
 	}
 	if total == 0 {
 		return 0
