@@ -314,7 +314,8 @@ func TestTextRareSyllablesAndMixedCaption(t *testing.T) {
 }
 
 // photo finds a Debian package's photo installed or unpacked under
-// $KMEME_PHOTOS (scripts/bench-perception.sh unpacks opencv-doc there).
+// $KMEME_PHOTOS (scripts/test.sh unpacks messi5.jpg there, so the test runs
+// in CI; scripts/bench-perception.sh unpacks the whole of opencv-doc).
 func photo(t *testing.T, path string) string {
 	t.Helper()
 	for _, p := range []string{path, filepath.Join(os.Getenv("KMEME_PHOTOS"), path)} {
