@@ -197,8 +197,9 @@ func (d *Detector) judgeHard(j int) {
 		weak := small && m >= 5*ref+0.01 && cf >= 0.3
 		// a re-crop of a smooth or repetitive picture changes every block a
 		// little; a caption changes a few blocks a lot
-		subtle := small && m >= 4*ref+0.012 && d.blockJump(j) >= 0.5
-		if !strong && !weak && !subtle {
+		subtle := small && m >= 4*ref+0.012 && d.blockJump(j) >= 0.5 && d.medianBlock(j) >= 0.5*m
+		faint := m >= 0.012 && m >= 2.5*steps && m >= 3*ref && d.blockRise(j) >= 0.6 && d.medianBlock(j) >= 0.5*m
+		if !strong && !weak && !subtle && !faint {
 			return
 		}
 	}
@@ -274,6 +275,42 @@ func (d *Detector) blockJump(j int) float64 {
 		}
 	}
 	return float64(n) / blocks
+}
+
+// blockRise is the share of blocks whose error at frame j is at least
+// twice their error in the frames on either side: a cut between two
+// crops of a smooth picture raises nearly all a little, a caption its own
+// blocks only.
+func (d *Detector) blockRise(j int) float64 {
+	cur, prev, next := d.at(j), d.at(j-1), d.at(j+1)
+	if cur == nil || prev == nil {
+		return 0
+	}
+	n := 0
+	for b := range blocks {
+		ref := prev.berr[b]
+		if next != nil {
+			ref = max(ref, next.berr[b])
+		}
+		if cur.berr[b] > 2*ref+0.001 {
+			n++
+		}
+	}
+	return float64(n) / blocks
+}
+
+// medianBlock is the median of frame j's block errors: a cut changes the
+// whole picture, so its median block changed about as much as the mean
+// one; a caption or a moving object leaves most blocks alike.
+func (d *Detector) medianBlock(j int) float64 {
+	cur := d.at(j)
+	if cur == nil {
+		return 0
+	}
+	e := cur.berr
+	v := e[:]
+	sort.Slice(v, func(a, b int) bool { return v[a] < v[b] })
+	return float64(v[blocks/2])
 }
 
 // trace, when set by a test, receives gradual-transition diagnostics.

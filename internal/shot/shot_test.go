@@ -579,3 +579,99 @@ func TestDetectSharpnessDip(t *testing.T) {
 		}
 	})
 }
+
+// smoothFrame renders s without its pixel texture (a 7x7 box blur): a
+// sky or a wall, whose other crops differ little.
+func smoothFrame(s *scene, dx, dy int) []byte {
+	f := s.frame(dx, dy, false, 0)
+	out := make([]byte, len(f))
+	for y := range h {
+		for x := range w {
+			for k := range 3 {
+				sum, n := 0, 0
+				for yy := max(0, y-3); yy <= min(h-1, y+3); yy++ {
+					for xx := max(0, x-3); xx <= min(w-1, x+3); xx++ {
+						sum += int(f[(yy*w+xx)*3+k])
+						n++
+					}
+				}
+				out[(y*w+x)*3+k] = byte(sum / n)
+			}
+		}
+	}
+	return out
+}
+
+// TestDetectCaptionOrCrop pins two hard-cut cases the bench found, which
+// look alike frame to frame: a caption that appears over a still picture
+// while the encoder redraws the rest of it a little (a "cut" before: half
+// the blocks jumped from their still neighbours' zero), and a cut between
+// two crops of a smooth picture, which changes every block a little and
+// was missed. A cut changes the whole picture, so its median block
+// changes about as much as the mean one; a caption leaves most alike.
+func TestDetectCaptionOrCrop(t *testing.T) {
+	t.Parallel()
+	const fps = 30.0
+	A := newScene(4)
+	run := func(frames [][]byte) []Cut {
+		d := NewDetector(fps, Options{})
+		for _, f := range frames {
+			d.Push(f, w, h)
+		}
+		cuts, _ := d.Finish(0)
+		return cuts
+	}
+	t.Run("caption with the picture redrawn", func(t *testing.T) {
+		base := smoothFrame(A, 0, 0)
+		rng := rand.New(rand.NewSource(7))
+		redrawn := make([]byte, len(base))
+		for i, v := range base { // the encoder's new rounding: up to ±6 levels
+			redrawn[i] = byte(min(255, max(0, int(v)+rng.Intn(13)-6)))
+		}
+		for y := 46; y < 52; y++ { // a caption bar over a sixth of the rows
+			for x := 4; x < 60; x++ {
+				for k := range 3 {
+					redrawn[(y*w+x)*3+k] = byte(40 + 200*((x/2+y)%2))
+				}
+			}
+		}
+		var frames [][]byte
+		for i := range 90 {
+			if i < 45 {
+				frames = append(frames, base)
+			} else {
+				frames = append(frames, redrawn)
+			}
+		}
+		if cuts := run(frames); len(cuts) != 0 {
+			t.Fatalf("cuts %+v at a caption, want none", cuts)
+		}
+	})
+	t.Run("cut between crops of a smooth picture", func(t *testing.T) {
+		// faint (a third of the contrast), 4 px apart each way, with
+		// sensor noise of ±2 levels in every frame
+		faint := func(dx int) []byte {
+			f := smoothFrame(A, dx, dx)
+			for i := range f {
+				f[i] = byte(128 + (int(f[i])-128)/3)
+			}
+			return f
+		}
+		rng := rand.New(rand.NewSource(3))
+		var frames [][]byte
+		for i := range 90 {
+			f := faint(-4)
+			if i >= 45 {
+				f = faint(4)
+			}
+			for k, v := range f {
+				f[k] = byte(min(255, max(0, int(v)+rng.Intn(5)-2)))
+			}
+			frames = append(frames, f)
+		}
+		cuts := run(frames)
+		if len(cuts) != 1 || cuts[0].Kind != Hard || math.Abs(cuts[0].T-1.5) > 1.5/fps {
+			t.Fatalf("cuts %+v, want one hard cut at 1.5 s", cuts)
+		}
+	})
+}
