@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"testing"
 )
@@ -76,6 +77,56 @@ func TestDebugFile(t *testing.T) {
 	for _, c := range cuts {
 		fmt.Printf("%+v\n", c)
 	}
+}
+
+// decodeDetectionFrames decodes path as TestDebugFile does, at fps.
+func decodeDetectionFrames(path string, fps float64) ([][]byte, error) {
+	vf := fmt.Sprintf("scale=256:256:flags=fast_bilinear,scale=64:64:flags=area,fps=%g,format=gray", fps)
+	out, err := exec.Command("ffmpeg", "-nostdin", "-loglevel", "error", "-skip_loop_filter", "all", "-flags2", "fast",
+		"-i", path, "-map", "0:v:0", "-an", "-filter_threads", "1", "-vf", vf, "-f", "rawvideo", "-").Output()
+	if err != nil {
+		return nil, fmt.Errorf("decode %s: %w", path, err)
+	}
+	var frames [][]byte
+	for off := 0; off+64*64 <= len(out); off += 64 * 64 {
+		frames = append(frames, out[off:off+64*64])
+	}
+	return frames, nil
+}
+
+// BenchmarkDetectFiles times the detector alone (Push and Finish, ns per
+// frame) on the files matching SHOT_BENCH_GLOB, decoded beforehand at
+// SHOT_BENCH_FPS (default 30); it skips without the variable.
+func BenchmarkDetectFiles(b *testing.B) {
+	paths, _ := filepath.Glob(os.Getenv("SHOT_BENCH_GLOB"))
+	if len(paths) == 0 {
+		b.Skip("SHOT_BENCH_GLOB matches nothing")
+	}
+	fps, err := strconv.ParseFloat(os.Getenv("SHOT_BENCH_FPS"), 64)
+	if err != nil {
+		fps = 30
+	}
+	var clips [][][]byte
+	n := 0
+	for _, p := range paths {
+		frames, err := decodeDetectionFrames(p, fps)
+		if err != nil {
+			b.Fatal(err)
+		}
+		clips = append(clips, frames)
+		n += len(frames)
+	}
+	b.ResetTimer()
+	for range b.N {
+		for _, frames := range clips {
+			d := NewDetector(fps, Options{})
+			for _, f := range frames {
+				d.Push(f, 64, 64)
+			}
+			d.Finish(0)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/frame")
 }
 
 func at(v []float64, i int) float64 {

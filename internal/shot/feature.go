@@ -84,25 +84,7 @@ func compareInto(a, b *thumb, errs *[blocks]float32) (mce, changed float64) {
 	nb := 0
 	for by := 0; by < Side; by += block {
 		for bx := 0; bx < Side; bx += block {
-			// the unmoved block first: in still and slow pictures it is
-			// the best or close, so the other offsets stop after a row or
-			// two (the minimum is the same in any order)
-			best := float64(blockSAD(a, b, bx, by, 0, 0, math.MaxFloat32))
-			for dy := -search; dy <= search && best > 0; dy++ {
-				if by+dy < 0 || by+dy+block > Side {
-					continue
-				}
-				for dx := -search; dx <= search; dx++ {
-					if bx+dx < 0 || bx+dx+block > Side || dx == 0 && dy == 0 {
-						continue
-					}
-					// given up once worse than the best offset so far
-					if s := blockSAD(a, b, bx, by, dx, dy, float32(best)); float64(s) < best {
-						best = float64(s)
-					}
-				}
-			}
-			best /= block * block
+			best := bestBlock(a, b, bx, by)
 			if errs != nil {
 				errs[nb] = float32(best)
 			}
@@ -114,6 +96,56 @@ func compareInto(a, b *thumb, errs *[blocks]float32) (mce, changed float64) {
 		}
 	}
 	return mce / float64(nb), changed / float64(nb)
+}
+
+// endsDiffer reports whether compare(a, b) would give mce >= minMCE and a
+// changed fraction >= minChanged, stopping its motion search once the
+// answer is known.
+func endsDiffer(a, b *thumb, minMCE, minChanged float64) bool {
+	var sum float64
+	changed, left := 0, blocks
+	needMCE, needChanged := minMCE*blocks, minChanged*blocks
+	for by := 0; by < Side; by += block {
+		for bx := 0; bx < Side; bx += block {
+			best := bestBlock(a, b, bx, by)
+			sum += best
+			if best > blockTau {
+				changed++
+			}
+			left--
+			if float64(changed+left) < needChanged {
+				return false
+			}
+			if sum >= needMCE && float64(changed) >= needChanged {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// bestBlock is the mean absolute difference between a's block at (bx, by)
+// and the best-matching block of b within ±search pixels.
+func bestBlock(a, b *thumb, bx, by int) float64 {
+	// the unmoved block first: in still and slow pictures it is the best
+	// or close, so the other offsets stop after a row or two (the minimum
+	// is the same in any order)
+	best := float64(blockSAD(a, b, bx, by, 0, 0, math.MaxFloat32))
+	for dy := -search; dy <= search && best > 0; dy++ {
+		if by+dy < 0 || by+dy+block > Side {
+			continue
+		}
+		for dx := -search; dx <= search; dx++ {
+			if bx+dx < 0 || bx+dx+block > Side || dx == 0 && dy == 0 {
+				continue
+			}
+			// given up once worse than the best offset so far
+			if s := blockSAD(a, b, bx, by, dx, dy, float32(best)); float64(s) < best {
+				best = float64(s)
+			}
+		}
+	}
+	return best / (block * block)
 }
 
 // blockSAD is the sum of absolute differences between a's block at (bx, by)

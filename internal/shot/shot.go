@@ -112,6 +112,8 @@ type Detector struct {
 	flash     int
 	// look-ahead and window lengths in frames
 	look, w int
+	// liftedSeen holds lifted's last answers
+	liftedSeen []liftedSpan
 }
 
 // NewDetector returns a detector for frames at fps.
@@ -120,7 +122,7 @@ func NewDetector(fps float64, opt Options) *Detector {
 	if fps <= 0 || math.IsNaN(fps) {
 		fps = 30
 	}
-	d := &Detector{opt: opt, fps: fps}
+	d := &Detector{opt: opt, fps: fps, liftedSeen: make([]liftedSpan, 0, 16)}
 	d.look = max(2, int(math.Round(opt.FlashWindowS*fps)))
 	d.w = max(3, int(math.Round(opt.GradualWindowS*fps)))
 	// a gradual window [c-w, c+w] is judged 3w frames late, so lifted can
@@ -330,7 +332,11 @@ func (d *Detector) at1(k int) float32 {
 // to be a blend of them (a 0.3 s dissolve between two pans), while a
 // short window sees a slice of a long transition, itself a blend.
 func (d *Detector) judgeGradual(c int) {
-	if !d.judgeWindow(c, d.w) && !d.judgeWindow(c, max(3, d.w/2)) {
+	found := d.judgeWindow(c, d.w)
+	if !found {
+		found = d.judgeWindow(c, max(3, d.w/2))
+	}
+	if !found {
 		d.judgeSharpDip(c)
 	}
 }
@@ -471,16 +477,16 @@ func (d *Detector) judgeWindow(c, hw int) bool {
 		}
 		return false // the ends are alike: no transition between them
 	}
-	m, cf := compare(A, B)
-	if m < 0.4*d.opt.CutThreshold || cf < 0.3 {
+	if !endsDiffer(A, B, 0.4*d.opt.CutThreshold, 0.3) {
 		if trace != nil {
+			m, cf := compare(A, B)
 			trace("c=%d t=%.3f m %.3f cf %.3f", c, float64(c)/d.fps, m, cf)
 		}
 		return false
 	}
 	fit := fitBlend(d, a, b)
 	if trace != nil {
-		trace("c=%d t=%.3f m=%.3f cf=%.2f fit=%+v", c, float64(c)/d.fps, m, cf, fit)
+		trace("c=%d t=%.3f fit=%+v", c, float64(c)/d.fps, fit)
 	}
 	if !fit.ok {
 		return false
@@ -542,6 +548,13 @@ func (d *Detector) lifted(start, end int) (ok bool, across float64) {
 	if before == 0 || after == 0 || 2*before < L || 2*after < L {
 		return false, 0
 	}
+	// sliding windows ask about the same span again and again
+	key := [3]int{start, end, after}
+	for _, l := range d.liftedSeen {
+		if l.key == key {
+			return l.ok, l.across
+		}
+	}
 	P, N := d.at(start-before), d.at(end+after)
 	if P == nil || N == nil {
 		return false, 0
@@ -553,7 +566,20 @@ func (d *Detector) lifted(start, end int) (ok bool, across float64) {
 	if trace != nil {
 		trace("lifted [%d %d] across %.3f own %.3f", start, end, across, own)
 	}
-	return across >= 1.6*own+0.01, across
+	ok = across >= 1.6*own+0.01
+	if len(d.liftedSeen) == cap(d.liftedSeen) {
+		copy(d.liftedSeen, d.liftedSeen[1:])
+		d.liftedSeen = d.liftedSeen[:len(d.liftedSeen)-1]
+	}
+	d.liftedSeen = append(d.liftedSeen, liftedSpan{key, ok, across})
+	return ok, across
+}
+
+// liftedSpan is one answer of lifted, kept for the windows after.
+type liftedSpan struct {
+	key    [3]int // start, end and the span after
+	ok     bool
+	across float64
 }
 
 // fades finds dips to black and to white: a run of dark (or white) frames
