@@ -261,29 +261,17 @@ func (d *Detector) sideMax(v []float64) float64 {
 
 // blockJump is the share of blocks whose error at frame j is well above
 // their error in the frames on either side.
-func (d *Detector) blockJump(j int) float64 {
-	cur, prev, next := d.at(j), d.at(j-1), d.at(j+1)
-	if cur == nil || prev == nil {
-		return 0
-	}
-	n := 0
-	for b := range blocks {
-		ref := prev.berr[b]
-		if next != nil {
-			ref = max(ref, next.berr[b])
-		}
-		if cur.berr[b] > 3*ref+0.006 {
-			n++
-		}
-	}
-	return float64(n) / blocks
-}
+func (d *Detector) blockJump(j int) float64 { return d.blocksOver(j, 3, 0.006) }
 
 // blockRise is the share of blocks whose error at frame j is at least
 // twice their error in the frames on either side: a cut between two
 // crops of a smooth picture raises nearly all a little, a caption its own
 // blocks only.
-func (d *Detector) blockRise(j int) float64 {
+func (d *Detector) blockRise(j int) float64 { return d.blocksOver(j, 2, 0.001) }
+
+// blocksOver is the share of blocks whose error at frame j is over
+// factor times the larger of their errors at j-1 and j+1, plus margin.
+func (d *Detector) blocksOver(j int, factor, margin float32) float64 {
 	cur, prev, next := d.at(j), d.at(j-1), d.at(j+1)
 	if cur == nil || prev == nil {
 		return 0
@@ -294,7 +282,7 @@ func (d *Detector) blockRise(j int) float64 {
 		if next != nil {
 			ref = max(ref, next.berr[b])
 		}
-		if cur.berr[b] > 2*ref+0.001 {
+		if cur.berr[b] > factor*ref+margin {
 			n++
 		}
 	}
