@@ -143,7 +143,9 @@ func preferHangul(mixed, kor ocrResult) (ocrResult, bool) {
 				continue
 			}
 			ov := min(w.x1, k.x1) - max(w.x0, k.x0)
-			if ov <= 0 || 2*ov < min(w.x1-w.x0, k.x1-k.x0) {
+			if ov <= 0 || 2*ov < min(w.x1-w.x0, k.x1-k.x0) || !hasLetterOrDigit(k.text) {
+				// punctuation alone is a speck of the picture beside
+				// the caption (":" over a stroke the Latin word took in)
 				continue
 			}
 			over = append(over, k)
@@ -179,6 +181,10 @@ func preferHangul(mixed, kor ocrResult) (ocrResult, bool) {
 	r := resultOf(out)
 	r.path = mixed.path
 	return r, true
+}
+
+func hasLetterOrDigit(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
 }
 
 // hangulWord: Hangul syllables, with at most closing punctuation.
