@@ -26,6 +26,7 @@ const (
 // region is one text candidate in a sample frame.
 type region struct {
 	x0, y0, x1, y1 int // pixels, exclusive max
+	padY0, padY1   int // rows the padded crop keeps within, another line's edges (0: none)
 	darkInk        bool
 	sig            []float64 // ink share on a coarse grid, for change detection
 }
@@ -123,6 +124,7 @@ func findTextRegions(pix []byte, w, h int) []region {
 		}
 		boxes = append(boxes, splitLines(label, id, texty, bw, minX, minY, maxX, maxY, nTexty)...)
 	}
+	var cands []region
 	for _, b := range joinLineParts(boxes, texty, bw) {
 		r := region{x0: b.x0 * blockPx, y0: b.y0 * blockPx, x1: (b.x1 + 1) * blockPx, y1: (b.y1 + 1) * blockPx}
 		rw, rh := r.x1-r.x0, r.y1-r.y0
@@ -136,6 +138,30 @@ func findTextRegions(pix []byte, w, h int) []region {
 		case rw > w*98/100 && rh > h/6: // a textured backdrop, not a line
 			continue
 		}
+		cands = append(cands, r)
+	}
+	// a line's crop stops where the line touching it above or below
+	// starts (two lines of one caption cut apart by splitLines): the
+	// padding for ascenders and descenders would take in the top of the
+	// next line ("으" of "내 마음" under "친구가 카톡 읽씹할 때"), which
+	// tesseract reads as a syllable of this one. A region a gap away is
+	// left alone: the padding may reach over a texture above a caption.
+	for i := range cands {
+		for j := range cands {
+			a, b := &cands[i], &cands[j]
+			ha, hb := a.y1-a.y0, b.y1-b.y0
+			if i == j || b.y0 < a.y1 || b.y0-a.y1 > blockPx || min(a.x1, b.x1) <= max(a.x0, b.x0) || 3*min(ha, hb) < 2*max(ha, hb) {
+				continue
+			}
+			// b is just below a, beside it, as tall: a line of the same
+			// caption, not a band of ascenders or of picture
+			if a.padY1 == 0 || b.y0 < a.padY1 {
+				a.padY1 = b.y0
+			}
+			b.padY0 = max(b.padY0, a.y1)
+		}
+	}
+	for _, r := range cands {
 		if !r.classify(pix, w) {
 			continue
 		}
@@ -221,38 +247,58 @@ type blockBox struct {
 }
 
 // splitLines cuts a component into its lines (stacked caption lines, or a
-// caption touching a textured part of the picture): bands of rows at least
-// a third as texty as the textiest row, each trimmed to its longest run of
-// texty columns.
+// caption touching a textured part of the picture): the band of rows
+// around the textiest row that are at least a third as texty as it, then
+// the same again in the rows above and below that band, each band trimmed
+// to its longest run of texty columns. The third is each band's own: a
+// short line under a long one ("내 마음" under "친구가 카톡 읽씹할 때",
+// touching it where the outlines meet) is a line, not the gap below one.
 func splitLines(label []int32, id int32, texty []bool, bw, minX, minY, maxX, maxY, nTexty int) []blockBox {
 	whole := blockBox{minX, minY, maxX, maxY, float64(nTexty) / float64((maxX-minX+1)*(maxY-minY+1))}
 	if maxY-minY < 5 {
 		return []blockBox{whole}
 	}
 	rows := make([]int, maxY-minY+1)
-	best := 0
 	for y := minY; y <= maxY; y++ {
 		for x := minX; x <= maxX; x++ {
 			if i := y*bw + x; label[i] == id && texty[i] {
 				rows[y-minY]++
 			}
 		}
-		best = max(best, rows[y-minY])
 	}
-	// a row is in a line when it has at least a third of the textiest
-	// row's blocks: the gap between two stacked lines falls under that
-	inLine := func(y int) bool { return rows[y-minY]*3 >= best }
+	var bands [][2]int
+	var cut func(lo, hi int)
+	cut = func(lo, hi int) {
+		if lo > hi {
+			return
+		}
+		top := lo
+		for y := lo; y <= hi; y++ {
+			if rows[y-minY] > rows[top-minY] {
+				top = y
+			}
+		}
+		if rows[top-minY] == 0 {
+			return
+		}
+		// a row is in the line when it has at least a third of the
+		// line's textiest row's blocks: the gap between two stacked
+		// lines falls under that
+		ya, yb := top, top
+		for ya > lo && rows[ya-1-minY]*3 >= rows[top-minY] {
+			ya--
+		}
+		for yb < hi && rows[yb+1-minY]*3 >= rows[top-minY] {
+			yb++
+		}
+		cut(lo, ya-1)
+		bands = append(bands, [2]int{ya, yb})
+		cut(yb+1, hi)
+	}
+	cut(minY, maxY)
 	var out []blockBox
-	for y := minY; y <= maxY; {
-		if !inLine(y) {
-			y++
-			continue
-		}
-		ya := y
-		for y <= maxY && inLine(y) {
-			y++
-		}
-		yb := y - 1
+	for _, band := range bands {
+		ya, yb := band[0], band[1]
 		cols := make([]int, maxX-minX+1)
 		for yy := ya; yy <= yb; yy++ {
 			for x := minX; x <= maxX; x++ {
@@ -424,7 +470,11 @@ type crop struct {
 func (r *region) padded(w, h int) (x0, y0, x1, y1 int) {
 	pad := (r.y1 - r.y0) / 3
 	vpad := 2 * (r.y1 - r.y0) / 3
-	return max(0, r.x0-pad), max(0, r.y0-vpad), min(w, r.x1+pad), min(h, r.y1+vpad)
+	y1 = min(h, r.y1+vpad)
+	if r.padY1 > 0 {
+		y1 = min(y1, r.padY1)
+	}
+	return max(0, r.x0-pad), max(0, r.padY0, r.y0-vpad), min(w, r.x1+pad), y1
 }
 
 func (r *region) cut(pix []byte, w, h int) crop {
