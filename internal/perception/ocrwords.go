@@ -175,6 +175,12 @@ func preferHangul(mixed, kor ocrResult) (ocrResult, bool) {
 		}
 		changed = true
 	}
+	return rebuilt(mixed, out, changed)
+}
+
+// rebuilt is mixed with its words replaced by out (same image), when
+// changed; else mixed.
+func rebuilt(mixed ocrResult, out []ocrWord, changed bool) (ocrResult, bool) {
 	if !changed {
 		return mixed, false
 	}
@@ -266,10 +272,5 @@ func preferLatin(mixed, eng ocrResult) (ocrResult, bool) {
 		out[i].text, out[i].conf = e.text, e.conf
 		changed = true
 	}
-	if !changed {
-		return mixed, false
-	}
-	r := resultOf(out)
-	r.path = mixed.path
-	return r, true
+	return rebuilt(mixed, out, changed)
 }
