@@ -350,9 +350,7 @@ func (s *Session) measurePeople(ctx context.Context, shots []kmeme.Shot, otherDo
 	seen := make([]framePeople, len(jobs))
 	ok := make([]bool, len(jobs))
 	next := make(chan int)
-	var wg sync.WaitGroup
 	work := func(d *detectors) {
-		defer wg.Done()
 		buf := make([]byte, s.sw*s.sh)
 		small := make([]byte, s.pw*s.ph)
 		for k := range next {
@@ -363,9 +361,14 @@ func (s *Session) measurePeople(ctx context.Context, shots []kmeme.Shot, otherDo
 			seen[k], ok[k] = d.detect(small, s.pw, s.ph), true
 		}
 	}
+	var wg sync.WaitGroup
 	wg.Add(1)
-	go work(d)
-	// a second worker once the OCR (the other core's work) is done
+	go func() {
+		defer wg.Done()
+		work(d)
+	}()
+	// a second worker once the OCR (the other core's work) is done, if
+	// frames are still waiting
 	dispatched := make(chan struct{})
 	if peopleWorkers > 1 && len(jobs) > 1 {
 		wg.Add(1)
@@ -376,13 +379,10 @@ func (s *Session) measurePeople(ctx context.Context, shots []kmeme.Shot, otherDo
 				return
 			case <-otherDone:
 			}
-			d2, err := getDetectors(s.opt.CascadeDir)
-			if err != nil {
-				return
+			if d2, err := getDetectors(s.opt.CascadeDir); err == nil {
+				work(d2)
+				putDetectors(s.opt.CascadeDir, d2)
 			}
-			wg.Add(1)
-			work(d2)
-			putDetectors(s.opt.CascadeDir, d2)
 		}()
 	}
 	for k := range jobs {
