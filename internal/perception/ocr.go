@@ -497,62 +497,49 @@ func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenTe
 			take(i, read[k])
 		}
 	}
-	// the best image of every reading with Latin letters in it, read
-	// again with Korean alone: its Hangul words replace Latin ones the
-	// mixed model made of Korean words
-	if len(ts.langs) > 1 && ts.has("kor") {
+	// the best image of a reading read again under one language, its
+	// words taking the place prefer says; readings tesseract was not half
+	// sure of are textures, which no language makes a caption of
+	reread := func(lang, what string, want func(ocrResult) bool, prefer func(ocrResult, ocrResult) (ocrResult, bool)) error {
 		paths, again = paths[:0], again[:0]
 		for _, i := range first {
-			// a reading tesseract was not half sure of is a texture's:
-			// Korean alone makes no caption of it
-			if res[i].path != "" && raw[i] >= 0.5 && res[i].hasLatin() {
+			if res[i].path != "" && raw[i] >= 0.5 && want(res[i]) {
 				paths = append(paths, res[i].path)
 				again = append(again, i)
 			}
 		}
-		trace("ocr: %d images read again in Korean alone", len(paths))
-		if len(paths) > 0 {
-			read, err := ts.read(ctx, dir, paths, "kor")
-			if err != nil {
-				return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
-			}
-			for k, i := range again {
-				if r, ok := preferHangul(res[i], read[k]); ok {
-					r.text = cleanText(r.text)
-					if !plausibleText(r.text, r.conf, 2) {
-						r.conf = 0
-					}
-					res[i] = r
+		trace("ocr: %d images read again in %s alone", len(paths), what)
+		if len(paths) == 0 {
+			return nil
+		}
+		read, err := ts.read(ctx, dir, paths, lang)
+		if err != nil {
+			return err
+		}
+		for k, i := range again {
+			if r, ok := prefer(res[i], read[k]); ok {
+				r.text = cleanText(r.text)
+				if !plausibleText(r.text, r.conf, 2) {
+					r.conf = 0
 				}
+				res[i] = r
 			}
+		}
+		return nil
+	}
+	// readings with Latin letters, read with Korean alone: its Hangul
+	// words replace Latin ones the mixed model made of Korean words
+	if len(ts.langs) > 1 && ts.has("kor") {
+		if err := reread("kor", "Korean", ocrResult.hasLatin, preferHangul); err != nil {
+			return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
 		}
 	}
-	// the best image of every reading with a word of digits among words,
-	// read again with English alone: its Latin words replace digits the
-	// Korean models made of capitals
+	// readings with a word of digits among words, read with English
+	// alone: its Latin words replace digits the Korean models made of
+	// capitals
 	if len(ts.langs) > 1 && ts.has("eng") {
-		paths, again = paths[:0], again[:0]
-		for _, i := range first {
-			if res[i].path != "" && raw[i] >= 0.5 && res[i].hasDigitWord() {
-				paths = append(paths, res[i].path)
-				again = append(again, i)
-			}
-		}
-		trace("ocr: %d images read again in English alone", len(paths))
-		if len(paths) > 0 {
-			read, err := ts.read(ctx, dir, paths, "eng")
-			if err != nil {
-				return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
-			}
-			for k, i := range again {
-				if r, ok := preferLatin(res[i], read[k]); ok {
-					r.text = cleanText(r.text)
-					if !plausibleText(r.text, r.conf, 2) {
-						r.conf = 0
-					}
-					res[i] = r
-				}
-			}
+		if err := reread("eng", "English", ocrResult.hasDigitWord, preferLatin); err != nil {
+			return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
 		}
 	}
 	for i := range pick {
