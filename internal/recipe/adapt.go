@@ -168,7 +168,7 @@ func carryTexts(a *kmeme.Analysis, bounds []float64) map[int]carried {
 		}
 		c := carried{text: t, rt: rt, source: trimRunes(txt, 80)}
 		switch {
-		case rt.script == scriptKorean && !povRe.MatchString(txt) && len(rt.noise) > 0:
+		case rt.script == scriptKorean && !povRe.MatchString(txt) && rt.misread():
 			// Hangul with a stray Latin fragment: a misread word. What it
 			// says is not known, so it is not put on screen as read.
 			c.how = "원본의 한국어 자막이 일부만 읽혀, 원본을 보고 옮겨 적어야 함"
@@ -299,9 +299,12 @@ func adaptations(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, 
 		if !c.rt.sure {
 			ad.Suggestion = true
 			ad.Source = fmt.Sprintf("화면 자막으로 보이는 \"%s\" (%s, %s)", oneLine(s.SourceText), when, c.rt.uncertainNote())
-			if len(c.rt.noise) > 0 {
+			if c.rt.misread() {
 				ad.Korean = shots + ": 원본 자막을 보고 한국어 그대로 옮겨 적기"
 				ad.Reason = "한국어 자막이지만 잘못 읽힌 듯한 로마자가 섞여 있어, 확인하지 않은 문구는 자막으로 쓰지 않음"
+				if len(c.rt.noise) == 0 {
+					ad.Reason = "한국어 자막이지만 '" + c.rt.garbled[0] + "'처럼 글자가 잘못 읽힌 듯해, 확인하지 않은 문구는 자막으로 쓰지 않음"
+				}
 			} else {
 				ad.Korean = "원본 자막이 맞다면 " + k
 				ad.Reason = "글자 인식이 확실하지 않아, 원본을 보고 맞는지 확인한 뒤 쓰기"

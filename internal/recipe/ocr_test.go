@@ -128,3 +128,60 @@ func TestUnsureOCRIsCitedAsUncertain(t *testing.T) {
 		t.Errorf("faint reading in the title %q", faint.Concept.Title)
 	}
 }
+
+// TestMisreadHangul: a Hangul word Tesseract split into syllables, or a
+// syllable written Korean does not use, is a misreading; natural captions
+// with one-syllable words ("옷 한 벌", "안 돼") are not.
+func TestMisreadHangul(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		// seen on the perception bench: "실화냐 / 진짜 이게 된다고?", "이거 나만 웃겨?"
+		{"실화냐\n진짜 이게 된 다 교?", []string{"된 다 교?"}},
+		{"이거 번 웃 겨?", []string{"번 웃 겨?"}},
+		{"친구가 읽 씹 할 때", []string{"읽 씹 할 때"}},
+		{"오 늘 의 OOTD", []string{"오 늘 의"}},
+		{"이게 뷁 실화냐", []string{"뷁"}},
+		{"갈아입을 옷 한 벌", nil},
+		{"진짜 왜 안 돼", nil},
+		{"나 vs 내 친구 POV", nil},
+		{"MBTI 특 ㅋㅋ", nil},
+		{"엄마한테 걸렸을 때", nil},
+		{"잘 된 일", nil},
+		{"하나 둘 셋 넷", nil},
+	} {
+		if got := misreadHangul(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("misreadHangul(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestSplitHangulIsNotStatedAsRead: a confident reading with a word split
+// into syllables (the bench's "진짜 이게 된 다 교?") is neither the title
+// nor a caption; the recipe asks the creator to copy the source caption.
+func TestSplitHangulIsNotStatedAsRead(t *testing.T) {
+	t.Parallel()
+	const text = "실화냐\n진짜 이게 된 다 교?"
+	r := planIn(t, PlanInput{Analysis: withText(303, text, 0.92)})
+	if strings.Contains(r.Concept.Title, "된 다") || strings.Contains(r.Concept.Title, "실화냐") {
+		t.Errorf("title %q uses the misread text", r.Concept.Title)
+	}
+	for _, s := range r.Shots {
+		for _, x := range []string{s.Overtitle, s.OvertitlePolite, s.Caption.Casual, s.Caption.Polite} {
+			if strings.Contains(x, "된 다") || strings.Contains(x, "교?") {
+				t.Errorf("shot %d shows the misread text %q", s.N, x)
+			}
+		}
+	}
+	ads := ocrAdaptations(r)
+	if len(ads) != 1 || !ads[0].Suggestion || !strings.Contains(ads[0].Korean, "옮겨 적기") || !strings.Contains(ads[0].Reason, "된 다 교?") {
+		t.Errorf("misread text not offered as a copy-it suggestion: %+v", ads)
+	}
+	// the same caption read cleanly is used as it is
+	clean := planIn(t, PlanInput{Analysis: withText(303, "실화냐\n진짜 이게 된다고?", 0.92)})
+	if ads := ocrAdaptations(clean); len(ads) != 1 || ads[0].Suggestion {
+		t.Errorf("clean reading: %+v", ads)
+	}
+}
