@@ -134,18 +134,18 @@ func Run(ctx context.Context, path string, opt Options) (*kmeme.Analysis, error)
 			audioC <- audioOut{err: err}
 			return
 		}
-		var res beat.Result
+		out := audioOut{pcm: pcm}
 		if info.Audio == nil {
-			res = beat.Result{Reason: beat.ReasonNoAudio, Env: &beat.Envelope{Rate: 1}}
+			out.res = beat.Result{Reason: beat.ReasonNoAudio, Env: &beat.Envelope{Rate: 1}}
 		} else {
-			res = beat.Analyze(pcm, SampleRate, beat.Options{})
-		}
-		out := audioOut{pcm: pcm, res: res, secs: since(t)}
-		if !opt.NoPerception && info.Audio != nil {
+			// the sound classes are perception's, and an input of the
+			// beat decision: talk alone has no tempo
 			ts := time.Now()
 			out.sound = perception.AnalyzeSound(pcm, SampleRate)
 			out.sndS = since(ts)
+			out.res = beat.Analyze(pcm, SampleRate, beat.Options{Heard: heardIn(out.sound)})
 		}
+		out.secs = since(t)
 		audioC <- out
 	}()
 
@@ -220,6 +220,23 @@ func Run(ctx context.Context, path string, opt Options) (*kmeme.Analysis, error)
 	return a, nil
 }
 
+// heardIn sums the sound classifier's segments for the beat decision.
+func heardIn(s *kmeme.SpeechInfo) *beat.Heard {
+	if s == nil {
+		return nil
+	}
+	h := &beat.Heard{}
+	for _, g := range s.Segments {
+		switch g.Kind {
+		case kmeme.AudioSpeech:
+			h.SpeechS += g.End - g.Start
+		case kmeme.AudioMusic, kmeme.AudioSinging:
+			h.MusicS += g.End - g.Start
+		}
+	}
+	return h
+}
+
 // decodeError turns a decoder failure into a domain error; cancellation
 // and timeouts pass through so callers can tell them apart.
 func decodeError(ctx context.Context, what string, err error) error {
@@ -283,7 +300,7 @@ func build(info *media.Info, hash string, br beat.Result, cuts []shot.Cut, shots
 	if a.Energy.Values == nil {
 		a.Energy.Values = []float64{}
 	}
-	speech := br.BPM == 0 && br.Reason == beat.ReasonNoBeat
+	speech := br.BPM == 0 && (br.Reason == beat.ReasonNoBeat || br.Reason == beat.ReasonSpeech)
 	for _, s := range structure.Sections(en, br.Downbeats, info.DurationS, speech) {
 		a.Sections = append(a.Sections, kmeme.Section{Label: kmeme.SectionLabel(s.Label), Start: s.Start, End: s.End, StartBar: s.StartBar, EndBar: s.EndBar, Energy: s.Energy})
 	}
