@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -440,11 +441,15 @@ func checklist(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, p 
 		out = append(out, fmt.Sprintf("근거가 약합니다: %s '%s' 중 영상에 맞는 쪽을 고르세요(두 번째로 다시 계획할 수 있음)", josa.Quote(fm.name, "와"), rec.Concept.RunnerUp.Name))
 	}
 	out = append(out, fm.checklist...)
-	if f.tempo {
+	switch {
+	case f.tempo:
 		out = append(out, fmt.Sprintf("메트로놈 앱을 %d BPM에 맞추고 '%s' 카운트를 몸에 익히기", int(math.Round(f.bpm)), countWord(f.meter)))
-	} else if f.speech >= 0.3 {
-		out = append(out, "말 사이 쉬는 구간을 살려 컷 편집하기")
-	} else {
+	case f.speech >= 0.3:
+		// a talk format's own list may already say where to cut
+		if !slices.ContainsFunc(fm.checklist, func(c string) bool { return strings.Contains(c, "말 사이") }) {
+			out = append(out, "말 사이 쉬는 구간을 살려 컷 편집하기")
+		}
+	default:
 		out = append(out, "장면이 바뀌는 곳에서 컷 편집하기")
 	}
 	return append(out,

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kmeme-factory/kmeme/internal/josa"
@@ -53,21 +54,45 @@ func Markdown(r *kmeme.Recipe) []byte {
 	}
 
 	p("\n## 샷 리스트\n\n")
-	p("| # | 시간 | 박자 | 구간 | 촬영 | 구도 | 액션 | 예능 자막 | 자막 시간 | 자막(반말) | 자막(존댓말) | 원본 컷 |\n")
-	p("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	// the beat column only when the plan has beats (a talk clip has none);
+	// an empty cell says so with a dash
+	withBeats := false
 	for _, s := range r.Shots {
-		beats := ""
-		if s.StartBeat != "" {
-			beats = s.StartBeat + "–" + s.EndBeat
+		withBeats = withBeats || s.StartBeat != ""
+	}
+	cols := []string{"#", "시간", "박자", "구간", "촬영", "구도", "액션", "예능 자막", "자막 시간", "자막(반말)", "자막(존댓말)", "원본 컷"}
+	if !withBeats {
+		cols = slices.Delete(cols, 2, 3)
+	}
+	p("| %s |\n", strings.Join(cols, " | "))
+	p("|%s\n", strings.Repeat("---|", len(cols)))
+	dash := func(s string) string {
+		if s == "" {
+			return "—"
+		}
+		return cell(s)
+	}
+	for _, s := range r.Shots {
+		row := []string{fmt.Sprint(s.N), clock(s.Start) + "–" + clock(s.End)}
+		if withBeats {
+			beats := ""
+			if s.StartBeat != "" {
+				beats = s.StartBeat + "–" + s.EndBeat
+			}
+			row = append(row, dash(beats))
 		}
 		capTime := ""
 		if s.Caption.Casual != "" {
 			st, en := s.Caption.Span(s)
 			capTime = clock(st) + "–" + clock(en)
 		}
-		p("| %d | %s–%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |\n", s.N, clock(s.Start), clock(s.End), beats,
-			sectionName(s.Section), cell(s.Film), cell(s.Framing), cell(s.Action), cell(s.Overtitle),
-			capTime, cell(s.Caption.Casual), cell(s.Caption.Polite), s.SourceShot)
+		src := ""
+		if s.SourceShot > 0 {
+			src = fmt.Sprint(s.SourceShot)
+		}
+		row = append(row, sectionName(s.Section), dash(s.Film), dash(s.Framing), dash(s.Action), dash(s.Overtitle),
+			dash(capTime), dash(s.Caption.Casual), dash(s.Caption.Polite), dash(src))
+		p("| %s |\n", strings.Join(row, " | "))
 	}
 
 	p("\n## 현지화\n\n")

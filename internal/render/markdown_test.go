@@ -85,3 +85,35 @@ func TestTimedCaptions(t *testing.T) {
 		t.Errorf("recipe.md does not say when the caption shows")
 	}
 }
+
+// TestMarkdownShotTable: the shot table has the beat column only when the
+// plan has beats (a talk clip's would be empty from top to bottom), every
+// row has as many cells as the header, and an empty cell is a dash.
+func TestMarkdownShotTable(t *testing.T) {
+	t.Parallel()
+	for _, f := range fixtures(t) {
+		withBeats := false
+		for _, s := range f.r.Shots {
+			withBeats = withBeats || s.StartBeat != ""
+		}
+		md := string(Markdown(f.r))
+		i := strings.Index(md, "## 샷 리스트\n\n")
+		if i < 0 {
+			t.Fatalf("%s: no shot list", f.name)
+		}
+		lines := strings.Split(md[i:], "\n")[2:]
+		header := lines[0]
+		if strings.Contains(header, "| 박자 |") != withBeats {
+			t.Errorf("%s: beats in plan %v, header %q", f.name, withBeats, header)
+		}
+		n := strings.Count(header, "|")
+		for _, l := range lines[1 : 2+len(f.r.Shots)] {
+			if strings.Count(strings.ReplaceAll(l, "\\|", ""), "|") != n {
+				t.Errorf("%s: row %q has other cells than the header %q", f.name, l, header)
+			}
+			if strings.Contains(l, "|  |") {
+				t.Errorf("%s: empty cell in %q", f.name, l)
+			}
+		}
+	}
+}
