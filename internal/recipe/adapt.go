@@ -293,6 +293,11 @@ func adaptations(a *kmeme.Analysis, fm *format, f *features, rec *kmeme.Recipe, 
 		} else if s.Overtitle == "" || c.ot == nil {
 			k = shots + "의 한국어 자막"
 		}
+		if c.rt.script == scriptKorean && !povRe.MatchString(c.rt.raw) && c.ot == nil && c.cap == nil {
+			// the source's Korean caption fits no caption as written: the
+			// creator shortens or respells it (carryTexts says how)
+			k, reason = shots+": "+c.korean, c.how
+		}
 		ad := kmeme.Adaptation{
 			Source: fmt.Sprintf("화면 자막 \"%s\" (%s)", oneLine(s.SourceText), when), Korean: k, Reason: reason,
 			Evidence: &kmeme.Evidence{Kind: kmeme.EvidenceOCR, T: tptr(t), Detail: ocrDetail(c.rt)},

@@ -196,10 +196,20 @@ func scoreFormats(f *features) []scored {
 		fm := &formats[i]
 		s := &out[i]
 		s.f = fm
+		// The tempo in the format's range: a beat format says it with its
+		// beat, in one reason; another format on its own.
+		inRange := ""
+		if r := bpmRange[fm.id]; f.tempo && r[1] > 0 && f.bpm >= r[0] && f.bpm <= r[1] {
+			inRange = fmt.Sprintf("이 형식의 %.0f–%.0f BPM 안", r[0], r[1])
+		}
 		// The sound: a beat format needs a beat, a talk format lives on speech.
 		switch {
 		case fm.beat && f.tempo:
-			s.add(1.0+0.5*f.tempoConf, fmt.Sprintf("%.0f BPM의 일정한 박자", f.bpm), musicEv(bpmDetail))
+			w, why := 1.0+0.5*f.tempoConf, fmt.Sprintf("%.0f BPM의 일정한 박자", f.bpm)
+			if inRange != "" {
+				w, why, inRange = w+0.6, why+" ("+inRange+")", ""
+			}
+			s.add(w, why, musicEv(bpmDetail))
 		case fm.beat && f.silent:
 			s.add(-4, "원본에 소리가 없어 박자에 맞출 수 없음", musicEv("오디오 없음 또는 무음"))
 		case fm.beat:
@@ -233,13 +243,8 @@ func scoreFormats(f *features) []scored {
 				s.add(-1.0, "노랫소리가 들리지 않음", sev)
 			}
 		}
-		// Tempo ranges.
-		if f.tempo {
-			r := bpmRange[fm.id]
-			lo, hi := r[0], r[1]
-			if hi > 0 && f.bpm >= lo && f.bpm <= hi {
-				s.add(0.6, fmt.Sprintf("템포 %.0f BPM이 이 형식의 %.0f–%.0f BPM 안", f.bpm, lo, hi), musicEv(bpmDetail))
-			}
+		if inRange != "" {
+			s.add(0.6, fmt.Sprintf("템포 %.0f BPM이 %s", f.bpm, inRange), musicEv(bpmDetail))
 		}
 		// The source's cut rhythm.
 		cutEv := kmeme.Evidence{Kind: kmeme.EvidenceCuts, Detail: fmt.Sprintf("컷 %d개, 평균 샷 %.1f초", max(0, f.shots-1), f.meanShot)}

@@ -185,3 +185,33 @@ func TestSplitHangulIsNotStatedAsRead(t *testing.T) {
 		t.Errorf("clean reading: %+v", ads)
 	}
 }
+
+// TestKeptKoreanCaptionIsShown: an adaptation that says a source's Korean
+// caption is kept as it is names a shot that shows it; one that fits no
+// caption (too long) says to shorten it instead. "오늘의 OOTD" is kept with
+// its acronym (perception bench p20: the recipe said it was kept, and no
+// shot showed it).
+func TestKeptKoreanCaptionIsShown(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{"오늘의 OOTD", "MBTI 특 ㅋㅋ", "오늘 회사에서 진짜 말도 안 되는 일이 있었는데 끝까지 들어 봐 진짜 대박이라니까 나만 이래?"} {
+		r := planIn(t, PlanInput{Analysis: withText(304, text, 0.95)})
+		ads := ocrAdaptations(r)
+		if len(ads) != 1 {
+			t.Fatalf("%q: OCR adaptations %+v, want one", text, ads)
+		}
+		ad := ads[0]
+		shown := false
+		for _, s := range r.Shots {
+			shown = shown || strings.Contains(s.Overtitle, text) || strings.Contains(strings.ReplaceAll(s.Caption.Casual, "\n", " "), text)
+		}
+		if strings.Contains(ad.Reason, "그대로 살림") && !shown {
+			t.Errorf("%q: adaptation %+v says the caption is kept; no shot shows it", text, ad)
+		}
+		if len([]rune(text)) <= 12 && !shown {
+			t.Errorf("%q: a short Korean caption is not carried: %+v", text, ad)
+		}
+		if !shown && !strings.Contains(ad.Korean, "줄인") {
+			t.Errorf("%q: a caption too long to carry is not said to be shortened: %+v", text, ad)
+		}
+	}
+}

@@ -24,15 +24,22 @@ const MaxRepeats = 2
 // allowedLatin are the Latin tokens the style guide lets into Korean text.
 var allowedLatin = map[string]bool{"BPM": true, "POV": true, "vs": true, "px": true}
 
+// captionLoans are acronyms Korean text uses as words, with no Hangul
+// spelling in use ("오늘의 OOTD", "MBTI 특"); English words such as OK
+// are not among them.
+var captionLoans = map[string]bool{"OOTD": true, "MBTI": true, "TMI": true, "ASMR": true, "MZ": true, "SNS": true, "BGM": true, "CEO": true, "PC": true}
+
 var fileToken = regexp.MustCompile(`^[a-z]+\.(srt|fcpxml|otio|json|pdf|png|md)$`)
 
 // CheckKoreanText reports English (Latin letters) leaking into Korean text,
 // or nil. Tokens the style guide allows (BPM, POV, vs, px and the names of
-// the files a recipe ships, like captions.srt) pass.
+// the files a recipe ships, like captions.srt) pass, and so do the
+// acronyms Korean writes in capitals as words of its own (captionLoans),
+// which a caption carried from the source keeps as it was written.
 func CheckKoreanText(s string) error {
 	for _, w := range latinWords(s) {
 		w = strings.TrimRight(w, ".")
-		if allowedLatin[w] || fileToken.MatchString(w) {
+		if allowedLatin[w] || captionLoans[w] || fileToken.MatchString(w) {
 			continue
 		}
 		return kmeme.Errorf(kmeme.EINVALID, "Korean text %q contains the Latin word %q", s, w)
