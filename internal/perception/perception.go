@@ -247,7 +247,7 @@ func (s *Session) Finish(ctx context.Context, in Input) *kmeme.Perception {
 			sp = analyzeSound(in.PCM, in.Rate)
 		}
 		p.Speech = sp
-		p.Engines["speech"] = "kmeme audio classifier (energy, spectral flatness, pitch continuity, 4 Hz modulation)"
+		p.Engines["speech"] = "kmeme audio classifier (pauses, 2–8 Hz loudness modulation, spectral flux and centroid spread, held and gliding pitch)"
 		switch {
 		case sp.SpeechS == 0:
 		case opt.Transcriber == nil:
