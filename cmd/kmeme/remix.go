@@ -114,7 +114,7 @@ func runRemix(ctx context.Context, e env, args []string, deps remixDeps) error {
 	if cache == "" {
 		cache = defaultCacheDir(e.getenv)
 	}
-	entry := filepath.Join(cache, "analysis", "v"+kmeme.AnalysisVersion, hash)
+	entry := filepath.Join(cache, "analysis", kmeme.AnalysisCacheKey(), hash)
 	keyframes := filepath.Join(entry, "keyframes")
 	a := loadCachedAnalysis(filepath.Join(entry, render.FileAnalysis))
 	if a != nil {

@@ -81,6 +81,22 @@ func TestRemixWritesFilesAndReusesCache(t *testing.T) {
 	if stderr.Len() == 0 {
 		t.Error("no progress on stderr")
 	}
+	// An analysis another engine build cached is not reused: the entry
+	// moved under another engine's key is a miss.
+	entries, _ := filepath.Glob(filepath.Join(dir, "cache", "*", "analysis", kmeme.AnalysisCacheKey()))
+	if len(entries) != 1 {
+		t.Fatalf("cache entries for this engine: %v", entries)
+	}
+	if err := os.Rename(entries[0], filepath.Join(filepath.Dir(entries[0]), "v"+kmeme.AnalysisVersion+"-0123456789ab")); err != nil {
+		t.Fatal(err)
+	}
+	e3, _, _ := testEnv(map[string]string{"XDG_CACHE_HOME": filepath.Join(dir, "cache")})
+	if err := runRemix(context.Background(), e3, []string{"--out", out, video}, deps); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 2 {
+		t.Errorf("analyser ran %d times, want 2 (another engine's cached analysis must not be reused)", calls)
+	}
 }
 
 func TestRemixBadInput(t *testing.T) {

@@ -1,9 +1,60 @@
 package kmeme
 
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"runtime/debug"
+	"sync"
+)
+
 // AnalysisVersion is the version of the Analysis JSON contract. Bump it when
 // a field changes meaning; caches key on it so old results are not reused.
 // Version 2: the perception stage, bpm_alt and tempo changes, the new tracker.
 const AnalysisVersion = "2"
+
+// Engine identifies the build of the measuring engine: the VCS revision
+// the binary was built from when it was built from a clean tree, else the
+// first 12 hex digits of the executable's SHA-256 (builds here run with
+// -buildvcs=false), else "dev". Caches of analyses key on it beside
+// AnalysisVersion, so a new engine does not serve an old one's
+// measurements (a tempo the old beat decision invented for talk, say);
+// stored remix nodes keep what they were made with.
+var Engine = sync.OnceValue(func() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		rev, dirty := "", false
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+		if len(rev) >= 12 && !dirty {
+			return rev[:12]
+		}
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return "dev"
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "dev"
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "dev"
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+})
+
+// AnalysisCacheKey is the part of an analysis cache key that changes with
+// the contract and the engine: "v2-<engine>".
+func AnalysisCacheKey() string { return "v" + AnalysisVersion + "-" + Engine() }
 
 // Analysis is what the measuring engine says about one video. All times are
 // seconds from the start of the file. It is the JSON printed by

@@ -131,7 +131,7 @@ func (p *Pipeline) measure(ctx context.Context, info *media.Info, hash, kf strin
 		return run(ctx)
 	}
 	measured := false
-	b, err := p.cfg.Analyses.GetOrLoad(ctx, "analysis:v"+kmeme.AnalysisVersion+":"+hash, AnalysisTTL, func(ctx context.Context) ([]byte, error) {
+	b, err := p.cfg.Analyses.GetOrLoad(ctx, "analysis:"+kmeme.AnalysisCacheKey()+":"+hash, AnalysisTTL, func(ctx context.Context) ([]byte, error) {
 		a, err := run(ctx)
 		if err != nil {
 			return nil, err
