@@ -9,12 +9,25 @@
 # The photographs come from Debian packages fetched here with apt-get
 # download (never committed); their faces were recorded by hand in
 # cmd/kmeme-bench/perception-photos.json.
+# HELDOUT=1 builds and scores our held-out corpus instead (OUT defaults to
+# bench-output/perception-heldout): photos from kphotoalbum, python3-skimage
+# and facedetect only, truth in cmd/kmeme-bench/perception-photos-heldout.json.
+# It is for measuring; never tune a detector on its figures or misses.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ITEMS=${ITEMS:-30}
 SEED=${SEED:-1}
-OUT=${OUT:-bench-output/perception}
-PHOTOS=${PHOTOS:-bench-output/perception-photos}
+if [ "${HELDOUT:-0}" = 1 ]; then
+  SET=heldout
+  OUT=${OUT:-bench-output/perception-heldout}
+  PHOTOS=${PHOTOS:-bench-output/perception-heldout-photos}
+  PKGS="kphotoalbum python3-skimage facedetect"
+else
+  SET=tuning
+  OUT=${OUT:-bench-output/perception}
+  PHOTOS=${PHOTOS:-bench-output/perception-photos}
+  PKGS="python-matplotlib-data opencv-doc"
+fi
 
 need=()
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
@@ -35,7 +48,7 @@ fi
 
 # the photographs: unpacked from the packages, not installed
 mkdir -p "$PHOTOS/debs"
-for pkg in python-matplotlib-data opencv-doc; do
+for pkg in $PKGS; do
   if ! ls "$PHOTOS/debs/${pkg}_"*.deb >/dev/null 2>&1; then
     (cd "$PHOTOS/debs" && apt-get download "$pkg" >&2)
   fi
@@ -46,6 +59,6 @@ mkdir -p bin
 go build -o bin/kmeme-bench ./cmd/kmeme-bench
 if [ ! -f "$OUT/ptruth.json" ] || [ "${REGEN:-0}" = 1 ]; then
   rm -rf "$OUT"
-  ./bin/kmeme-bench pgen -out "$OUT" -photo-root "$PHOTOS" -items "$ITEMS" -seed "$SEED"
+  ./bin/kmeme-bench pgen -out "$OUT" -photo-root "$PHOTOS" -photo-set "$SET" -items "$ITEMS" -seed "$SEED"
 fi
 ./bin/kmeme-bench pscore -corpus "$OUT" -runs "${RUNS:-3}" ${VERBOSE:+-v} ${ONLY:+-only "$ONLY"}

@@ -6,7 +6,7 @@
 //	kmeme-bench gen   -out DIR [-photos DIR] [-items N] [-seed S]
 //	kmeme-bench score -corpus DIR -kmeme BIN [-split test]
 //	kmeme-bench cuts  -corpus DIR [-split test] [-v]               (shot detection alone)
-//	kmeme-bench pgen  -out DIR -photo-root DIR [-items N] [-seed S]   (perception corpus)
+//	kmeme-bench pgen  -out DIR -photo-root DIR [-photo-set heldout] [-items N] [-seed S]   (perception corpus)
 //	kmeme-bench pscore -corpus DIR [-v]                              (perception table)
 package main
 
@@ -55,6 +55,7 @@ func run(ctx context.Context, args []string) error {
 		var cfg pgenConfig
 		fs.StringVar(&cfg.out, "out", "bench-output/perception", "corpus directory")
 		fs.StringVar(&cfg.photoRoot, "photo-root", "bench-output/perception-photos", "where the photo packages were unpacked")
+		fs.StringVar(&cfg.photoSet, "photo-set", "tuning", "tuning (perception-photos.json) or heldout (perception-photos-heldout.json: measured, never tuned on)")
 		fs.StringVar(&cfg.soundfont, "soundfont", "/usr/share/sounds/sf2/FluidR3_GM.sf2", "General MIDI soundfont")
 		fs.Int64Var(&cfg.seed, "seed", 1, "random seed")
 		fs.IntVar(&cfg.items, "items", 30, "number of 8 s items")

@@ -25,22 +25,62 @@ import (
 //go:embed perception-photos.json
 var photoTruthJSON []byte
 
+// heldoutPhotoTruthJSON is our own held-out slice (kphotoalbum's demo
+// album, python3-skimage's data images, facedetect's examples): measured
+// with pgen -photo-set heldout, never tuned on.
+//
+//go:embed perception-photos-heldout.json
+var heldoutPhotoTruthJSON []byte
+
 type photoTruth struct {
-	Photos []struct {
-		Name    string `json:"name"`
-		Package string `json:"package"`
-		Path    string `json:"path"`
-		Width   int    `json:"width"`
-		Height  int    `json:"height"`
-		People  int    `json:"people"`
-		Faces   []struct {
-			X, Y, W, H int
-			Frontal    bool `json:"frontal"`
-		} `json:"faces"`
-		HeadTop int  `json:"head_top"`
-		Waist   *int `json:"waist"`
-		Feet    *int `json:"feet"`
-	} `json:"photos"`
+	Photos []photoRecord `json:"photos"`
+	// Stacks are top/bottom split screens of two photos (held-out set).
+	Stacks []struct {
+		Name   string `json:"name"`
+		People int    `json:"people"`
+		Parts  []struct {
+			Photo string `json:"photo"`
+			Crop  [4]int `json:"crop"`
+		} `json:"parts"`
+	} `json:"stacks"`
+}
+
+// photoRecord is one photograph's hand-recorded truth.
+type photoRecord struct {
+	Name    string `json:"name"`
+	Package string `json:"package"`
+	Path    string `json:"path"`
+	Width   int    `json:"width"`
+	Height  int    `json:"height"`
+	People  int    `json:"people"`
+	Faces   []struct {
+		X, Y, W, H int
+		Frontal    bool `json:"frontal"`
+	} `json:"faces"`
+	HeadTop int    `json:"head_top"`
+	Waist   *int   `json:"waist"`
+	Feet    *int   `json:"feet"`
+	BodyX   []int  `json:"body_x"`
+	Seen    string `json:"seen"`
+	// Shots are the cuts made from the photo (held-out set; the tuning
+	// set's crops are written in tuningSources).
+	Shots []photoShot `json:"shots"`
+}
+
+// photoShot is one cut of a photo: a 9:16 crop, the whole photo
+// letterboxed, or (neither) the photo cropped to fill the frame.
+type photoShot struct {
+	Name      string  `json:"name"`
+	Crop      *[4]int `json:"crop"`
+	Letterbox bool    `json:"letterbox"`
+	People    int     `json:"people"`
+	Framing   string  `json:"framing"` // empty: not scored
+	Moves     bool    `json:"moves"`
+	// Face, HeadTop and Waist name the person the framing is of when it
+	// is not the one of the photo's first face.
+	Face    int  `json:"face"`
+	HeadTop *int `json:"head_top"`
+	Waist   *int `json:"waist"`
 }
 
 // PTruth is one perception item's truth.
@@ -81,19 +121,26 @@ type PText struct {
 
 type pgenConfig struct {
 	out, photoRoot, soundfont string
-	items                     int
-	seed                      int64
-	speed                     bool
+	// photoSet is "tuning" (perception-photos.json, the default) or
+	// "heldout" (perception-photos-heldout.json)
+	photoSet string
+	items    int
+	seed     int64
+	speed    bool
 }
 
 // a shot source: a crop of a photo (source pixels) and its truth
 type shotSource struct {
-	name    string
-	photo   string
-	crop    [4]int // x, y, w, h; w 0 = the whole photo, letterboxed by crop to 9:16
-	people  int
-	framing string
-	stack   []shotSource // a top/bottom split screen of two sources
+	name  string
+	photo string
+	crop  [4]int // x, y, w, h; w 0 = the whole photo, cropped to fill the frame
+	// letterbox shows the whole photo at the frame's width, black above
+	// and below (when crop is empty)
+	letterbox bool
+	people    int
+	framing   string
+	moves     bool         // the shot may get a camera move
+	stack     []shotSource // a top/bottom split screen of two sources
 }
 
 var memeTexts = []struct{ text, lang string }{
@@ -115,9 +162,77 @@ var memeTexts = []struct{ text, lang string }{
 	{"실화냐\n진짜 이게 된다고?", "ko"},
 }
 
-func pgenerate(ctx context.Context, cfg pgenConfig) error {
+// photoTruthFor parses the hand-recorded truth of a photo set.
+func photoTruthFor(set string) (photoTruth, error) {
 	var pt photoTruth
-	if err := json.Unmarshal(photoTruthJSON, &pt); err != nil {
+	var b []byte
+	switch set {
+	case "", "tuning":
+		b = photoTruthJSON
+	case "heldout":
+		b = heldoutPhotoTruthJSON
+	default:
+		return pt, fmt.Errorf("-photo-set %q: want tuning or heldout", set)
+	}
+	if err := json.Unmarshal(b, &pt); err != nil {
+		return pt, fmt.Errorf("photo truth of set %s: %w", set, err)
+	}
+	return pt, nil
+}
+
+// tuningSources are the shots of the tuning set: the photos of
+// perception-photos.json cut by hand, and MATE's nature backgrounds.
+func tuningSources(photo map[string]string) (people, none []shotSource) {
+	nature := "/usr/share/backgrounds/mate/nature/"
+	for _, n := range []string{"Aqua", "Blinds", "Dune", "FreshFlower", "Garden", "GreenMeadow", "LadyBird", "RainDrops", "Storm", "TwoWings", "Wood", "YellowFlower"} {
+		none = append(none, shotSource{name: "none-" + n, photo: nature + n + ".jpg", framing: "none", moves: true})
+	}
+	// crops from the recorded faces (perception-photos.json): a close-up
+	// is about two face heights of frame, a bust shot head to chest, a
+	// medium shot head to waist, a full shot the whole body
+	people = []shotSource{
+		{name: "grace-bust", photo: photo["grace"], crop: [4]int{98, 0, 338, 600}, people: 1, framing: "bust", moves: true},
+		{name: "grace-close", photo: photo["grace"], crop: [4]int{152, 45, 230, 410}, people: 1, framing: "closeup"},
+		{name: "messi-full", photo: photo["messi"], crop: [4]int{149, 0, 192, 342}, people: 1, framing: "full"},
+		{name: "messi-medium", photo: photo["messi"], crop: [4]int{185, 50, 111, 197}, people: 1, framing: "medium"},
+		{name: "duo", people: 2, stack: []shotSource{
+			{photo: photo["grace"], crop: [4]int{0, 0, 512, 455}},
+			{photo: photo["messi"], crop: [4]int{53, 0, 385, 342}},
+		}},
+	}
+	return people, none
+}
+
+// heldoutSources are the shots of the held-out set as its truth file lists
+// them: people shots (crops, letterboxes, split screens) and photos
+// without people.
+func heldoutSources(pt photoTruth, photo map[string]string) (people, none []shotSource) {
+	for _, p := range pt.Photos {
+		for _, s := range p.Shots {
+			src := shotSource{name: s.Name, photo: photo[p.Name], letterbox: s.Letterbox, people: s.People, framing: s.Framing, moves: s.Moves}
+			if s.Crop != nil {
+				src.crop = *s.Crop
+			}
+			if s.Framing == "none" {
+				none = append(none, src)
+			} else {
+				people = append(people, src)
+			}
+		}
+	}
+	for _, st := range pt.Stacks {
+		src := shotSource{name: st.Name, people: st.People}
+		for _, part := range st.Parts {
+			src.stack = append(src.stack, shotSource{photo: photo[part.Photo], crop: part.Crop})
+		}
+		people = append(people, src)
+	}
+	return people, none
+}
+
+func pgenerate(ctx context.Context, cfg pgenConfig) error {
+	pt, err := photoTruthFor(cfg.photoSet)
+	if err != nil {
 		return err
 	}
 	photo := map[string]string{}
@@ -128,23 +243,14 @@ func pgenerate(ctx context.Context, cfg pgenConfig) error {
 		}
 		photo[p.Name] = path
 	}
-	nature := "/usr/share/backgrounds/mate/nature/"
-	var none []shotSource
-	for _, n := range []string{"Aqua", "Blinds", "Dune", "FreshFlower", "Garden", "GreenMeadow", "LadyBird", "RainDrops", "Storm", "TwoWings", "Wood", "YellowFlower"} {
-		none = append(none, shotSource{name: "none-" + n, photo: nature + n + ".jpg", framing: "none"})
+	var people, none []shotSource
+	if cfg.photoSet == "heldout" {
+		people, none = heldoutSources(pt, photo)
+	} else {
+		people, none = tuningSources(photo)
 	}
-	// crops from the recorded faces (perception-photos.json): a close-up
-	// is about two face heights of frame, a bust shot head to chest, a
-	// medium shot head to waist, a full shot the whole body
-	people := []shotSource{
-		{name: "grace-bust", photo: photo["grace"], crop: [4]int{98, 0, 338, 600}, people: 1, framing: "bust"},
-		{name: "grace-close", photo: photo["grace"], crop: [4]int{152, 45, 230, 410}, people: 1, framing: "closeup"},
-		{name: "messi-full", photo: photo["messi"], crop: [4]int{149, 0, 192, 342}, people: 1, framing: "full"},
-		{name: "messi-medium", photo: photo["messi"], crop: [4]int{185, 50, 111, 197}, people: 1, framing: "medium"},
-		{name: "duo", people: 2, stack: []shotSource{
-			{photo: photo["grace"], crop: [4]int{0, 0, 512, 455}},
-			{photo: photo["messi"], crop: [4]int{53, 0, 385, 342}},
-		}},
+	if len(people) == 0 || len(none) == 0 {
+		return fmt.Errorf("photo set %s: %d people shots, %d shots without people", cfg.photoSet, len(people), len(none))
 	}
 	if err := os.MkdirAll(filepath.Join(cfg.out, "work"), 0o755); err != nil {
 		return err
@@ -190,7 +296,7 @@ func pgenerate(ctx context.Context, cfg pgenConfig) error {
 				ni++
 			}
 			cam := "static"
-			if s.stack == nil && (s.framing == "none" || s.name == "grace-bust") {
+			if s.stack == nil && s.moves {
 				cam = cameras[rng.Intn(len(cameras))]
 			}
 			srcs = append(srcs, s)
@@ -339,8 +445,11 @@ func pVideo(ctx context.Context, cfg pgenConfig, tr PTruth, srcs []shotSource, a
 		args = append(args, "-loop", "1", "-framerate", "30", "-t", fmt.Sprintf("%.3f", d), "-i", s.photo)
 		// a photo without people fills the frame, centred
 		crop := fmt.Sprintf("scale=%d:%d:force_original_aspect_ratio=increase,crop=%d:%d", W, H, W, H)
-		if s.crop[2] > 0 {
+		switch {
+		case s.crop[2] > 0:
 			crop = fmt.Sprintf("crop=%d:%d:%d:%d,scale=%d:%d", s.crop[2], s.crop[3], s.crop[0], s.crop[1], W, H)
+		case s.letterbox:
+			crop = fmt.Sprintf("scale=%d:-2,pad=%d:%d:0:(oh-ih)/2:black", W, W, H)
 		}
 		// camera moves on a picture 20 % larger than the frame
 		bw, bh := W*6/5/2*2, H*6/5/2*2
