@@ -44,7 +44,8 @@ type tesseract struct {
 	dir   string
 	lim   media.Limits
 	langs []string
-	runs  int // runs so far (names their list files)
+	runs  int    // runs so far (names their list files)
+	nice  string // the nice program, "" when there is none
 }
 
 // findTesseract locates the program and the kor/eng language packs; the
@@ -59,6 +60,9 @@ func findTesseract(ctx context.Context, opt Options) (*tesseract, []kmeme.NotMea
 		return nil, nil, fmt.Errorf("tesseract not installed (%s not found)", bin)
 	}
 	t := &tesseract{bin: path, dir: opt.TessdataDir, lim: opt.Limits}
+	if p, err := exec.LookPath("nice"); err == nil {
+		t.nice = p
+	}
 	args := []string{"--list-langs"}
 	if t.dir != "" {
 		args = append([]string{"--tessdata-dir", t.dir}, args...)
@@ -97,8 +101,9 @@ func (t *tesseract) engine() string {
 
 // read OCRs the images (PNG paths, one text line each: page segmentation
 // mode 7) in one run under the languages langs ("kor+eng", "kor") and
-// returns one result each.
-func (t *tesseract) read(ctx context.Context, dir string, images []string, langs string) ([]ocrResult, error) {
+// returns one result each. A low run (the reads beside the video decode)
+// runs at the lowest CPU priority, on what the decode leaves idle.
+func (t *tesseract) read(ctx context.Context, dir string, images []string, langs string, low bool) ([]ocrResult, error) {
 	list := filepath.Join(dir, fmt.Sprintf("list%d.txt", t.runs))
 	t.runs++
 	if err := os.WriteFile(list, []byte(strings.Join(images, "\n")+"\n"), 0o600); err != nil {
@@ -110,7 +115,11 @@ func (t *tesseract) read(ctx context.Context, dir string, images []string, langs
 	}
 	args = append(args, list, "stdout", "-l", langs, "--psm", "7", "--oem", "1", "tsv")
 	timeout := time.Duration(10+2*len(images)) * time.Second
-	out, err := media.RunTool(ctx, t.lim, timeout, 8<<20, t.env(), t.bin, args...)
+	bin := t.bin
+	if low && t.nice != "" {
+		bin, args = t.nice, append([]string{"-n", "19", t.bin}, args...)
+	}
+	out, err := media.RunTool(ctx, t.lim, timeout, 8<<20, t.env(), bin, args...)
 	if err != nil {
 		return nil, fmt.Errorf("tesseract: %s", oneLine(err.Error()))
 	}
@@ -346,74 +355,71 @@ func clampi(v, lo, hi int) int {
 	return v
 }
 
-// readTexts OCRs the tracked regions and turns them into ScreenTexts.
-func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenText, string, []kmeme.NotMeasured) {
-	s.mu.Lock()
-	all := s.text.tracks()
-	dropped := s.text.dropped
-	s.mu.Unlock()
-	ts, notes, err := findTesseract(ctx, s.opt)
-	if err != nil {
-		return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
-	}
-	if dropped > 0 {
-		notes = append(notes, kmeme.NotMeasured{What: "text", Reason: fmt.Sprintf("%d further text regions not read (over %d in one file)", dropped, maxTracks)})
-	}
-	// read the regions seen in two samples or more (half a second at the
-	// default rate): a caption stays up longer; a region seen once is a
-	// texture passing by
-	var pick []*track
-	for _, tr := range all {
-		if tr.seen >= 2 {
-			pick = append(pick, tr)
-		}
-	}
-	if len(pick) > maxOCRCrops {
-		notes = append(notes, kmeme.NotMeasured{What: "text", Reason: fmt.Sprintf("%d text regions not read (over %d in one file)", len(pick)-maxOCRCrops, maxOCRCrops)})
-		pick = pick[:maxOCRCrops]
-	}
-	if len(pick) == 0 {
-		return []kmeme.ScreenText{}, ts.engine(), notes
-	}
-	nImages := 0
+// ocrReader reads regions with one tesseract into one directory of crops.
+// A region's reading depends on its own crop alone (each pass decides on
+// the region's own earlier readings), so regions may be read in batches of
+// any make-up: the finished tracks while the video still decodes, the rest
+// at Finish.
+type ocrReader struct {
+	ts      *tesseract
+	notes   []kmeme.NotMeasured // findTesseract's (a language pack missing)
+	dir     string
+	keep    bool // KMEME_PERCEPTION_CROPS: the crops stay
+	images  int  // images written (names them)
+	low     bool // tesseract at the lowest CPU priority (see tesseract.read)
+	skipped int  // images without glyphs, not read
+}
+
+// makeDir makes the crop directory.
+func (r *ocrReader) makeDir(opt Options) error {
 	// KMEME_PERCEPTION_CROPS keeps the crops read (a look at what OCR saw)
 	keep := os.Getenv("KMEME_PERCEPTION_CROPS")
-	base := s.opt.TempDir
+	base := opt.TempDir
 	if keep != "" {
 		base = keep
 	}
 	dir, err := os.MkdirTemp(base, "kmeme-ocr-*")
 	if err != nil {
-		return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: "ocr temp dir: " + err.Error()})
+		return fmt.Errorf("ocr temp dir: %w", err)
 	}
-	if keep == "" {
-		defer os.RemoveAll(dir)
+	r.dir, r.keep = dir, keep != ""
+	return nil
+}
+
+// remove deletes the crops unless they are kept.
+func (r *ocrReader) remove() {
+	if r != nil && !r.keep && r.dir != "" {
+		_ = os.RemoveAll(r.dir)
+		r.dir = ""
 	}
-	// the first pass reads each region under its own polarity; what it
-	// reads poorly goes again in a second pass under the other readings:
-	// a bright region may be dark ink on a card or outlined white ink on
-	// a bright picture, and white ink on a bright picture separates from
-	// it only at a higher threshold. The surest reading wins.
-	// an image whose ink is all gone with the border (the picture around
-	// a texture) or is a few specks is not worth a tesseract read: it
-	// reads as nothing, or as noise
-	skipped := 0
-	write := func(c crop, thr int, open bool) (string, error) {
-		img := binarizeAt(c, thr, open)
-		if !hasGlyphs(img, c.lineH*upscale(c)) {
-			skipped++
-			return "", nil
-		}
-		p := filepath.Join(dir, fmt.Sprintf("r%d.png", nImages))
-		nImages++
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, img); err != nil {
-			return "", err
-		}
-		return p, os.WriteFile(p, buf.Bytes(), 0o600)
+}
+
+// write binarizes a crop into a PNG for tesseract; "" when the image has
+// no glyphs. An image whose ink is all gone with the border (the picture
+// around a texture) or is a few specks is not worth a tesseract read: it
+// reads as nothing, or as noise.
+func (r *ocrReader) write(c crop, thr int, open bool) (string, error) {
+	img := binarizeAt(c, thr, open)
+	if !hasGlyphs(img, c.lineH*upscale(c)) {
+		r.skipped++
+		return "", nil
 	}
-	// a region that looks as an earlier one did (the same caption over a
-	// cut, a logo in a shot seen again) takes that one's reading
+	p := filepath.Join(r.dir, fmt.Sprintf("r%d.png", r.images))
+	r.images++
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return "", fmt.Errorf("ocr crop: %w", err)
+	}
+	if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
+		return "", fmt.Errorf("ocr crop: %w", err)
+	}
+	return p, nil
+}
+
+// dedupe maps each region that looks as an earlier one did (the same
+// caption over a cut, a logo in a shot seen again) to that one, whose
+// reading it takes; -1 for a region read itself.
+func dedupe(pick []*track) []int {
 	same := make([]int, len(pick))
 	for i, tr := range pick {
 		same[i] = -1
@@ -423,123 +429,73 @@ func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenTe
 			}
 		}
 	}
-	langs := strings.Join(ts.langs, "+")
+	return same
+}
+
+// readTexts OCRs the tracked regions and turns them into ScreenTexts. The
+// regions the background reader read while the video decoded keep their
+// readings; the others are read now.
+func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenText, string, []kmeme.NotMeasured) {
+	s.mu.Lock()
+	all := s.text.tracks()
+	dropped := s.text.dropped
+	s.mu.Unlock()
+	rd, early := s.early.finish()
+	var notes []kmeme.NotMeasured
+	if rd == nil {
+		ts, n, err := findTesseract(ctx, s.opt)
+		notes = n
+		if err != nil {
+			return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
+		}
+		rd = &ocrReader{ts: ts, notes: notes}
+	} else {
+		notes = append(notes, rd.notes...)
+	}
+	ts := rd.ts
+	if dropped > 0 {
+		notes = append(notes, kmeme.NotMeasured{What: "text", Reason: fmt.Sprintf("%d further text regions not read (over %d in one file)", dropped, maxTracks)})
+	}
+	// read the regions seen in two samples or more (half a second at the
+	// default rate): a caption stays up longer; a region seen once is a
+	// texture passing by
+	pick := picked(all)
+	if len(pick) > maxOCRCrops {
+		notes = append(notes, kmeme.NotMeasured{What: "text", Reason: fmt.Sprintf("%d text regions not read (over %d in one file)", len(pick)-maxOCRCrops, maxOCRCrops)})
+		pick = pick[:maxOCRCrops]
+	}
+	if len(pick) == 0 {
+		return []kmeme.ScreenText{}, ts.engine(), notes
+	}
+	same := dedupe(pick)
 	res := make([]ocrResult, len(pick))
-	var paths []string
-	var first, firstRead []int // regions read first; those with an image
+	var left []int // regions read now
+	var crops []crop
 	for i, tr := range pick {
 		if same[i] >= 0 {
 			continue
 		}
-		p, err := write(tr.crop, defaultThreshold(tr.crop), false)
-		if err != nil {
-			return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: "ocr crop: " + err.Error()})
-		}
-		first = append(first, i)
-		if p == "" {
-			continue
-		}
-		paths = append(paths, p)
-		firstRead = append(firstRead, i)
-	}
-	var read []ocrResult
-	if len(paths) > 0 {
-		read, err = ts.read(ctx, dir, paths, langs)
-		if err != nil {
-			return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
-		}
-	}
-	raw := make([]float64, len(pick)) // the best confidence tesseract gave, plausible or not
-	take := func(i int, r ocrResult) {
-		raw[i] = math.Max(raw[i], r.conf)
-		r.text = cleanText(r.text)
-		if !plausibleText(r.text, r.conf, 2) {
-			r.conf = 0
-		}
-		if res[i].text == "" || r.conf > res[i].conf {
+		if r, ok := early[tr]; ok {
 			res[i] = r
-		}
-	}
-	// a region whose first image lost all its ink with the border, or
-	// in which tesseract found no word, is picture: over both seeds of
-	// the bench (60 items) its other readings found one caption-like
-	// text, a false one, in 103 images
-	worded := make([]bool, len(pick))
-	for k, i := range firstRead {
-		take(i, read[k])
-		worded[i] = len(read[k].words) > 0
-	}
-	paths = paths[:0]
-	var again []int
-	for _, i := range first {
-		if res[i].conf >= retryBelow || !worded[i] {
 			continue
 		}
-		for _, v := range retryVariants(pick[i].crop) {
-			p, err := write(v.c, v.thr, v.open)
-			if err != nil {
-				return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: "ocr crop: " + err.Error()})
-			}
-			if p == "" {
-				continue
-			}
-			paths = append(paths, p)
-			again = append(again, i)
-		}
+		left = append(left, i)
+		crops = append(crops, tr.crop)
 	}
-	trace("ocr: %d regions (%d as seen before), %d read, %d images read again, %d images without glyphs not read", len(pick), len(pick)-len(first), len(firstRead), len(paths), skipped)
-	if len(paths) > 0 {
-		read, err := ts.read(ctx, dir, paths, langs)
+	trace("ocr: %d regions (%d as seen before), %d read while decoding, %d now", len(pick), countSame(same), len(pick)-countSame(same)-len(left), len(left))
+	if len(crops) > 0 {
+		if rd.dir == "" {
+			if err := rd.makeDir(s.opt); err != nil {
+				return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
+			}
+			s.early.own(rd) // Close removes the crops
+		}
+		read, err := rd.readRegions(ctx, crops)
 		if err != nil {
 			return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
 		}
-		for k, i := range again {
-			take(i, read[k])
-		}
-	}
-	// the best image of a reading read again under one language, its
-	// words taking the place prefer says; readings tesseract was not half
-	// sure of are textures, which no language makes a caption of
-	reread := func(lang, what string, want func(ocrResult) bool, prefer func(ocrResult, ocrResult) (ocrResult, bool)) error {
-		paths, again = paths[:0], again[:0]
-		for _, i := range first {
-			if res[i].path != "" && raw[i] >= 0.5 && want(res[i]) {
-				paths = append(paths, res[i].path)
-				again = append(again, i)
-			}
-		}
-		trace("ocr: %d images read again in %s alone", len(paths), what)
-		if len(paths) == 0 {
-			return nil
-		}
-		read, err := ts.read(ctx, dir, paths, lang)
-		if err != nil {
-			return err
-		}
-		for k, i := range again {
-			if r, ok := prefer(res[i], read[k]); ok {
-				r.text = cleanText(r.text)
-				if !plausibleText(r.text, r.conf, 2) {
-					r.conf = 0
-				}
-				res[i] = r
-			}
-		}
-		return nil
-	}
-	// readings with Latin letters, read with Korean alone: its Hangul
-	// words replace Latin ones the mixed model made of Korean words
-	if len(ts.langs) > 1 && ts.has("kor") {
-		if err := reread("kor", "Korean", ocrResult.hasLatin, preferHangul); err != nil {
-			return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
-		}
-	}
-	// readings with a word of digits among words, read with English
-	// alone: its Latin words replace digits the Korean models made of
-	// capitals
-	if len(ts.langs) > 1 && ts.has("eng") {
-		if err := reread("eng", "English", ocrResult.hasDigitWord, preferLatin); err != nil {
-			return nil, "", append(notes, kmeme.NotMeasured{What: "text", Reason: err.Error()})
+		for k, i := range left {
+			res[i] = read[k]
 		}
 	}
 	for i := range pick {
@@ -573,6 +529,157 @@ func (s *Session) readTexts(ctx context.Context, durS float64) ([]kmeme.ScreenTe
 		found = []kmeme.ScreenText{}
 	}
 	return found, ts.engine(), notes
+}
+
+// picked is the tracks worth reading, in the order given: those seen in
+// two samples or more.
+func picked(all []*track) []*track {
+	var pick []*track
+	for _, tr := range all {
+		if tr.seen >= 2 {
+			pick = append(pick, tr)
+		}
+	}
+	return pick
+}
+
+func countSame(same []int) int {
+	n := 0
+	for _, j := range same {
+		if j >= 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// readRegions reads each crop: a first pass under its own polarity; what
+// it reads poorly goes again in a second pass under the other readings: a
+// bright region may be dark ink on a card or outlined white ink on a
+// bright picture, and white ink on a bright picture separates from it only
+// at a higher threshold. The surest reading wins. Then the re-reads under
+// one language. Every decision is the region's own, so the result of a
+// crop does not depend on the others read with it.
+func (r *ocrReader) readRegions(ctx context.Context, crops []crop) ([]ocrResult, error) {
+	ts := r.ts
+	langs := strings.Join(ts.langs, "+")
+	res := make([]ocrResult, len(crops))
+	skipped0 := r.skipped
+	var paths []string
+	var firstRead []int // regions with a first image
+	for i, c := range crops {
+		p, err := r.write(c, defaultThreshold(c), false)
+		if err != nil {
+			return nil, err
+		}
+		if p == "" {
+			continue
+		}
+		paths = append(paths, p)
+		firstRead = append(firstRead, i)
+	}
+	var read []ocrResult
+	if len(paths) > 0 {
+		var err error
+		read, err = ts.read(ctx, r.dir, paths, langs, r.low)
+		if err != nil {
+			return nil, err
+		}
+	}
+	raw := make([]float64, len(crops)) // the best confidence tesseract gave, plausible or not
+	take := func(i int, r ocrResult) {
+		raw[i] = math.Max(raw[i], r.conf)
+		r.text = cleanText(r.text)
+		if !plausibleText(r.text, r.conf, 2) {
+			r.conf = 0
+		}
+		if res[i].text == "" || r.conf > res[i].conf {
+			res[i] = r
+		}
+	}
+	// a region whose first image lost all its ink with the border, or
+	// in which tesseract found no word, is picture: over both seeds of
+	// the bench (60 items) its other readings found one caption-like
+	// text, a false one, in 103 images
+	worded := make([]bool, len(crops))
+	for k, i := range firstRead {
+		take(i, read[k])
+		worded[i] = len(read[k].words) > 0
+	}
+	paths = paths[:0]
+	var again []int
+	for i, c := range crops {
+		if res[i].conf >= retryBelow || !worded[i] {
+			continue
+		}
+		for _, v := range retryVariants(c) {
+			p, err := r.write(v.c, v.thr, v.open)
+			if err != nil {
+				return nil, err
+			}
+			if p == "" {
+				continue
+			}
+			paths = append(paths, p)
+			again = append(again, i)
+		}
+	}
+	trace("ocr: %d regions, %d read, %d images read again, %d images without glyphs not read", len(crops), len(firstRead), len(paths), r.skipped-skipped0)
+	if len(paths) > 0 {
+		read, err := ts.read(ctx, r.dir, paths, langs, r.low)
+		if err != nil {
+			return nil, err
+		}
+		for k, i := range again {
+			take(i, read[k])
+		}
+	}
+	// the best image of a reading read again under one language, its
+	// words taking the place prefer says; readings tesseract was not half
+	// sure of are textures, which no language makes a caption of
+	reread := func(lang, what string, want func(ocrResult) bool, prefer func(ocrResult, ocrResult) (ocrResult, bool)) error {
+		paths, again = paths[:0], again[:0]
+		for i := range crops {
+			if res[i].path != "" && raw[i] >= 0.5 && want(res[i]) {
+				paths = append(paths, res[i].path)
+				again = append(again, i)
+			}
+		}
+		trace("ocr: %d images read again in %s alone", len(paths), what)
+		if len(paths) == 0 {
+			return nil
+		}
+		read, err := ts.read(ctx, r.dir, paths, lang, r.low)
+		if err != nil {
+			return err
+		}
+		for k, i := range again {
+			if r, ok := prefer(res[i], read[k]); ok {
+				r.text = cleanText(r.text)
+				if !plausibleText(r.text, r.conf, 2) {
+					r.conf = 0
+				}
+				res[i] = r
+			}
+		}
+		return nil
+	}
+	// readings with Latin letters, read with Korean alone: its Hangul
+	// words replace Latin ones the mixed model made of Korean words
+	if len(ts.langs) > 1 && ts.has("kor") {
+		if err := reread("kor", "Korean", ocrResult.hasLatin, preferHangul); err != nil {
+			return nil, err
+		}
+	}
+	// readings with a word of digits among words, read with English
+	// alone: its Latin words replace digits the Korean models made of
+	// capitals
+	if len(ts.langs) > 1 && ts.has("eng") {
+		if err := reread("eng", "English", ocrResult.hasDigitWord, preferLatin); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (s *Session) normBox(x0, y0, x1, y1 int) kmeme.Box {

@@ -63,6 +63,8 @@ type Session struct {
 	spool  *spool
 	times  []float64
 	text   *textTracker
+	doneN  int // text.done tracks looked at by queueDone
+	early  *earlyReader
 	cam    *cameraTracker
 	err    error
 }
@@ -83,6 +85,7 @@ func Start(info *media.Info, opt Options) *Session {
 	s.sw, s.sh = fitShort(info.Video.Width, info.Video.Height, sampleShort, sampleLong)
 	s.pw, s.ph = fitShort(s.sw, s.sh, peopleShort, sampleLong*peopleShort/sampleShort)
 	s.text = newTextTracker(s.sw, s.sh)
+	s.early = newEarlyReader(opt)
 	s.cam = newCameraTracker()
 	return s
 }
@@ -134,11 +137,43 @@ func (s *Session) Push(f media.Frame) error {
 	}
 	s.times = append(s.times, f.T)
 	s.text.push(f.T, f.Pix)
+	s.queueDone()
 	s.cam.push(f.T, f.Pix, s.sw, s.sh)
 	return nil
 }
 
-// Close removes the spool. Finish calls it; call it when Finish is not
+// queueDone hands the text tracks that ended at the last sample to the
+// background reader: those readTexts will read itself — seen twice or
+// more, among the first maxOCRCrops, not taking an earlier region's
+// reading. A track's place in that order is settled when it ends (a track
+// begun later sorts after it, and so do the tracks seen once), so a
+// region queued is nearly always one readTexts reads, and one it does not
+// read only costs the time. s.mu is held.
+func (s *Session) queueDone() {
+	done := s.text.done[s.doneN:]
+	s.doneN = len(s.text.done)
+	ended := map[*track]bool{}
+	for _, tr := range done {
+		if tr.seen >= 2 {
+			ended[tr] = true
+		}
+	}
+	if len(ended) == 0 || s.early.batch <= 0 {
+		return
+	}
+	pick := picked(s.text.tracks())
+	same := dedupe(pick)
+	var ready []*track
+	for i, tr := range pick {
+		if ended[tr] && same[i] < 0 && i < maxOCRCrops {
+			ready = append(ready, tr)
+		}
+	}
+	s.early.add(ready)
+}
+
+// Close removes the spool, stops the background text reader and removes
+// its crops. Finish calls it; call it when Finish is not
 // reached (a failed decode).
 func (s *Session) Close() {
 	if s == nil {
@@ -150,6 +185,7 @@ func (s *Session) Close() {
 		s.spool.close()
 		s.spool = nil
 	}
+	s.early.close()
 	s.cam.close()
 }
 
