@@ -178,6 +178,17 @@ func planItems(cfg genConfig) []itemPlan {
 		out = append(out, itemPlan{name: "speed-1080x1920-60s", audio: "four-on-the-floor", style: 0, fps: 30, vertical: true,
 			w: 1080, h: 1920, dur: 60, split: "speed"})
 	}
+	// talk the length of a short-form clip: two or three sentences in
+	// 8 s, too short for the stretch-by-stretch pulse check (after the
+	// speed file, so the items before keep their seeds)
+	for k := 0; k < 4; k++ {
+		it := itemPlan{audio: "speech", fps: fpss[k], vertical: true, w: 540, h: 960, dur: 8, split: []string{"dev", "test"}[k%2]}
+		if k >= 2 {
+			it.snr = 20
+		}
+		it.name = fmt.Sprintf("%02d-%s-%s-short-%g", cfg.items+k, it.split, it.audio, it.fps)
+		out = append(out, it)
+	}
 	return out
 }
 

@@ -39,3 +39,23 @@ func TestHalfFrameShortLosesFrames(t *testing.T) {
 		t.Fatalf("old -t for 70 frames at 24 fps gives %d frames, want the 69 seen in the corpus", got)
 	}
 }
+
+// TestPlanHasShortTalk: the corpus has talk items the length of a
+// short-form clip, in both splits, after the speed file (an item's seed
+// is its index: added after the others, they change no earlier item).
+func TestPlanHasShortTalk(t *testing.T) {
+	cfg := genConfig{items: 42, seed: 1, durS: 20, speedItem: true}
+	plan := planItems(cfg)
+	short := map[string]int{}
+	for i, it := range plan {
+		if it.audio == "speech" && it.dur == 8 {
+			short[it.split]++
+			if i <= cfg.items {
+				t.Errorf("short talk item %s at %d, before the speed file", it.name, i)
+			}
+		}
+	}
+	if short["dev"] == 0 || short["test"] == 0 {
+		t.Errorf("short talk items per split: %v", short)
+	}
+}
