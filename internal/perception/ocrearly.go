@@ -149,6 +149,18 @@ func (e *earlyReader) own(r *ocrReader) {
 // with the rest in one batch at full priority: Finish never waits on a
 // low-priority batch, nor pays for two batches in a row.
 func (e *earlyReader) finish() (*ocrReader, map[*track]ocrResult) {
+	e.halt()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.r != nil {
+		e.r.low = false // Finish's own reads are the critical path
+	}
+	return e.r, e.read
+}
+
+// halt stops the goroutine: no batch starts after it, the one under way is
+// cancelled, and it returns once the goroutine has exited.
+func (e *earlyReader) halt() {
 	e.mu.Lock()
 	e.stopped = true
 	exited := e.exited
@@ -157,12 +169,6 @@ func (e *earlyReader) finish() (*ocrReader, map[*track]ocrResult) {
 	if exited != nil {
 		<-exited
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.r != nil {
-		e.r.low = false // Finish's own reads are the critical path
-	}
-	return e.r, e.read
 }
 
 // abort cancels the batch under way.
@@ -178,14 +184,7 @@ func (e *earlyReader) abort() {
 // close stops the goroutine, killing a tesseract under way, and removes
 // the crops. It may be called more than once.
 func (e *earlyReader) close() {
-	e.mu.Lock()
-	e.stopped = true
-	exited := e.exited
-	e.mu.Unlock()
-	e.abort()
-	if exited != nil {
-		<-exited
-	}
+	e.halt()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.r.remove()
