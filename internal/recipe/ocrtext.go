@@ -32,10 +32,13 @@ const (
 
 // latinLoans are Latin tokens Korean captions use as words; amid Hangul
 // they are part of the text, not OCR noise.
-var latinLoans = map[string]bool{
-	"POV": true, "OMG": true, "VS": true, "OK": true, "TMI": true, "MZ": true, "ASMR": true, "OOTD": true,
-	"MBTI": true, "BGM": true, "SNS": true, "PC": true, "CEO": true, "K": true, "NO": true, "YES": true,
-}
+var latinLoans = func() map[string]bool {
+	m := map[string]bool{"POV": true, "OMG": true, "VS": true, "OK": true, "K": true, "NO": true, "YES": true}
+	for w := range captionLoans {
+		m[w] = true
+	}
+	return m
+}()
 
 // readText is one on-screen text as the planner may use it.
 type readText struct {
